@@ -1,0 +1,35 @@
+# Two entry points: `make demo` runs the main job, `make test` runs the whole test suite.
+# Both build their own virtual environment in .venv from pyproject.toml.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3 2>/dev/null || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0) if v >= (3, 12) else sys.exit("error: Python >= 3.12 is required, found %d.%d at %s. Install Python 3.12 (e.g. pyenv install 3.12) or run: make PYTHON=/path/to/python3.12 ..." % (v[0], v[1], sys.executable))'
+
+$(STAMP): pyproject.toml | check-python
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ccsim run experiments/scenarios/baseline.toml --out results/demo
+
+test: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/python -m pytest -n 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_queue.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

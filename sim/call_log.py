@@ -1,0 +1,102 @@
+"""The call log: one row per contact attempt, kept as columns (lists), never one dict per call."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+WAITING, ANSWERED, ABANDONED = 0, 1, 2
+OUTCOMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned"}
+
+
+class CallLog:
+    """Columns of every contact; a call's id is its row number."""
+
+    __slots__ = (
+        "acw",
+        "answer",
+        "arrival",
+        "attempt",
+        "employee",
+        "end",
+        "outcome",
+        "patience",
+        "talk",
+    )
+
+    def __init__(self) -> None:
+        self.arrival: list[float] = []
+        self.patience: list[float] = []
+        self.talk: list[float] = []
+        self.acw: list[float] = []
+        self.attempt: list[int] = []
+        self.answer: list[float] = []
+        self.end: list[float] = []
+        self.employee: list[int] = []
+        self.outcome: list[int] = []
+
+    def add(self, arrival: float, patience: float, talk: float, acw: float, attempt: int) -> int:
+        """Register a new contact attempt; returns its id."""
+        self.arrival.append(arrival)
+        self.patience.append(patience)
+        self.talk.append(talk)
+        self.acw.append(acw)
+        self.attempt.append(attempt)
+        self.answer.append(math.nan)
+        self.end.append(math.nan)
+        self.employee.append(-1)
+        self.outcome.append(WAITING)
+        return len(self.arrival) - 1
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The columns as numpy arrays; talk and after-call work are zero for unanswered calls."""
+        outcome = np.asarray(self.outcome, dtype=np.int8)
+        answered = outcome == ANSWERED
+        arrival = np.asarray(self.arrival, dtype=float)
+        answer = np.asarray(self.answer, dtype=float)
+        end = np.asarray(self.end, dtype=float)
+        wait = np.where(answered, answer, end) - arrival
+        return {
+            "arrival": arrival,
+            "wait": wait,
+            "outcome": outcome,
+            "answered": answered,
+            "abandoned": outcome == ABANDONED,
+            "employee": np.asarray(self.employee, dtype=np.int64),
+            "talk": np.where(answered, np.asarray(self.talk, dtype=float), 0.0),
+            "acw": np.where(answered, np.asarray(self.acw, dtype=float), 0.0),
+            "answer": answer,
+            "end": end,
+            "patience": np.asarray(self.patience, dtype=float),
+            "attempt": np.asarray(self.attempt, dtype=np.int32),
+        }
+
+    def to_frame(
+        self, columns: dict[str, np.ndarray], day: np.ndarray, interval: np.ndarray
+    ) -> pd.DataFrame:
+        """The per-contact table with readable outcome labels."""
+        labels = pd.Categorical.from_codes(
+            columns["outcome"], categories=[OUTCOMES[k] for k in sorted(OUTCOMES)]
+        )
+        return pd.DataFrame(
+            {
+                "call_id": np.arange(len(columns["arrival"]), dtype=np.int64),
+                "attempt": columns["attempt"],
+                "day": day,
+                "interval": interval,
+                "arrival_time": columns["arrival"],
+                "wait": columns["wait"],
+                "outcome": labels,
+                "employee": columns["employee"],
+                "talk_time": columns["talk"],
+                "after_call_work": columns["acw"],
+                "answer_time": columns["answer"],
+                "end_time": columns["end"],
+                "patience": columns["patience"],
+            }
+        )

@@ -1,0 +1,139 @@
+"""The `ccsim` command line: run a scenario and print or save its KPIs.
+
+Bad input (unknown keys, wrong types, out-of-range values, missing or malformed files)
+prints one short message on stderr and exits with code 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ScenarioError
+from sim.result import json_ready
+from sim.runner import run
+from sim.scenario import load_scenario, parse_assignment
+from sim.version import __version__
+
+EXIT_USAGE = 2
+
+# How the KPI table shows each KPI: (label, format); shares are shown as percentages.
+KPI_FORMATS: dict[str, tuple[str, str]] = {
+    "offered": ("calls offered", "{:,.0f}"),
+    "handled": ("calls handled", "{:,.0f}"),
+    "abandoned": ("calls abandoned", "{:,.0f}"),
+    "redials": ("redials", "{:,.0f}"),
+    "abandonment_rate": ("abandonment rate", "{:.1%}"),
+    "delayed_fraction": ("delayed (waited > 0 s)", "{:.1%}"),
+    "service_level": ("service level", "{:.1%}"),
+    "asa": ("ASA, answered calls (s)", "{:.1f}"),
+    "mean_wait": ("mean wait, all calls (s)", "{:.1f}"),
+    "aht": ("AHT (s)", "{:.1f}"),
+    "occupancy": ("occupancy", "{:.1%}"),
+    "mean_queue_length": ("mean queue length while open", "{:.2f}"),
+    "max_queue_length": ("max queue length", "{:,.0f}"),
+    "staffed_hours": ("staffed hours", "{:,.1f}"),
+}
+
+
+class UsageError(Exception):
+    """Bad command-line input that is not about the scenario itself."""
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; allowed: 0 or more")
+    return value
+
+
+def _overrides(assignments: Sequence[str]) -> dict[str, Any]:
+    return dict(parse_assignment(text) for text in assignments)
+
+
+def _format(name: str, value: float) -> tuple[str, str]:
+    label, fmt = KPI_FORMATS.get(name, (name, "{:.4g}"))
+    if value != value:  # NaN: undefined, e.g. no calls answered
+        return label, "n/a"
+    return label, fmt.format(value)
+
+
+def print_kpis(kpis: dict[str, float], title: str) -> None:
+    """A readable KPI table on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("KPI")
+    table.add_column("key", style="dim")
+    table.add_column("value", justify="right")
+    for name, value in kpis.items():
+        label, text = _format(name, value)
+        table.add_row(label, name, text)
+    Console().print(table)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """`ccsim run`: simulate one scenario with one seed."""
+    scenario = load_scenario(args.scenario, _overrides(args.set))
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a directory")
+    result = run(scenario, seed=args.seed)
+    if out is not None:
+        result.write(out)
+    if args.json:
+        print(json.dumps(json_ready(result.kpis), allow_nan=False))
+    else:
+        name = scenario.name or Path(args.scenario).stem
+        print_kpis(result.kpis, f"{name} · seed {result.seed} · {scenario.calendar.days} days")
+        if out is not None:
+            print(f"results written to {out}/ (calls, intervals, daily, kpis.json, manifest.json)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="ccsim", description="Contact-center simulator.")
+    parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("run", help="run one scenario and print its KPIs")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario key (dotted, value read as TOML), e.g. staffing.employees=45",
+    )
+    p.add_argument("--seed", type=_seed, default=None, help="run seed (default: the scenario's)")
+    p.add_argument("--out", default=None, metavar="DIR", help="write tables, KPIs and manifest")
+    p.add_argument("--json", action="store_true", help="print only the KPIs as one JSON object")
+    p.set_defaults(handler=command_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `ccsim` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ScenarioError, UsageError) as exc:
+        print(f"ccsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ccsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The employee: a Mesa agent who logs on to the phones, handles calls and logs off."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.model import ContactCenterModel
+
+
+class Employee(mesa.Agent):
+    """An employee, on or off the phones; while on the phones either idle or busy with one call."""
+
+    model: ContactCenterModel
+
+    def __init__(self, model: ContactCenterModel):
+        super().__init__(model)
+        self.on_phone = False
+        self.busy = False
+        self.leaving = False  # log off the phones when the current call ends
+        self.call = -1  # id of the call in hand
+        self.idle_since = 0.0
+        self.logged_on_at = 0.0
+        self.available_time = 0.0  # seconds logged on to the phones (idle or busy)
+        self.busy_time = 0.0  # seconds talking or in after-call work
+        self.calls_handled = 0
+
+    def log_on(self, time: float) -> None:
+        """Start time on the phones."""
+        self.on_phone, self.leaving, self.logged_on_at = True, False, time
+
+    def log_off(self, time: float) -> None:
+        """End time on the phones (the caller makes sure no call is in hand)."""
+        self.available_time += time - self.logged_on_at
+        self.on_phone = self.leaving = False
+
+    @property
+    def occupancy(self) -> float:
+        """Busy share of this employee's time on the phones so far."""
+        return self.busy_time / self.available_time if self.available_time else 0.0

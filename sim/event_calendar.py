@@ -1,0 +1,34 @@
+"""The fast event calendar for per-call events (answers, hang-ups, abandonments, redials).
+
+Clock-driven events (opening, intervals, closing) go through Mesa's own event list; the many
+per-call events go here: a plain binary heap of (time, sequence, callback, argument) tuples
+is about 3.5x cheaper per event than Mesa's weak-referenced `Event` objects (see README).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+
+class EventCalendar:
+    """A time-ordered heap of callbacks; ties run in the order they were scheduled."""
+
+    __slots__ = ("_counter", "heap")
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, Callable[[Any], None], Any]] = []
+        self._counter = itertools.count()
+
+    def schedule(self, time: float, callback: Callable[[Any], None], argument: Any = None) -> None:
+        """Run `callback(argument)` at model time `time`."""
+        heapq.heappush(self.heap, (time, next(self._counter), callback, argument))
+
+    def next_time(self) -> float:
+        """Time of the earliest pending event (inf when empty)."""
+        return self.heap[0][0] if self.heap else float("inf")
+
+    def __len__(self) -> int:
+        return len(self.heap)

@@ -1,0 +1,246 @@
+"""The contact-center model: a Mesa model whose time is in seconds.
+
+Clock-driven events (a day opening, each interval boundary, closing) are Mesa events
+(`schedule_recurring`); the per-call events use the faster `EventCalendar`. `run_until`
+interleaves both, so `model.time`, `run_until`, `model.agents` and agent sets behave as in
+any Mesa model, and user code may still call `model.schedule_event`.
+"""
+
+from __future__ import annotations
+
+import math
+from heapq import heappop
+
+import mesa
+from mesa.time import Schedule
+
+from sim.arrivals import arrival_times
+from sim.behavior import PureQueue
+from sim.call_log import ABANDONED, ANSWERED, WAITING, CallLog
+from sim.distributions import Sampler
+from sim.employee import Employee
+from sim.event_calendar import EventCalendar
+from sim.opening_hours import DAY, OpeningHours
+from sim.random_streams import RandomStreams
+from sim.routing import Router
+from sim.scenario import Scenario
+from sim.staffing import StaffingPlan
+
+INF = math.inf
+
+
+class ContactCenterModel(mesa.Model):
+    """Callers arrive, wait in one FIFO queue, are answered by the longest-idle employee or abandon."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(rng=seed)
+        self._default_schedule.stop()  # event-driven: no unit-time steps
+        self.config = scenario
+        self.seed = seed
+        self.streams = RandomStreams(seed)
+        self.hours = OpeningHours(scenario.calendar)
+        self.events = EventCalendar()
+        self.log = CallLog()
+        self.router = Router(self.log.outcome)
+        self.staffing = StaffingPlan(scenario.staffing, self.hours.intervals_per_day, self)
+        self.behavior = PureQueue(self)
+        self.open_day = -1  # day whose doors are open, -1 when closed
+        self._arrivals: list[float] = []
+        self._next_arrival = 0
+        self._sample_talk = Sampler(scenario.service, self.streams["service"])
+        self._sample_acw = Sampler(scenario.after_call_work, self.streams["after_call_work"])
+        self._sample_patience = Sampler(scenario.patience, self.streams["patience"])
+        self._redial = self.streams["redial"]
+        self._redial_patience = Sampler(scenario.patience, self.streams["redial_patience"])
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "time": "time",
+                "day": lambda m: int(m.time // DAY),
+                "queue_length": lambda m: m.router.waiting,
+                "on_phone": lambda m: m.staffing.on_phone,
+                "busy": lambda m: m.staffing.on_phone - len(m.router.idle),
+                "offered": lambda m: len(m.log),
+            }
+        )
+        self.schedule_recurring(
+            self._open, Schedule(interval=DAY, start=self.hours.opens_at(0), count=self.hours.days)
+        )
+
+    # --- clock-driven events (Mesa's event list) -------------------------------------------
+
+    def _open(self) -> None:
+        """Open the doors: draw the day's arrivals and start the interval clock."""
+        day = int(self.time // DAY)
+        self.open_day = day
+        self._arrivals = arrival_times(
+            self.config.arrivals, self.hours, day, self.streams["arrivals"]
+        ).tolist()
+        self._next_arrival = 0
+        self.behavior.day_started(day)
+        self.schedule_recurring(
+            self._interval_boundary,
+            Schedule(interval=self.hours.interval, start=self.time, end=self.hours.closes_at(day)),
+        )
+
+    def _interval_boundary(self) -> None:
+        """Snapshot the interval that ended, staff the next one, or close at the last boundary."""
+        day = self.open_day
+        k = round((self.time - self.hours.opens_at(day)) / self.hours.interval)
+        if k > 0:
+            self.datacollector.collect(self)
+        if k < self.hours.intervals_per_day:
+            self.staffing.adjust(self.staffing.target(k), self.time)
+        else:
+            self.open_day = -1
+            self.staffing.close(self.time)
+            self.behavior.day_ended(day)
+
+    # --- per-call events (EventCalendar) ----------------------------------------------------
+
+    def _arrive(self, time: float) -> None:
+        """A new caller dials in."""
+        call = self.log.add(
+            time, self._sample_patience(), self._sample_talk(), self._sample_acw(), 0
+        )
+        self._offer(call, time)
+
+    def _offer(self, call: int, time: float) -> None:
+        """Route a call: to the longest-idle employee, else to the back of the queue."""
+        idle = self.router.idle
+        if idle:
+            self._answer(idle.popleft(), call, time)
+            return
+        self.router.enqueue(call, time)
+        patience = self.log.patience[call]
+        if patience < INF:
+            self.events.schedule(time + patience, self._abandon, call)
+
+    def _answer(self, employee: Employee, call: int, time: float) -> None:
+        """An employee takes a call and is busy for its handle time."""
+        log = self.log
+        log.answer[call] = time
+        log.outcome[call] = ANSWERED
+        log.employee[call] = employee.unique_id
+        employee.busy = True
+        employee.call = call
+        self.events.schedule(
+            time + self.behavior.handle_time(employee, call), self._finish, employee
+        )
+
+    def _finish(self, employee: Employee) -> None:
+        """The employee finishes a call (talk and after-call work) and is free again."""
+        time = self.time
+        call = employee.call
+        log = self.log
+        log.end[call] = time
+        employee.busy_time += time - log.answer[call]
+        employee.calls_handled += 1
+        employee.busy = False
+        employee.call = -1
+        self.behavior.contact_ended(employee, call)
+        self.employee_free(employee, time)
+
+    def employee_free(self, employee: Employee, time: float) -> None:
+        """A free employee on the phones: log off if due, else take the next call or wait idle."""
+        if employee.leaving:
+            self.staffing.log_off(employee, time)
+            return
+        call = self.router.next_call(time)
+        if call >= 0:
+            self._answer(employee, call, time)
+        elif self.open_day < 0:
+            self.staffing.log_off(employee, time)  # closed and nobody waiting: go home
+        else:
+            employee.idle_since = time
+            self.router.idle.append(employee)
+
+    def _abandon(self, call: int) -> None:
+        """The caller's patience ran out; if still waiting they hang up and may redial."""
+        log = self.log
+        if log.outcome[call] != WAITING:
+            return
+        time = self.time
+        log.outcome[call] = ABANDONED
+        log.end[call] = time
+        self.router.abandoned(time)
+        self.behavior.call_abandoned(call)
+        redial = self.config.redial
+        if redial.probability > 0 and self._redial.random() < redial.probability:
+            delay = self._redial.exponential(redial.mean_delay_seconds)
+            at = self.hours.add_open_time(time, delay)
+            if at < INF:
+                self.events.schedule(at, self._redial_call, call)
+
+    def _redial_call(self, previous: int) -> None:
+        """An abandoned caller tries again: same question (handle time), fresh patience."""
+        log = self.log
+        call = log.add(
+            self.time,
+            self._redial_patience(),
+            log.talk[previous],
+            log.acw[previous],
+            log.attempt[previous] + 1,
+        )
+        self._offer(call, self.time)
+
+    # --- time --------------------------------------------------------------------------------
+
+    def _process(self, stop: float) -> None:
+        """Run arrivals and calendar events strictly before `stop`, in time order."""
+        heap = self.events.heap
+        arrivals = self._arrivals
+        n = len(arrivals)
+        i = self._next_arrival
+        arrive = self._arrive
+        while True:
+            t_arrival = arrivals[i] if i < n else INF
+            t_event = heap[0][0] if heap else INF
+            if t_arrival <= t_event:
+                if t_arrival >= stop:
+                    break
+                i += 1
+                self._next_arrival = i
+                self.time = t_arrival
+                arrive(t_arrival)
+            else:
+                if t_event >= stop:
+                    break
+                _, _, callback, argument = heappop(heap)
+                self.time = t_event
+                callback(argument)
+        self._next_arrival = i
+
+    def _next_mesa_time(self) -> float:
+        events = self._event_list
+        if events.is_empty():
+            return INF
+        return events.peek_ahead(1)[0].time
+
+    def run_until(self, end_time: float) -> None:
+        """Advance to `end_time`, running every call event and Mesa event due by then."""
+        while True:
+            t_mesa = self._next_mesa_time()
+            self._process(min(end_time, t_mesa))
+            if t_mesa > end_time or t_mesa == INF:
+                break
+            self.time = t_mesa
+            while self._next_mesa_time() == t_mesa:  # includes events scheduled at t_mesa
+                self._event_list.pop_event().execute()
+        if end_time < INF:
+            self.time = end_time
+
+    def run_for(self, duration: float) -> None:
+        """Advance by `duration` seconds."""
+        self.run_until(self.time + duration)
+
+    def run_model(self) -> None:
+        """Run every day, then let the calls still in the system at the last closing finish."""
+        self.run_until(self.hours.days * DAY)
+        self.run_until(INF)
+        self.running = False
+
+    @property
+    def employees(self) -> mesa.AgentSet:
+        """All employees (on or off the phones) as a Mesa agent set."""
+        return self.agents_by_type[Employee]

@@ -1,0 +1,79 @@
+"""Staffing: how many employees are on the phones in each interval, and logging on and off."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.employee import Employee
+from sim.scenario import Staffing
+
+if TYPE_CHECKING:
+    from sim.model import ContactCenterModel
+
+
+class StaffingPlan:
+    """Keeps the number of employees on the phones at the interval's target.
+
+    Extra employees log on at once; surplus idle employees log off at once and busy ones when
+    their call ends. The on-phone head count is recorded at every change for interval metrics.
+    """
+
+    def __init__(self, config: Staffing, intervals_per_day: int, model: ContactCenterModel):
+        self.schedule = config.schedule or [config.employees] * intervals_per_day
+        self.model = model
+        self.employees = [Employee(model) for _ in range(max(self.schedule, default=0))]
+        self.on_phone = 0
+        self.changes: list[tuple[float, int]] = [(0.0, 0)]  # (time, employees on the phones)
+
+    def target(self, interval: int) -> int:
+        """Employees wanted on the phones during `interval` of a day."""
+        return self.schedule[interval]
+
+    def _record(self, time: float) -> None:
+        self.changes.append((time, self.on_phone))
+
+    def log_on(self, employee: Employee, time: float) -> None:
+        """Put an employee on the phones; they take a waiting call or wait for one."""
+        employee.log_on(time)
+        self.on_phone += 1
+        self._record(time)
+        self.model.employee_free(employee, time)
+
+    def log_off(self, employee: Employee, time: float) -> None:
+        """Take a free employee off the phones."""
+        employee.log_off(time)
+        self.on_phone -= 1
+        self._record(time)
+
+    def adjust(self, target: int, time: float) -> None:
+        """Log employees on or off until `target` are on the phones (or will be, once calls end)."""
+        staying = self.on_phone - sum(e.leaving for e in self.employees)
+        if target > staying:
+            for employee in self.employees:
+                if target == staying:
+                    break
+                if employee.leaving:  # already on the phones: just stay
+                    employee.leaving = False
+                    staying += 1
+            for employee in self.employees:
+                if target == staying:
+                    break
+                if not employee.on_phone:
+                    staying += 1
+                    self.log_on(employee, time)
+        idle = self.model.router.idle
+        while staying > target and idle:  # shortest-idle first: keeps longest-idle routing fair
+            self.log_off(idle.pop(), time)
+            staying -= 1
+        for employee in self.employees:
+            if staying == target:
+                break
+            if employee.busy and not employee.leaving:
+                employee.leaving = True
+                staying -= 1
+
+    def close(self, time: float) -> None:
+        """Closing time: idle employees go home; busy ones go once the queue is empty."""
+        idle = self.model.router.idle
+        while idle:
+            self.log_off(idle.pop(), time)
