@@ -35,7 +35,7 @@ def draw(
 
 
 class Sampler:
-    """Callable that returns one draw at a time from pre-drawn batches (numpy speed, no per-call overhead)."""
+    """Returns one draw per call from pre-drawn numpy batches (no per-call numpy overhead)."""
 
     __slots__ = ("_buffer", "_config", "_index", "_rng")
 

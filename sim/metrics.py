@@ -205,5 +205,5 @@ def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[
 
 
 def _clock(second: float) -> str:
-    minutes = int(round(second / 60))
+    minutes = round(second / 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

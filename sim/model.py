@@ -30,7 +30,8 @@ INF = math.inf
 
 
 class ContactCenterModel(mesa.Model):
-    """Callers arrive, wait in one FIFO queue, are answered by the longest-idle employee or abandon."""
+    """Callers arrive, wait in one FIFO queue, and are answered by the longest-idle employee
+    or abandon."""
 
     def __init__(self, scenario: Scenario, seed: int | None = None):
         seed = scenario.seed if seed is None else int(seed)

@@ -11,7 +11,7 @@ from sim.scenario import Scenario
 
 
 def run(scenario: Scenario, seed: int | None = None) -> RunResult:
-    """Simulate `scenario` (seed: the scenario's own `seed` when None) and return KPIs and tables."""
+    """Simulate `scenario` (seed None: the scenario's own) and return its KPIs and tables."""
     started = time.perf_counter()
     model = ContactCenterModel(scenario, seed=seed)
     model.run_model()

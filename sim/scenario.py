@@ -23,7 +23,7 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 def parse_clock(text: str) -> int:
-    """Seconds after midnight for an "HH:MM" clock time ("24:00" is midnight at the end of the day)."""
+    """Seconds after midnight for an "HH:MM" clock time ("24:00": the end of the day)."""
     try:
         hours, minutes = text.split(":")
         h, m = int(hours), int(minutes)
@@ -106,7 +106,7 @@ class Calendar(Section):
 
 
 class Arrivals(Section):
-    """Poisson arrivals: a base rate, optionally shaped by an intraday profile and weekday factors."""
+    """Poisson arrivals: a base rate shaped by an optional intraday profile and weekday factors."""
 
     rate_per_hour: NonNegative = Field(300.0, description="mean calls per hour (profile factor 1)")
     profile: list[NonNegative] | None = Field(
@@ -174,7 +174,7 @@ class Kpi(Section):
 
 
 class Behavior(Section):
-    """The behavioural layer; disabled gives the pure queue (arrivals, patience, service, routing)."""
+    """The behavioural layer; disabled gives the pure queue (arrivals, service, routing)."""
 
     enabled: bool = False
 
