@@ -1,0 +1,18 @@
+"""Shared helpers for tests: paths and small scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sim
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "experiments" / "scenarios"
+
+
+def erlang_scenario(**overrides: Any) -> sim.Scenario:
+    """The M/M/n+M validation scenario with dotted-key overrides (use '__' for '.')."""
+    return sim.load_scenario(
+        SCENARIOS / "erlang.toml", {k.replace("__", "."): v for k, v in overrides.items()}
+    )

@@ -1,0 +1,189 @@
+"""The engine as a Mesa model: time, agents, events, staffing, routing and accounting."""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+import pytest
+
+import sim
+from sim.employee import Employee
+from sim.model import ContactCenterModel
+from sim.opening_hours import DAY
+from tests.helpers import erlang_scenario
+
+
+def small(**overrides):
+    base = {"calendar__days": 2, "arrivals__rate_per_hour": 300.0, "staffing__employees": 25}
+    return erlang_scenario(**(base | overrides))
+
+
+def test_model_is_a_mesa_model_with_employee_agents():
+    model = ContactCenterModel(small(), seed=3)
+    assert isinstance(model, mesa.Model)
+    assert len(model.agents_by_type[Employee]) == 25
+    assert len(model.employees) == 25
+    assert all(isinstance(a, mesa.Agent) for a in model.agents)
+    assert model.time == 0.0
+
+
+def test_run_until_advances_time_and_processes_calls_in_order():
+    model = ContactCenterModel(small(), seed=3)
+    model.run_until(3600.0)
+    assert model.time == 3600.0
+    arrivals = np.asarray(model.log.arrival)
+    assert len(arrivals) > 200 and arrivals.max() < 3600.0
+    assert np.all(np.diff(arrivals) >= 0)
+    model.run_for(1800.0)
+    assert model.time == 5400.0
+    assert np.asarray(model.log.arrival).max() < 5400.0
+
+
+def test_user_scheduled_mesa_event_runs_at_its_time():
+    model = ContactCenterModel(small(), seed=3)
+    seen = []
+
+    def probe():
+        seen.append((model.time, len(model.log)))
+
+    model.schedule_event(probe, at=1234.5)
+    model.run_until(2000.0)
+    assert seen and seen[0][0] == 1234.5
+    arrivals = np.asarray(model.log.arrival)
+    assert seen[0][1] == int((arrivals < 1234.5).sum())
+
+
+def test_datacollector_snapshots_every_interval():
+    model = ContactCenterModel(small(), seed=3)
+    model.run_model()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 2 * model.hours.intervals_per_day
+    assert np.allclose(np.diff(frame["time"]), model.hours.interval)
+    assert (frame["on_phone"] == 25).all()
+    assert (frame["busy"] <= frame["on_phone"]).all()
+
+
+def test_every_call_ends_in_exactly_one_outcome_and_model_drains():
+    result = sim.run(small(), seed=5)
+    calls = result.calls
+    assert set(calls["outcome"].unique()) <= {"answered", "abandoned"}
+    answered = calls["outcome"] == "answered"
+    assert calls.loc[answered, "answer_time"].notna().all()
+    assert calls.loc[~answered, "answer_time"].isna().all()
+    assert (calls["end_time"] >= calls["arrival_time"]).all()
+    k = result.kpis
+    assert k["handled"] + k["abandoned"] == k["offered"] == len(calls)
+    # abandoned callers leave exactly when their patience runs out
+    abandoned = calls[~answered]
+    assert np.allclose(abandoned["wait"], abandoned["patience"])
+    assert (calls.loc[answered, "wait"] <= calls.loc[answered, "patience"] + 1e-9).all()
+
+
+def test_fifo_and_longest_idle_routing():
+    result = sim.run(small(**{"arrivals__rate_per_hour": 420.0, "staffing__employees": 30}), seed=2)
+    answered = result.calls[result.calls["outcome"] == "answered"].sort_values("arrival_time")
+    # FIFO: among answered calls, answer times follow arrival order
+    assert np.all(np.diff(answered["answer_time"].to_numpy()) >= -1e-9)
+    # an idle employee is always available when a call is answered without wait, and
+    # a waiting call is answered the moment an employee finishes
+    waited = answered[answered["wait"] > 0]
+    ends = set(result.calls["end_time"].dropna())
+    assert len(waited) > 100
+    assert all(t in ends for t in waited["answer_time"])
+
+
+def test_longest_idle_employee_takes_the_next_call():
+    model = ContactCenterModel(small(**{"arrivals__rate_per_hour": 60.0}), seed=4)
+    model.run_until(6 * 3600.0)
+    # all employees idle most of the time: the idle queue is ordered by idle_since
+    idle_since = [e.idle_since for e in model.router.idle]
+    assert idle_since == sorted(idle_since)
+    first = model.router.idle[0]
+    before = len(model.log)
+    model.run_until(7 * 3600.0)
+    new = range(before, len(model.log))
+    answered_no_wait = [c for c in new if model.log.answer[c] == model.log.arrival[c]]
+    assert answered_no_wait and model.log.employee[answered_no_wait[0]] == first.unique_id
+
+
+def test_staffing_schedule_is_followed_per_interval():
+    n = 24 * 4
+    schedule = [20] * (n // 2) + [35] * (n // 2)
+    result = sim.run(small(**{"staffing__schedule": schedule}), seed=1)
+    staffed = result.intervals["staffed"].to_numpy()
+    expected = np.tile(schedule, 2).astype(float)
+    # log-offs wait for the call in hand: only the interval after a decrease may exceed
+    assert np.all(staffed >= expected - 1e-9)
+    assert np.allclose(staffed[expected == np.roll(expected, 1)][1:], expected[expected == np.roll(expected, 1)][1:], atol=0.5)
+
+
+def test_calls_waiting_at_closing_are_still_served():
+    scenario = erlang_scenario(
+        calendar__days=1,
+        calendar__open_from="08:00",
+        calendar__open_until="10:00",
+        arrivals__rate_per_hour=900.0,
+        staffing__employees=40,
+        patience__distribution="none",
+    )
+    result = sim.run(scenario, seed=1)
+    calls = result.calls
+    assert (calls["outcome"] == "answered").all()
+    assert calls["arrival_time"].max() < 10 * 3600
+    assert calls["answer_time"].max() > 10 * 3600  # overloaded: queue drains after closing
+    assert result.kpis["offered"] == len(calls)
+
+
+def test_no_arrivals_while_closed_and_weekday_factors():
+    scenario = erlang_scenario(
+        calendar__days=7,
+        calendar__open_from="09:00",
+        calendar__open_until="17:00",
+        calendar__weekdays=["mon", "tue", "wed", "thu", "fri"],
+        arrivals__rate_per_hour=200.0,
+        arrivals__day_of_week={"mon": 2.0},
+        staffing__employees=30,
+    )
+    result = sim.run(scenario, seed=11)
+    second = result.calls["arrival_time"] % DAY
+    assert second.min() >= 9 * 3600 and second.max() < 17 * 3600
+    daily = result.daily
+    assert list(daily["weekday"]) == ["mon", "tue", "wed", "thu", "fri", "mon", "tue"]
+    monday = daily.loc[daily["weekday"] == "mon", "offered"].sum()
+    other = daily.loc[daily["weekday"] != "mon", "offered"].sum() / 5
+    # expected 3200 vs 1600 per day; sd of a Poisson(3200) count is ~57
+    assert monday / 2 == pytest.approx(3200, abs=4 * math.sqrt(3200))
+    assert other == pytest.approx(1600, abs=4 * math.sqrt(1600 / 5))
+
+
+def test_redials_come_back_during_opening_hours():
+    scenario = small(**{"redial__probability": 1.0, "redial__mean_delay_seconds": 300.0,
+                        "arrivals__rate_per_hour": 400.0, "staffing__employees": 28})
+    result = sim.run(scenario, seed=8)
+    calls = result.calls
+    abandoned_first = ((calls["attempt"] == 0) & (calls["outcome"] == "abandoned")).sum()
+    assert abandoned_first > 50
+    assert result.kpis["redials"] >= 0.9 * abandoned_first  # all but those past the horizon
+    assert (calls["attempt"].max()) >= 1
+
+
+def test_littles_law_holds_for_the_queue():
+    result = sim.run(small(**{"arrivals__rate_per_hour": 420.0, "staffing__employees": 30}), seed=9)
+    k = result.kpis
+    open_seconds = 2 * DAY
+    # L = lambda W: the engine's running queue integral against the waits in the call log
+    assert k["mean_queue_length"] == pytest.approx(k["offered"] / open_seconds * k["mean_wait"], rel=1e-9)
+    # and the per-interval queue means, built from the log, integrate to the same area
+    assert result.intervals["queue_mean"].mean() == pytest.approx(k["mean_queue_length"], rel=1e-3)
+
+
+def test_occupancy_is_consistent_across_tables():
+    result = sim.run(small(), seed=6)
+    k = result.kpis
+    calls = result.calls
+    busy = (calls["talk_time"] + calls["after_call_work"]).sum()
+    assert k["occupancy"] == pytest.approx(busy / (k["staffed_hours"] * 3600), rel=1e-9)
+    assert k["aht"] == pytest.approx(busy / k["handled"], rel=1e-9)
+    assert 0 < k["occupancy"] < 1
