@@ -12,7 +12,7 @@ import math
 from heapq import heappop
 
 import mesa
-from mesa.time import Schedule
+from mesa.time import Priority, Schedule
 
 from sim.arrivals import arrival_times
 from sim.behavior import PureQueue
@@ -64,8 +64,11 @@ class ContactCenterModel(mesa.Model):
                 "offered": lambda m: len(m.log),
             }
         )
+        # At a time when one day closes and the next opens (24-hour days), closing goes first.
         self.schedule_recurring(
-            self._open, Schedule(interval=DAY, start=self.hours.opens_at(0), count=self.hours.days)
+            self._open,
+            Schedule(interval=DAY, start=self.hours.opens_at(0), count=self.hours.days),
+            priority=Priority.LOW,
         )
 
     # --- clock-driven events (Mesa's event list) -------------------------------------------
@@ -82,6 +85,7 @@ class ContactCenterModel(mesa.Model):
         self.schedule_recurring(
             self._interval_boundary,
             Schedule(interval=self.hours.interval, start=self.time, end=self.hours.closes_at(day)),
+            priority=Priority.HIGH,
         )
 
     def _interval_boundary(self) -> None:

@@ -116,7 +116,11 @@ def test_staffing_schedule_is_followed_per_interval():
     expected = np.tile(schedule, 2).astype(float)
     # log-offs wait for the call in hand: only the interval after a decrease may exceed
     assert np.all(staffed >= expected - 1e-9)
-    assert np.allclose(staffed[expected == np.roll(expected, 1)][1:], expected[expected == np.roll(expected, 1)][1:], atol=0.5)
+    assert np.allclose(
+        staffed[expected == np.roll(expected, 1)][1:],
+        expected[expected == np.roll(expected, 1)][1:],
+        atol=0.5,
+    )
 
 
 def test_calls_waiting_at_closing_are_still_served():
@@ -159,8 +163,14 @@ def test_no_arrivals_while_closed_and_weekday_factors():
 
 
 def test_redials_come_back_during_opening_hours():
-    scenario = small(**{"redial__probability": 1.0, "redial__mean_delay_seconds": 300.0,
-                        "arrivals__rate_per_hour": 400.0, "staffing__employees": 28})
+    scenario = small(
+        **{
+            "redial__probability": 1.0,
+            "redial__mean_delay_seconds": 300.0,
+            "arrivals__rate_per_hour": 400.0,
+            "staffing__employees": 28,
+        }
+    )
     result = sim.run(scenario, seed=8)
     calls = result.calls
     abandoned_first = ((calls["attempt"] == 0) & (calls["outcome"] == "abandoned")).sum()
@@ -174,7 +184,9 @@ def test_littles_law_holds_for_the_queue():
     k = result.kpis
     open_seconds = 2 * DAY
     # L = lambda W: the engine's running queue integral against the waits in the call log
-    assert k["mean_queue_length"] == pytest.approx(k["offered"] / open_seconds * k["mean_wait"], rel=1e-9)
+    assert k["mean_queue_length"] == pytest.approx(
+        k["offered"] / open_seconds * k["mean_wait"], rel=1e-9
+    )
     # and the per-interval queue means, built from the log, integrate to the same area
     assert result.intervals["queue_mean"].mean() == pytest.approx(k["mean_queue_length"], rel=1e-3)
 
