@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sim.errors import ScenarioError
 from sim.result import json_ready
@@ -55,7 +55,10 @@ def _seed(text: str) -> int:
 
 
 def _overrides(assignments: Sequence[str]) -> dict[str, Any]:
-    return dict(parse_assignment(text) for text in assignments)
+    try:
+        return dict(parse_assignment(text) for text in assignments)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _format(name: str, value: float) -> tuple[str, str]:
@@ -99,9 +102,16 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (`ccsim: error: ...`, exit 2) like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"ccsim: error: {self.prog.removeprefix('ccsim ')}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="ccsim", description="Contact-center simulator.")
+    parser = Parser(prog="ccsim", description="Contact-center simulator.")
     parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -216,3 +216,32 @@ def erlang_a(
     return ErlangA(
         n, lam, s, patience, prob_wait, prob_abandon, lq, lq / lam, asa, occupancy, p_queue
     )
+
+
+def required_staff(
+    arrival_rate: float,
+    mean_service: float,
+    mean_patience: float,
+    target_service_level: float,
+    t: float,
+) -> int:
+    """Fewest employees whose Erlang A service level at `t` seconds meets the target (square-root
+    staffing start, then a step search); used to build staffing schedules."""
+    if not 0 < target_service_level < 1:
+        raise ValueError(f"target_service_level must be in (0, 1), got {target_service_level}")
+    if arrival_rate <= 0:
+        return 0
+    load = arrival_rate * mean_service
+    n = max(1, int(load + math.sqrt(load)) - 2)
+    while (
+        n > 1
+        and erlang_a(n - 1, arrival_rate, mean_service, mean_patience).service_level(t)
+        >= target_service_level
+    ):
+        n -= 1
+    while (
+        erlang_a(n, arrival_rate, mean_service, mean_patience).service_level(t)
+        < target_service_level
+    ):
+        n += 1
+    return n

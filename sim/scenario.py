@@ -35,9 +35,14 @@ def parse_clock(text: str) -> int:
 
 
 class Section(BaseModel):
-    """Base for every scenario section: unknown keys are errors, values are immutable."""
+    """Base for every scenario section: unknown keys are errors, values are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    Strict types: `true` is not a number and "300" is not 300; numbers must be finite.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, strict=True, allow_inf_nan=False
+    )
 
 
 class Calendar(Section):
@@ -249,8 +254,10 @@ def _describe(error: dict[str, Any]) -> str:
     if not key:
         return message
     value = error.get("input")
-    if isinstance(value, dict):  # a section-level check: its message names the fields
-        return message
+    if isinstance(value, dict) and error["type"] == "value_error":
+        return message  # a section-level check: its message names the fields
+    if isinstance(value, dict):
+        return f"{key}: {message}, not a table"
     if isinstance(value, list) and len(repr(value)) > 60:
         return f"{key}: {message}"
     return f"{key} = {value!r}: {message}"
@@ -313,7 +320,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ScenarioError(f"--set {text!r}: expected KEY=VALUE, e.g. staffing.employees=45")
+        raise ValueError(f"--set {text!r}: expected KEY=VALUE, e.g. staffing.employees=45")
     raw = raw.strip()
     try:
         return key, tomllib.loads(f"v = {raw}")["v"]
