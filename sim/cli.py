@@ -106,7 +106,9 @@ class Parser(argparse.ArgumentParser):
     """argparse with one-line errors (`ccsim: error: ...`, exit 2) like every other bad input."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"ccsim: error: {self.prog.removeprefix('ccsim ')}: {message}\n")
+        command = self.prog.removeprefix("ccsim").strip()
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_USAGE, f"ccsim: error: {where}{message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

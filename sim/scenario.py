@@ -260,7 +260,8 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{key}: {message}, not a table"
     if isinstance(value, list) and len(repr(value)) > 60:
         return f"{key}: {message}"
-    return f"{key} = {value!r}: {message}"
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it
+    return f"{key} = {shown}: {message}"
 
 
 def validate(data: dict[str, Any], source: str | None = None) -> Scenario:

@@ -373,7 +373,7 @@ def test_parsed_bare_word_becomes_a_valid_setting() -> None:
         ),
         ({"seed": -1}, ["seed", "-1", "greater than or equal to 0"]),
         ({"name": 5}, ["name", "5", "valid string"]),
-        ({"behavior.enabled": True}, ["behavior.enabled", "True", "allowed: false"]),
+        ({"behavior.enabled": True}, ["behavior.enabled", "true", "allowed: false"]),
         (
             {"calendar.weekdays": ["monday"]},
             ["calendar.weekdays", "'monday'", "'mon', 'tue'"],
