@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from sim.errors import ScenarioError
 from sim.result import json_ready
 from sim.runner import run
-from sim.scenario import load_scenario, parse_assignment
+from sim.scenario import key_reference, load_scenario, parse_assignment
 from sim.version import __version__
 
 EXIT_USAGE = 2
@@ -102,6 +102,33 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def keys_markdown() -> str:
+    """The scenario key reference as a Markdown table (docs/SCENARIOS.md embeds it)."""
+    lines = ["| key | type | default | description |", "| --- | --- | --- | --- |"]
+    for row in key_reference():
+        lines.append(
+            f"| `{row['key']}` | {row['type']} | `{row['default']}` | {row['description']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def command_keys(args: argparse.Namespace) -> int:
+    """`ccsim keys`: every scenario key with its type, default and meaning."""
+    if args.markdown:
+        print(keys_markdown(), end="")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="scenario keys (set in a TOML file or with --set KEY=VALUE)")
+    for column in ("key", "type", "default", "description"):
+        table.add_column(column, overflow="fold")
+    for row in key_reference():
+        table.add_row(row["key"], row["type"], row["default"], row["description"])
+    Console().print(table)
+    return 0
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors (`ccsim: error: ...`, exit 2) like every other bad input."""
 
@@ -130,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="write tables, KPIs and manifest")
     p.add_argument("--json", action="store_true", help="print only the KPIs as one JSON object")
     p.set_defaults(handler=command_run)
+
+    p = commands.add_parser("keys", help="list every scenario key with its default")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.set_defaults(handler=command_keys)
     return parser
 
 

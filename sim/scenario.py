@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -127,31 +128,37 @@ class Duration(Section):
 
     distribution: Literal["exponential", "lognormal", "deterministic"] = "exponential"
     mean_seconds: Positive = 240.0
-    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
+    cv: Positive = 1.0
 
 
 class Service(Duration):
     """Talk time of a handled call."""
 
-    distribution: Literal["exponential", "lognormal", "deterministic"] = "lognormal"
-    mean_seconds: Positive = 240.0
-    cv: Positive = 1.0
+    distribution: Literal["exponential", "lognormal", "deterministic"] = Field(
+        "lognormal", description="talk-time distribution"
+    )
+    mean_seconds: Positive = Field(240.0, description="mean talk time, seconds")
+    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
 
 
 class AfterCallWork(Section):
     """Wrap-up work after the talk, during which the employee cannot take a call."""
 
-    distribution: Literal["none", "exponential", "lognormal", "deterministic"] = "none"
-    mean_seconds: Positive = 30.0
-    cv: Positive = 0.5
+    distribution: Literal["none", "exponential", "lognormal", "deterministic"] = Field(
+        "none", description="after-call work distribution ('none': no after-call work)"
+    )
+    mean_seconds: Positive = Field(30.0, description="mean after-call work, seconds")
+    cv: Positive = Field(0.5, description="coefficient of variation (lognormal only)")
 
 
 class Patience(Section):
     """How long a caller is willing to wait before abandoning ('none': forever)."""
 
-    distribution: Literal["none", "exponential", "lognormal", "deterministic"] = "exponential"
-    mean_seconds: Positive = 180.0
-    cv: Positive = 1.0
+    distribution: Literal["none", "exponential", "lognormal", "deterministic"] = Field(
+        "exponential", description="patience distribution ('none': callers never abandon)"
+    )
+    mean_seconds: Positive = Field(180.0, description="mean patience, seconds")
+    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
 
 
 class Redial(Section):
@@ -166,7 +173,7 @@ class Redial(Section):
 class Staffing(Section):
     """Employees on the phones: a constant number or one number per interval."""
 
-    employees: int = Field(40, ge=0, le=100_000)
+    employees: int = Field(40, ge=0, le=100_000, description="employees on the phones")
     schedule: list[Annotated[int, Field(ge=0, le=100_000)]] | None = Field(
         None, description="employees on the phones per interval (overrides `employees`)"
     )
@@ -175,13 +182,15 @@ class Staffing(Section):
 class Kpi(Section):
     """How KPIs are measured."""
 
-    service_level_seconds: NonNegative = Field(20.0, description="answer-time threshold")
+    service_level_seconds: NonNegative = Field(
+        20.0, description="service level counts calls answered within this many seconds"
+    )
 
 
 class Behavior(Section):
     """The behavioural layer; disabled gives the pure queue (arrivals, service, routing)."""
 
-    enabled: bool = False
+    enabled: bool = Field(False, description="false: pure queue, no behavioural mechanisms")
 
     @field_validator("enabled")
     @classmethod
@@ -194,8 +203,8 @@ class Behavior(Section):
 class Scenario(Section):
     """A complete, validated scenario."""
 
-    name: str = ""
-    description: str = ""
+    name: str = Field("", description="short name shown in tables and manifests")
+    description: str = Field("", description="one line on what the scenario is for")
     seed: int = Field(1, ge=0, description="default seed when a run names none")
     calendar: Calendar = Field(default_factory=Calendar)
     arrivals: Arrivals = Field(default_factory=Arrivals)
@@ -241,6 +250,60 @@ def valid_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             keys.extend(valid_keys(annotation, key + "."))
     return keys
+
+
+def _schema_type(prop: dict[str, Any]) -> str:
+    """Short human description of a JSON-schema property: type, choices and bounds."""
+    options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+    optional = len(options) < len(prop.get("anyOf", [prop]))
+    parts = []
+    for option in options:
+        if "enum" in option:
+            text = "one of " + ", ".join(map(str, option["enum"]))
+        elif option.get("type") == "array":
+            text = "list of " + _schema_type(option.get("items", {}))
+        elif option.get("type") == "object":
+            text = "table of " + _schema_type(option.get("additionalProperties", {}))
+        else:
+            text = {"number": "number", "integer": "integer", "string": "text"}.get(
+                option.get("type", ""), option.get("type", "any")
+            )
+        bounds = [
+            f"{sign} {option[name]}"
+            for name, sign in (
+                ("minimum", ">="),
+                ("exclusiveMinimum", ">"),
+                ("maximum", "<="),
+                ("exclusiveMaximum", "<"),
+            )
+            if name in option
+        ]
+        parts.append(" ".join([text, ", ".join(bounds)]) if bounds else text)
+    return " or ".join(parts) + (" (optional)" if optional else "")
+
+
+def key_reference() -> list[dict[str, str]]:
+    """Every leaf key with its type, default and description, for `ccsim keys` and the docs."""
+    schema = Scenario.model_json_schema()
+    defs = schema.get("$defs", {})
+    defaults = Scenario().to_dict()
+    rows = []
+    for section, prop in schema["properties"].items():
+        ref = prop.get("$ref")
+        if ref is None:
+            rows.append((section, prop, defaults[section]))
+            continue
+        for name, leaf in defs[ref.split("/")[-1]]["properties"].items():
+            rows.append((f"{section}.{name}", leaf, defaults[section][name]))
+    return [
+        {
+            "key": key,
+            "type": _schema_type(prop),
+            "default": json.dumps(default),
+            "description": prop.get("description", ""),
+        }
+        for key, prop, default in rows
+    ]
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -514,3 +514,14 @@ def test_console_script_malformed_toml(tmp_path: Path) -> None:
     proc = run_script("run", path, "--out", "results", cwd=tmp_path)
     assert_usage_error(proc.returncode, proc.stdout, proc.stderr, ["malformed TOML", "line 2"])
     assert not (tmp_path / "results").exists()
+
+
+def test_scenario_docs_list_every_key() -> None:
+    """docs/SCENARIOS.md embeds the generated key reference; regenerate it when keys change."""
+    from sim.cli import keys_markdown
+    from sim.scenario import valid_keys
+
+    docs = (ROOT / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
+    assert keys_markdown() in docs, "run: ccsim keys --markdown, and paste into docs/SCENARIOS.md"
+    leaves = [k for k in valid_keys() if f"`{k}`" in keys_markdown()]
+    assert len(leaves) >= 25

@@ -1,0 +1,27 @@
+"""The benchmark script runs end to end (its speed figures are not asserted: see README)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.helpers import ROOT
+
+
+def test_benchmark_quick_run_produces_ratios_for_the_same_system() -> None:
+    script = ROOT / "benchmarks" / "bench_queue.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    report = json.loads(done.stdout)
+    assert set(report["summary"]) == {"ours", "simpy", "ciw"}
+    assert set(report["ratios"]) == {"ours/simpy", "ours/ciw"}
+    # the three simulators simulate the same system: one day of ~14,400 calls each, so
+    # offered counts agree within a few Poisson standard deviations (sd ~ 120)
+    offered = [report["summary"][name]["offered"] for name in ("ours", "simpy", "ciw")]
+    assert max(offered) - min(offered) < 6 * 120
