@@ -19,6 +19,7 @@ class CallLog:
         "answer",
         "arrival",
         "attempt",
+        "customer",
         "employee",
         "end",
         "outcome",
@@ -32,14 +33,24 @@ class CallLog:
         self.talk: list[float] = []
         self.acw: list[float] = []
         self.attempt: list[int] = []
+        self.customer: list[int] = []  # -1: an anonymous caller (pure-queue mode)
         self.answer: list[float] = []
         self.end: list[float] = []
         self.employee: list[int] = []
         self.outcome: list[int] = []
 
-    def add(self, arrival: float, patience: float, talk: float, acw: float, attempt: int) -> int:
+    def add(
+        self,
+        arrival: float,
+        patience: float,
+        talk: float,
+        acw: float,
+        attempt: int,
+        customer: int = -1,
+    ) -> int:
         """Register a new contact attempt; returns its id."""
         self.arrival.append(arrival)
+        self.customer.append(customer)
         self.patience.append(patience)
         self.talk.append(talk)
         self.acw.append(acw)
@@ -74,6 +85,7 @@ class CallLog:
             "end": end,
             "patience": np.asarray(self.patience, dtype=float),
             "attempt": np.asarray(self.attempt, dtype=np.int32),
+            "customer": np.asarray(self.customer, dtype=np.int64),
         }
 
     def to_frame(
@@ -87,6 +99,7 @@ class CallLog:
             {
                 "call_id": np.arange(len(columns["arrival"]), dtype=np.int64),
                 "attempt": columns["attempt"],
+                "customer": columns["customer"],
                 "day": day,
                 "interval": interval,
                 "arrival_time": columns["arrival"],

@@ -15,7 +15,7 @@ import mesa
 from mesa.time import Priority, Schedule
 
 from sim.arrivals import arrival_times
-from sim.behavior import PureQueue
+from sim.behavior import make_behavior
 from sim.call_log import ABANDONED, ANSWERED, WAITING, CallLog
 from sim.distributions import Sampler
 from sim.employee import Employee
@@ -45,7 +45,7 @@ class ContactCenterModel(mesa.Model):
         self.log = CallLog()
         self.router = Router(self.log.outcome)
         self.staffing = StaffingPlan(scenario.staffing, self.hours.intervals_per_day, self)
-        self.behavior = PureQueue(self)
+        self.behavior = make_behavior(self)
         self.open_day = -1  # day whose doors are open, -1 when closed
         self._arrivals: list[float] = []
         self._next_arrival = 0
@@ -103,14 +103,20 @@ class ContactCenterModel(mesa.Model):
 
     # --- per-call events (EventCalendar) ----------------------------------------------------
 
-    def _arrive(self, time: float) -> None:
-        """A new caller dials in."""
-        call = self.log.add(
-            time, self._sample_patience(), self._sample_talk(), self._sample_acw(), 0
+    def add_contact(
+        self, time: float, patience_factor: float = 1.0, customer: int = -1, attempt: int = 0
+    ) -> int:
+        """Log a new inbound contact with its own patience, talk and after-call-work draws."""
+        return self.log.add(
+            time,
+            self._sample_patience() * patience_factor,
+            self._sample_talk(),
+            self._sample_acw(),
+            attempt,
+            customer,
         )
-        self._offer(call, time)
 
-    def _offer(self, call: int, time: float) -> None:
+    def offer(self, call: int, time: float) -> None:
         """Route a call: to the longest-idle employee, else to the back of the queue."""
         idle = self.router.idle
         if idle:
@@ -146,6 +152,12 @@ class ContactCenterModel(mesa.Model):
         self.behavior.contact_ended(employee, call)
         self.employee_free(employee, time)
 
+    def _finish_work(self, employee: Employee) -> None:
+        """The employee finishes work that was not an inbound call (e.g. an outbound call)."""
+        employee.busy_time += self.time - employee.work_started
+        employee.busy = False
+        self.employee_free(employee, self.time)
+
     def employee_free(self, employee: Employee, time: float) -> None:
         """A free employee on the phones: log off if due, else take the next call or wait idle."""
         if employee.leaving:
@@ -157,6 +169,12 @@ class ContactCenterModel(mesa.Model):
         elif self.open_day < 0:
             self.staffing.log_off(employee, time)  # closed and nobody waiting: go home
         else:
+            work = self.behavior.idle_work(employee, time)
+            if work > 0:  # e.g. an outbound call: busy, but reachable again only when done
+                employee.busy = True
+                employee.work_started = time
+                self.events.schedule(time + work, self._finish_work, employee)
+                return
             employee.idle_since = time
             self.router.idle.append(employee)
 
@@ -169,25 +187,30 @@ class ContactCenterModel(mesa.Model):
         log.outcome[call] = ABANDONED
         log.end[call] = time
         self.router.abandoned(time)
-        self.behavior.call_abandoned(call)
         redial = self.config.redial
+        at = INF
         if redial.probability > 0 and self._redial.random() < redial.probability:
             delay = self._redial.exponential(redial.mean_delay_seconds)
             at = self.hours.add_open_time(time, delay)
             if at < INF:
                 self.events.schedule(at, self._redial_call, call)
+        self.behavior.call_abandoned(call, redialing=at < INF)
 
     def _redial_call(self, previous: int) -> None:
         """An abandoned caller tries again: same question (handle time), fresh patience."""
         log = self.log
+        if not self.behavior.redial_allowed(previous):
+            return
         call = log.add(
             self.time,
-            self._redial_patience(),
+            self._redial_patience() * self.behavior.patience_factor(log.customer[previous]),
             log.talk[previous],
             log.acw[previous],
             log.attempt[previous] + 1,
+            log.customer[previous],
         )
-        self._offer(call, self.time)
+        self.behavior.redialled(previous, call)
+        self.offer(call, self.time)
 
     # --- time --------------------------------------------------------------------------------
 
@@ -197,7 +220,7 @@ class ContactCenterModel(mesa.Model):
         arrivals = self._arrivals
         n = len(arrivals)
         i = self._next_arrival
-        arrive = self._arrive
+        arrive = self.behavior.arrival
         while True:
             t_arrival = arrivals[i] if i < n else INF
             t_event = heap[0][0] if heap else INF
@@ -243,6 +266,7 @@ class ContactCenterModel(mesa.Model):
         """Run every day, then let the calls still in the system at the last closing finish."""
         self.run_until(self.hours.days * DAY)
         self.run_until(INF)
+        self.behavior.run_ended()
         self.running = False
 
     @property

@@ -23,6 +23,7 @@ class StaffingPlan:
         self.model = model
         self.employees = [Employee(model) for _ in range(max(self.schedule, default=0))]
         self.on_phone = 0
+        self.target_now = 0  # the current interval's target (0 while closed)
         self.changes: list[tuple[float, int]] = [(0.0, 0)]  # (time, employees on the phones)
 
     def target(self, interval: int) -> int:
@@ -40,25 +41,60 @@ class StaffingPlan:
         self.model.employee_free(employee, time)
 
     def log_off(self, employee: Employee, time: float) -> None:
-        """Take a free employee off the phones."""
+        """Take a free employee off the phones (and out of the team if they are quitting)."""
         employee.log_off(time)
         self.on_phone -= 1
         self._record(time)
+        if employee.quitting:
+            self._leave(employee)
+
+    def take_off(self, employee: Employee, time: float) -> None:
+        """Send an employee off the phones (activity, onboarding); a colleague fills in if free."""
+        employee.away = True
+        if employee.on_phone:
+            if employee.busy:
+                employee.leaving = True  # goes when the call in hand ends
+            else:
+                self.model.router.idle.remove(employee)
+                self.log_off(employee, time)
+        self.adjust(self.target_now, time)
+
+    def bring_back(self, employee: Employee, time: float) -> None:
+        """An employee is available again; they log on if the target needs them."""
+        employee.away = False
+        self.adjust(self.target_now, time)
+
+    def hire(self, employee: Employee) -> None:
+        """A new employee joins the team (off the phones)."""
+        self.employees.append(employee)
+
+    def quit(self, employee: Employee, time: float) -> None:
+        """An employee leaves the company, after the call in hand if any."""
+        employee.quitting = True
+        if employee.on_phone:
+            self.take_off(employee, time)  # logs off now or after the call; then _leave
+        else:
+            self._leave(employee)
+
+    def _leave(self, employee: Employee) -> None:
+        self.employees.remove(employee)
+        employee.remove()
 
     def adjust(self, target: int, time: float) -> None:
         """Log employees on or off until `target` are on the phones (or will be, once calls end)."""
+        self.target_now = target
         staying = self.on_phone - sum(e.leaving for e in self.employees)
         if target > staying:
             for employee in self.employees:
                 if target == staying:
                     break
-                if employee.leaving:  # already on the phones: just stay
+                if employee.leaving and not employee.away:  # still on the phones: just stay
                     employee.leaving = False
                     staying += 1
-            for employee in self.employees:
+            for employee in list(self.employees):
                 if target == staying:
                     break
-                if not employee.on_phone:
+                if not employee.on_phone and not employee.away:
                     staying += 1
                     self.log_on(employee, time)
         idle = self.model.router.idle
@@ -74,6 +110,7 @@ class StaffingPlan:
 
     def close(self, time: float) -> None:
         """Closing time: idle employees go home; busy ones go once the queue is empty."""
+        self.target_now = 0
         idle = self.model.router.idle
         while idle:
             self.log_off(idle.pop(), time)

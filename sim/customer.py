@@ -1,0 +1,99 @@
+"""Customers: a persistent population. Those who call become Mesa agents and keep their state.
+
+Customers who never call exist only as rows of numpy arrays (value, potential, satisfaction,
+patience), which keeps a base of tens of thousands cheap; the first contact turns a row into a
+`Customer` agent with the same attributes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.distributions import lognormal_parameters
+
+if TYPE_CHECKING:
+    from sim.behavior_config import Customers
+    from sim.model import ContactCenterModel
+
+
+def beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
+    """Beta draws with a given mean and concentration (a + b); degenerate means give constants."""
+    if mean <= 0 or mean >= 1:
+        return np.full(n, float(mean))
+    return rng.beta(mean * concentration, (1 - mean) * concentration, n)
+
+
+def lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.ndarray:
+    """Lognormal draws with a given mean and CV (constants when the CV or mean is 0)."""
+    if cv <= 0 or mean <= 0:
+        return np.full(n, float(mean))
+    mu, sigma = lognormal_parameters(mean, cv)
+    return rng.lognormal(mu, sigma, n)
+
+
+class Customer(mesa.Agent):
+    """A customer who has been in contact: satisfaction, value, potential and open issues."""
+
+    def __init__(self, model: ContactCenterModel, index: int, base: CustomerBase):
+        super().__init__(model)
+        self.index = index
+        self.monthly_value = float(base.monthly_value[index])
+        self.potential = float(base.potential[index])
+        self.satisfaction = float(base.satisfaction[index])
+        self.patience_factor = float(base.patience_factor[index])
+        self.open_issue: str | None = None  # reason of an unresolved issue
+        self.repeats = 0  # contacts about the current open issue so far
+        self.contacts = 0
+        self.purchases = 0
+        self.churned = False
+
+    def experience(self, score: float, memory: float) -> None:
+        """Blend a contact's experience (0..1) into satisfaction."""
+        self.satisfaction += memory * (score - self.satisfaction)
+
+
+class CustomerBase:
+    """All customers: attributes as arrays, agents for those who called, churn and value."""
+
+    def __init__(self, config: Customers, rng: np.random.Generator, model: ContactCenterModel):
+        n = config.population
+        self.model = model
+        self.monthly_value = lognormal(rng, config.monthly_value_mean, config.monthly_value_cv, n)
+        self.potential = beta(rng, config.potential_mean, config.potential_concentration, n)
+        self.satisfaction = beta(
+            rng, config.satisfaction_mean, config.satisfaction_concentration, n
+        )
+        self.patience_factor = lognormal(rng, 1.0, config.patience_cv, n)
+        self.agents: dict[int, Customer] = {}
+        self.active_monthly_value = float(self.monthly_value.sum())
+        self.churned: list[Customer] = []
+
+    @property
+    def population(self) -> int:
+        return len(self.monthly_value)
+
+    def get(self, index: int) -> Customer:
+        """The customer with this index, as an agent (created on first contact)."""
+        customer = self.agents.get(index)
+        if customer is None:
+            customer = self.agents[index] = Customer(self.model, index, self)
+        return customer
+
+    def churn(self, customer: Customer) -> None:
+        """The customer leaves: no more contacts, no more recurring value."""
+        customer.churned = True
+        self.active_monthly_value -= customer.monthly_value
+        self.churned.append(customer)
+
+    def add_monthly_value(self, customer: Customer, amount: float) -> None:
+        """A sale raises the customer's recurring value."""
+        customer.monthly_value += amount
+        self.active_monthly_value += amount
+
+    @property
+    def active(self) -> int:
+        """Customers who have not churned."""
+        return self.population - len(self.churned)
