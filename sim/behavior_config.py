@@ -3,21 +3,10 @@ management policy, outbound calling, churn and money. Units are in the field nam
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import Field, model_validator
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-Share = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-
-
-class Section(BaseModel):
-    """Strict, immutable, no unknown keys (same rules as the engine's sections)."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_default=True, strict=True, allow_inf_nan=False
-    )
+from sim.config_base import NonNegative, Positive, Section
+from sim.config_base import Probability as Share
 
 
 class Customers(Section):
@@ -69,6 +58,11 @@ class Demand(Section):
     callback_need_factor: Positive = Field(
         1.15, description="a repeat contact needs this much more time (explaining again)"
     )
+    broken_promise_rate: Share = Field(
+        0.5,
+        description="chance, times (1 - quality), that an issue closed in the call comes back "
+        "because what was promised is not done (failure demand FCR does not see)",
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> Demand:
@@ -87,16 +81,16 @@ class Conversation(Section):
         0.6, description="need multiplier 1 + effect*(0.5 - skill): skilled employees are faster"
     )
     pressure_shortening: Share = Field(
-        0.45, description="fraction of the need cut at full time pressure"
+        0.4, description="fraction of the need cut at full time pressure"
     )
     time_noise_cv: NonNegative = Field(0.25, description="CV of time spent around the plan")
     completeness_exponent: Positive = Field(
-        1.5, description="quality ~ completeness^exponent (completeness = time spent / need)"
+        1.0, description="quality ~ completeness^exponent (completeness = time spent / need)"
     )
     skill_quality_floor: Share = Field(
-        0.55, description="quality factor of a zero-skill employee (1 at full skill)"
+        0.7, description="quality factor of a zero-skill employee (1 at full skill)"
     )
-    stress_quality_penalty: Share = Field(0.35, description="quality lost at full stress")
+    stress_quality_penalty: Share = Field(0.25, description="quality lost at full stress")
     offer_seconds: NonNegative = Field(40.0, description="talk time the closing question adds")
 
 
@@ -145,9 +139,9 @@ class Satisfaction(Section):
 class Churn(Section):
     """Dissatisfied customers leave."""
 
-    threshold: Share = Field(0.5, description="satisfaction below which churn risk starts")
+    threshold: Share = Field(0.45, description="satisfaction below which churn risk starts")
     max_probability: Share = Field(
-        0.25, description="churn chance after a contact at satisfaction 0"
+        0.08, description="churn chance after a contact at satisfaction 0"
     )
     exponent: Positive = Field(1.5, description="risk ~ ((threshold - s) / threshold)^exponent")
     horizon_months: Positive = Field(12.0, description="horizon of churned_value")

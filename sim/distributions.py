@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,19 +36,27 @@ def draw(
 
 
 class Sampler:
-    """Returns one draw per call from pre-drawn numpy batches (no per-call numpy overhead)."""
+    """Returns one draw per call from batches drawn by `draw_batch(n)` (numpy speed, no
+    per-call numpy overhead)."""
 
-    __slots__ = ("_buffer", "_config", "_index", "_rng")
+    __slots__ = ("_buffer", "_draw_batch", "_index")
 
-    def __init__(self, config: Duration | AfterCallWork | Patience, rng: np.random.Generator):
-        self._config, self._rng = config, rng
+    def __init__(self, draw_batch: Callable[[int], np.ndarray]):
+        self._draw_batch = draw_batch
         self._buffer: list[float] = []
         self._index = 0
 
     def __call__(self) -> float:
         if self._index >= len(self._buffer):
-            self._buffer = draw(self._config, self._rng, BATCH).tolist()
+            self._buffer = self._draw_batch(BATCH).tolist()
             self._index = 0
         value = self._buffer[self._index]
         self._index += 1
         return value
+
+
+def duration_sampler(
+    config: Duration | AfterCallWork | Patience, rng: np.random.Generator
+) -> Sampler:
+    """A sampler of the configured duration."""
+    return Sampler(lambda n: draw(config, rng, n))

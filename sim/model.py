@@ -17,7 +17,7 @@ from mesa.time import Priority, Schedule
 from sim.arrivals import arrival_times
 from sim.behavior import make_behavior
 from sim.call_log import ABANDONED, ANSWERED, WAITING, CallLog
-from sim.distributions import Sampler
+from sim.distributions import duration_sampler
 from sim.employee import Employee
 from sim.event_calendar import EventCalendar
 from sim.opening_hours import DAY, OpeningHours
@@ -49,11 +49,13 @@ class ContactCenterModel(mesa.Model):
         self.open_day = -1  # day whose doors are open, -1 when closed
         self._arrivals: list[float] = []
         self._next_arrival = 0
-        self._sample_talk = Sampler(scenario.service, self.streams["service"])
-        self._sample_acw = Sampler(scenario.after_call_work, self.streams["after_call_work"])
-        self._sample_patience = Sampler(scenario.patience, self.streams["patience"])
+        self._sample_talk = duration_sampler(scenario.service, self.streams["service"])
+        self._sample_acw = duration_sampler(
+            scenario.after_call_work, self.streams["after_call_work"]
+        )
+        self._sample_patience = duration_sampler(scenario.patience, self.streams["patience"])
         self._redial = self.streams["redial"]
-        self._redial_patience = Sampler(scenario.patience, self.streams["redial_patience"])
+        self._redial_patience = duration_sampler(scenario.patience, self.streams["redial_patience"])
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "time": "time",
@@ -177,6 +179,19 @@ class ContactCenterModel(mesa.Model):
                 return
             employee.idle_since = time
             self.router.idle.append(employee)
+
+    def schedule_block(self, employee: Employee, start: float, end: float) -> None:
+        """Take `employee` off the phones from `start` to `end` (meeting, training, coaching)."""
+        self.events.schedule(start, self._block_start, employee)
+        self.events.schedule(end, self._block_end, employee)
+
+    def _block_start(self, employee: Employee) -> None:
+        if not employee.quitting:
+            self.staffing.take_off(employee, self.time)
+
+    def _block_end(self, employee: Employee) -> None:
+        if not employee.quitting:
+            self.staffing.bring_back(employee, self.time)
 
     def _abandon(self, call: int) -> None:
         """The caller's patience ran out; if still waiting they hang up and may redial."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from sim.scenario import Calendar
+from sim.scenario import WEEKDAYS, Calendar
 
 DAY = 86_400.0
 
@@ -35,6 +35,11 @@ class OpeningHours:
     def interval_start(self, day: int, interval: int) -> float:
         """Model time at which interval `interval` of `day` begins."""
         return day * DAY + self.open + interval * self.interval
+
+    def calendar_days_after(self, day: int) -> int:
+        """Calendar days from opening day `day` to the next one (3 from a Friday to a Monday)."""
+        gap = (WEEKDAYS.index(self.weekday(day + 1)) - WEEKDAYS.index(self.weekday(day))) % 7
+        return gap or 7
 
     def is_open(self, time: float) -> bool:
         """Whether the center accepts calls at `time`."""

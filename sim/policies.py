@@ -53,7 +53,7 @@ class Policy:
         self.parameters = parameters
 
     def guidance(self, employee: Employee) -> Guidance:
-        """At the start of a call: pressure = base pressure + what reviews added for this employee."""
+        """At the start of a call: base pressure plus what reviews added for this employee."""
         p = self.parameters
         pressure = min(1.0, p.time_pressure + employee.pressure)
         ask = p.closing_question * (1.0 - p.closing_skip_under_pressure * pressure)

@@ -12,15 +12,13 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from sim import behavior_config as bc
+from sim.config_base import NonNegative, Positive, Probability, Section
 from sim.errors import ScenarioError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 def parse_clock(text: str) -> int:
@@ -33,17 +31,6 @@ def parse_clock(text: str) -> int:
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m != 0):
         raise ValueError(f"{text!r} is not a clock time between '00:00' and '24:00'")
     return h * 3600 + m * 60
-
-
-class Section(BaseModel):
-    """Base for every scenario section: unknown keys are errors, values are immutable.
-
-    Strict types: `true` is not a number and "300" is not 300; numbers must be finite.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_default=True, strict=True, allow_inf_nan=False
-    )
 
 
 class Calendar(Section):
@@ -190,14 +177,9 @@ class Kpi(Section):
 class Behavior(Section):
     """The behavioural layer; disabled gives the pure queue (arrivals, service, routing)."""
 
-    enabled: bool = Field(False, description="false: pure queue, no behavioural mechanisms")
-
-    @field_validator("enabled")
-    @classmethod
-    def _available(cls, value: bool) -> bool:
-        if value:
-            raise ValueError("the behavioural model is not part of this version; allowed: false")
-        return value
+    enabled: bool = Field(
+        True, description="false: pure queue (no customers' memory, policies or money)"
+    )
 
 
 class Scenario(Section):
@@ -215,6 +197,16 @@ class Scenario(Section):
     staffing: Staffing = Field(default_factory=Staffing)
     kpi: Kpi = Field(default_factory=Kpi)
     behavior: Behavior = Field(default_factory=Behavior)
+    customers: bc.Customers = Field(default_factory=bc.Customers)
+    demand: bc.Demand = Field(default_factory=bc.Demand)
+    conversation: bc.Conversation = Field(default_factory=bc.Conversation)
+    sales: bc.Sales = Field(default_factory=bc.Sales)
+    satisfaction: bc.Satisfaction = Field(default_factory=bc.Satisfaction)
+    churn: bc.Churn = Field(default_factory=bc.Churn)
+    employees: bc.Employees = Field(default_factory=bc.Employees)
+    policy: bc.Policy = Field(default_factory=bc.Policy)
+    outbound: bc.Outbound = Field(default_factory=bc.Outbound)
+    money: bc.Money = Field(default_factory=bc.Money)
 
     @model_validator(mode="after")
     def _per_interval_lengths(self) -> Scenario:

@@ -1,0 +1,266 @@
+"""The behavioural layer: customers with memory, conversations, failure demand, churn, outbound
+calls, the workforce and money, wired into the engine through the hooks of `PureQueue`.
+
+The management policy acts only through its hooks (`sim.policies.Policy`); nothing here looks
+at its name.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.behavior import PureQueue
+from sim.contact_log import CALLBACK, REDIAL, VALUE, ContactLog
+from sim.conversation import Draws, Outcome, converse, experience
+from sim.customer import Customer, CustomerBase
+from sim.distributions import Sampler, lognormal_parameters
+from sim.outbound import OutboundCounts, outbound_call
+from sim.policies import make_policy
+from sim.workforce import Workforce
+
+if TYPE_CHECKING:
+    from sim.employee import Employee
+    from sim.model import ContactCenterModel
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def rows(
+    rng: np.random.Generator, uniforms: int = 0, normals: int = 0, exponentials: int = 0
+) -> Sampler:
+    """A sampler of rows [uniforms..., standard normals..., standard exponentials...].
+
+    Each contact takes one row, so every contact uses the same count of numbers whatever
+    happens in it: streams stay aligned across scenarios (common random numbers).
+    """
+    return Sampler(
+        lambda n: np.column_stack(
+            (
+                rng.random((n, uniforms)),
+                rng.standard_normal((n, normals)),
+                rng.standard_exponential((n, exponentials)),
+            )
+        )
+    )
+
+
+class BehavioralModel(PureQueue):
+    """Customers, conversations, policies, employees' development and money."""
+
+    def __init__(self, model: ContactCenterModel):
+        super().__init__(model)
+        cfg = model.config
+        streams = model.streams
+        self.cfg = cfg
+        self.policy = make_policy(cfg.policy)
+        self.customers = CustomerBase(cfg.customers, streams["customers"], model)
+        self.workforce = Workforce(cfg.employees, self.policy, model)
+        self.contacts = ContactLog()
+        self.reason_names = list(cfg.demand.reasons)
+        self.reasons = list(cfg.demand.reasons.values())
+        self._reason_cumulative = np.cumsum([r.share for r in self.reasons]).tolist()
+        self._need_params = [
+            lognormal_parameters(r.need_mean_seconds, r.need_cv) for r in self.reasons
+        ]
+        self._time_noise = lognormal_parameters(1.0, cfg.conversation.time_noise_cv)
+        self._value = lognormal_parameters(cfg.sales.value_mean, cfg.sales.value_cv)
+        self._demand = rows(streams["demand"], uniforms=2)  # customer, reason
+        self._need = Sampler(streams["need"].standard_normal)
+        self._conversation = rows(streams["conversation"], uniforms=4, normals=2)
+        self._after = rows(streams["after_contact"], uniforms=4, normals=2, exponentials=1)
+        self._outbound_choice = Sampler(streams["outbound_choice"].random)
+        self._outbound = rows(streams["outbound"], uniforms=5, exponentials=1, normals=1)
+        self._callers: list[Customer] = []  # the customer of each contact, by call id
+        self._outcomes: dict[int, Outcome] = {}
+        self.outbound = OutboundCounts()
+        self.sales = 0
+        self.sales_revenue = 0.0
+        self.recurring_revenue = 0.0
+        self.lost_demand = 0  # value demand of customers who had churned
+        self.daily: list[dict[str, float]] = []
+        self._day_start: dict[str, float] = {}
+
+    # --- contacts -------------------------------------------------------------------------------
+
+    def arrival(self, time: float) -> None:
+        """Value demand: a random customer of the base calls for a random reason."""
+        u_customer, u_reason = self._demand()
+        population = self.customers.population
+        index = min(int(u_customer * population), population - 1)
+        reason = min(bisect_right(self._reason_cumulative, u_reason), len(self.reasons) - 1)
+        if self.customers.is_churned(index):
+            self.lost_demand += 1
+            return
+        self._contact(time, self.customers.get(index), reason, VALUE, 1.0)
+
+    def _contact(
+        self, time: float, customer: Customer, reason: int, kind: int, need_factor: float
+    ) -> None:
+        mu, sigma = self._need_params[reason]
+        need = math.exp(mu + sigma * self._need()) * need_factor
+        call = self.model.add_contact(time, customer.patience_factor, customer.index)
+        self.contacts.add(reason, kind, need)
+        self._callers.append(customer)
+        customer.contacts += 1
+        self.model.offer(call, time)
+
+    def patience_factor(self, customer: int) -> float:
+        return self.customers.agents[customer].patience_factor
+
+    def handle_time(self, employee: Employee, call: int) -> float:
+        """Hold the conversation; the employee is busy for its talk time plus after-call work."""
+        log, contacts = self.model.log, self.contacts
+        reason = self.reasons[contacts.reason[call]]
+        customer = self._callers[call]
+        u_opportunity, u_resolve, u_ask, u_buy, z_time, z_value = self._conversation()
+        mu, sigma = self._time_noise
+        draws = Draws(
+            math.exp(mu + sigma * z_time),
+            u_opportunity,
+            u_resolve,
+            u_ask,
+            u_buy,
+            self.sale_value(z_value),
+        )
+        outcome = converse(
+            contacts.need[call],
+            reason.sales_opportunity,
+            reason.buying_intent,
+            customer.potential,
+            employee.service_skill,
+            employee.sales_skill,
+            employee.stress,
+            self.policy.guidance(employee),
+            self.cfg.conversation,
+            self.cfg.sales,
+            draws,
+        )
+        contacts.record(call, outcome)
+        self._outcomes[call] = outcome
+        log.talk[call] = outcome.talk
+        handle = outcome.talk + log.acw[call]
+        employee.handle_time_total += handle
+        return handle
+
+    def contact_ended(self, employee: Employee, call: int) -> None:
+        """Sale, the customer's experience and survey answer, resolution or failure demand."""
+        log, s = self.model.log, self.cfg.satisfaction
+        outcome = self._outcomes.pop(call)
+        customer = self._callers[call]
+        u_broken, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
+        if outcome.sold:
+            self.sale(customer, outcome.sale_value)
+        repeat = self.contacts.kind[call] != VALUE
+        score = experience(outcome, log.answer[call] - log.arrival[call], repeat, s)
+        customer.experience(score, s.memory)
+        if u_survey < s.survey_rate:
+            csat = min(5, max(1, round(1 + 4 * score + s.csat_noise * z_csat)))
+            nps = min(10, max(0, round(10 * customer.satisfaction + s.nps_noise * z_nps)))
+            self.contacts.survey(call, csat, nps)
+        broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - outcome.quality)
+        if outcome.resolved and not broken:
+            customer.open_issue = None
+        else:
+            self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay)
+        self.churn_check(customer, u_churn)
+
+    def call_abandoned(self, call: int, redialing: bool) -> None:
+        customer = self._callers[call]
+        _, _, u_churn, u_callback, _, _, e_delay = self._after()
+        s = self.cfg.satisfaction
+        customer.experience(s.abandoned_experience, s.memory)
+        if not redialing:
+            self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay)
+        self.churn_check(customer, u_churn)
+
+    def redial_allowed(self, previous: int) -> bool:
+        return not self._callers[previous].churned
+
+    def redialled(self, previous: int, call: int) -> None:
+        contacts = self.contacts
+        contacts.add(contacts.reason[previous], REDIAL, contacts.need[previous])
+        customer = self._callers[previous]
+        self._callers.append(customer)
+        customer.contacts += 1
+
+    def _unresolved(self, customer: Customer, reason: int, u: float, e_delay: float) -> None:
+        """An open issue: the customer calls again later (failure demand) or gives up."""
+        demand, s = self.cfg.demand, self.cfg.satisfaction
+        customer.open_issue = self.reason_names[reason]
+        if u < demand.callback_probability:
+            delay = e_delay * demand.callback_mean_delay_seconds
+            at = self.model.hours.add_open_time(self.model.time, delay)
+            if at < math.inf:
+                self.model.events.schedule(at, self._callback, (customer, reason))
+        else:
+            customer.experience(s.unresolved_giveup_experience, s.memory)
+
+    def _callback(self, pending: tuple[Customer, int]) -> None:
+        customer, reason = pending
+        if not customer.churned and customer.open_issue is not None:
+            customer.repeats += 1
+            need_factor = self.cfg.demand.callback_need_factor
+            self._contact(self.model.time, customer, reason, CALLBACK, need_factor)
+
+    def sale(self, customer: Customer, value: float) -> None:
+        """A purchase: one-off revenue, and a higher recurring value from now on."""
+        self.sales += 1
+        self.sales_revenue += value
+        customer.purchases += 1
+        self.customers.add_monthly_value(customer, self.cfg.sales.monthly_value_uplift)
+
+    def sale_value(self, z: float) -> float:
+        """The value of a sale, from a standard normal draw (lognormal)."""
+        mu, sigma = self._value
+        return math.exp(mu + sigma * z)
+
+    def churn_check(self, customer: Customer, u: float) -> None:
+        """Dissatisfied customers may leave: the chance rises as satisfaction falls."""
+        c = self.cfg.churn
+        shortfall = max(0.0, (c.threshold - customer.satisfaction) / c.threshold)
+        if u < c.max_probability * shortfall**c.exponent and not customer.churned:
+            self.customers.churn(customer)
+
+    def idle_work(self, employee: Employee, time: float) -> float:
+        """An idle employee may make an outbound sales call, if the policy asks for it."""
+        propensity = self.policy.outbound_propensity(employee)
+        if propensity <= 0 or self._outbound_choice() >= propensity:
+            return 0.0
+        return outbound_call(self, employee, self._outbound, self.outbound)
+
+    # --- days -----------------------------------------------------------------------------------
+
+    def day_started(self, day: int) -> None:
+        self._day_start = self._counters()
+        self.workforce.day_started(day)
+
+    def day_ended(self, day: int) -> None:
+        """Employees' daily update; recurring revenue accrues; the day's row of the series."""
+        self.workforce.day_ended(day)
+        calendar_days = self.model.hours.calendar_days_after(day)
+        accrual = self.customers.active_monthly_value * calendar_days / DAYS_PER_MONTH
+        self.recurring_revenue += accrual
+        now = self._counters()
+        row: dict[str, float] = {"day": day, "recurring_revenue": accrual}
+        row.update({k: now[k] - self._day_start.get(k, 0.0) for k in now})
+        row.update(self.workforce.snapshot())
+        self.daily.append(row)
+
+    def _counters(self) -> dict[str, float]:
+        w = self.workforce
+        return {
+            "sales": float(self.sales),
+            "sales_revenue": self.sales_revenue,
+            "churned_customers": float(len(self.customers.churned)),
+            "attrition": float(w.quits),
+            "hires": float(w.hires),
+            "coaching_hours": w.activity_hours["coaching"],
+            "training_hours": w.activity_hours["training"] + w.onboarding_hours,
+            "meeting_hours": w.activity_hours["meeting"],
+            "outbound_attempts": float(self.outbound.attempts),
+            "outbound_connects": float(self.outbound.connects),
+        }

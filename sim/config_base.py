@@ -1,0 +1,22 @@
+"""The base of every scenario section: strict, immutable, no unknown keys, finite numbers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class Section(BaseModel):
+    """Base for every scenario section: unknown keys are errors, values are immutable.
+
+    Strict types: `true` is not a number and "300" is not 300; numbers must be finite.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, strict=True, allow_inf_nan=False
+    )

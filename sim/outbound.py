@@ -1,0 +1,70 @@
+"""Outbound sales calls: what an idle employee does when the policy asks for calls, calls, calls.
+
+Every formula here is in docs/MODEL.md (Submodels → Outbound calls).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.distributions import Sampler
+
+if TYPE_CHECKING:
+    from sim.behavioral_model import BehavioralModel
+    from sim.employee import Employee
+
+
+@dataclass
+class OutboundCounts:
+    """Running totals of outbound work."""
+
+    attempts: int = 0
+    connects: int = 0
+    sales: int = 0
+
+
+def outbound_call(
+    layer: BehavioralModel, employee: Employee, draws: Sampler, counts: OutboundCounts
+) -> float:
+    """One outbound attempt to a random customer; returns the seconds it keeps the employee busy.
+
+    Most attempts do not connect; of those that do, a few customers welcome the offer and may
+    buy (as in a conversation without a need, quality from skill and stress); the rest did not
+    want the call, which costs satisfaction and may tip them into churn.
+    """
+    cfg = layer.cfg
+    out, conversation, sales, satisfaction = (
+        cfg.outbound,
+        cfg.conversation,
+        cfg.sales,
+        cfg.satisfaction,
+    )
+    u_customer, u_connect, u_interest, u_buy, u_churn, e_talk, z_value = draws()
+    counts.attempts += 1
+    employee.outbound_attempts += 1
+    customers = layer.customers
+    index = min(int(u_customer * customers.population), customers.population - 1)
+    if customers.is_churned(index) or u_connect >= out.connect_rate:
+        return out.dial_seconds
+    counts.connects += 1
+    customer = customers.get(index)
+    if u_interest < out.interest_share:
+        quality = (
+            conversation.skill_quality_floor
+            + (1 - conversation.skill_quality_floor) * employee.service_skill
+        ) * (1 - conversation.stress_quality_penalty * employee.stress)
+        p_buy = (
+            sales.base_conversion
+            * customer.potential
+            * (0.5 + employee.sales_skill)
+            * quality**sales.quality_exponent
+        )
+        if u_buy < p_buy:
+            counts.sales += 1
+            layer.sale(customer, layer.sale_value(z_value))
+        customer.experience(quality, satisfaction.memory)
+    else:
+        customer.experience(satisfaction.unwanted_call_experience, satisfaction.memory)
+        layer.churn_check(customer, u_churn)
+    return out.dial_seconds + out.talk_mean_seconds * e_talk
