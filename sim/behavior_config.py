@@ -139,9 +139,9 @@ class Satisfaction(Section):
 class Churn(Section):
     """Dissatisfied customers leave."""
 
-    threshold: Share = Field(0.45, description="satisfaction below which churn risk starts")
+    threshold: Share = Field(0.5, description="satisfaction below which churn risk starts")
     max_probability: Share = Field(
-        0.08, description="churn chance after a contact at satisfaction 0"
+        0.15, description="churn chance after a contact at satisfaction 0"
     )
     exponent: Positive = Field(1.5, description="risk ~ ((threshold - s) / threshold)^exponent")
     horizon_months: Positive = Field(12.0, description="horizon of churned_value")
@@ -168,17 +168,17 @@ class Employees(Section):
     )
     stress_initial: Share = Field(0.2, description="initial stress")
     stress_occupancy_gain: NonNegative = Field(
-        0.6, description="daily stress gain per unit of occupancy above stress_occupancy_ref"
+        0.8, description="daily stress gain per unit of occupancy above stress_occupancy_ref"
     )
     stress_occupancy_ref: Share = Field(0.75, description="occupancy that adds no stress")
-    stress_pressure_gain: NonNegative = Field(0.08, description="daily stress gain at pressure 1")
-    stress_recovery: Share = Field(0.25, description="share of stress recovered overnight")
+    stress_pressure_gain: NonNegative = Field(0.15, description="daily stress gain at pressure 1")
+    stress_recovery: Share = Field(0.2, description="share of stress recovered overnight")
     stress_off_phone_recovery: NonNegative = Field(
         0.02, description="stress recovered per off-phone hour"
     )
     engagement_initial: Share = Field(0.7, description="initial engagement")
     engagement_pressure_loss: NonNegative = Field(
-        0.02, description="daily engagement loss at pressure 1"
+        0.03, description="daily engagement loss at pressure 1"
     )
     engagement_coaching_gain: NonNegative = Field(0.02, description="engagement per coaching hour")
     engagement_reversion: Share = Field(

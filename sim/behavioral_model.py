@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.behavior import PureQueue
 from sim.contact_log import CALLBACK, REDIAL, VALUE, ContactLog
-from sim.conversation import Draws, Outcome, converse, experience
+from sim.conversation import Draws, converse, experience
 from sim.customer import Customer, CustomerBase
 from sim.distributions import Sampler, lognormal_parameters
 from sim.outbound import OutboundCounts, outbound_call
@@ -75,7 +75,6 @@ class BehavioralModel(PureQueue):
         self._outbound_choice = Sampler(streams["outbound_choice"].random)
         self._outbound = rows(streams["outbound"], uniforms=5, exponentials=1, normals=1)
         self._callers: list[Customer] = []  # the customer of each contact, by call id
-        self._outcomes: dict[int, Outcome] = {}
         self.outbound = OutboundCounts()
         self.sales = 0
         self.sales_revenue = 0.0
@@ -140,7 +139,6 @@ class BehavioralModel(PureQueue):
             draws,
         )
         contacts.record(call, outcome)
-        self._outcomes[call] = outcome
         log.talk[call] = outcome.talk
         handle = outcome.talk + log.acw[call]
         employee.handle_time_total += handle
@@ -149,7 +147,7 @@ class BehavioralModel(PureQueue):
     def contact_ended(self, employee: Employee, call: int) -> None:
         """Sale, the customer's experience and survey answer, resolution or failure demand."""
         log, s = self.model.log, self.cfg.satisfaction
-        outcome = self._outcomes.pop(call)
+        outcome = self.contacts.outcomes[call]
         customer = self._callers[call]
         u_broken, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
         if outcome.sold:

@@ -175,9 +175,7 @@ def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[
     offered = len(wait)
     handled = int(answered.sum())
     sl = model.config.kpi.service_level_seconds
-    employees = model.staffing.employees
-    busy = sum(e.busy_time for e in employees)
-    available = sum(e.available_time for e in employees)
+    available, busy = model.staffing.totals()
     open_seconds = model.hours.days * model.hours.open_per_day
 
     def mean(values: np.ndarray) -> float:

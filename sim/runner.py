@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from sim.behavior_metrics import behavior_daily, behavior_kpis
+from sim.behavioral_model import BehavioralModel
 from sim.metrics import call_bins, daily_table, interval_table, run_kpis
 from sim.model import ContactCenterModel
 from sim.result import RunResult
@@ -17,13 +19,22 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     model.run_model()
     columns = model.log.arrays()
     day, interval = call_bins(columns, model)
+    kpis = run_kpis(columns, model)
+    calls = model.log.to_frame(columns, day, interval)
+    daily = daily_table(columns, model)
+    layer = model.behavior
+    if isinstance(layer, BehavioralModel):
+        contacts = layer.contacts.frame(layer.reason_names)
+        calls = calls.join(contacts)
+        kpis.update(behavior_kpis(layer, contacts))
+        daily = daily.merge(behavior_daily(layer, contacts, day), on="day", how="left")
     return RunResult(
         scenario=scenario,
         seed=model.seed,
-        kpis=run_kpis(columns, model),
-        calls=model.log.to_frame(columns, day, interval),
+        kpis=kpis,
+        calls=calls,
         intervals=interval_table(columns, model),
-        daily=daily_table(columns, model),
+        daily=daily,
         snapshots=model.datacollector.get_model_vars_dataframe(),
         wall_seconds=time.perf_counter() - started,
     )

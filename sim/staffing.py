@@ -25,6 +25,8 @@ class StaffingPlan:
         self.on_phone = 0
         self.target_now = 0  # the current interval's target (0 while closed)
         self.changes: list[tuple[float, int]] = [(0.0, 0)]  # (time, employees on the phones)
+        self.departed_available = 0.0  # phone and busy seconds of employees who left
+        self.departed_busy = 0.0
 
     def target(self, interval: int) -> int:
         """Employees wanted on the phones during `interval` of a day."""
@@ -77,8 +79,16 @@ class StaffingPlan:
             self._leave(employee)
 
     def _leave(self, employee: Employee) -> None:
+        self.departed_available += employee.available_time
+        self.departed_busy += employee.busy_time
         self.employees.remove(employee)
         employee.remove()
+
+    def totals(self) -> tuple[float, float]:
+        """(seconds on the phones, seconds busy) of everyone who worked, leavers included."""
+        available = self.departed_available + sum(e.available_time for e in self.employees)
+        busy = self.departed_busy + sum(e.busy_time for e in self.employees)
+        return available, busy
 
     def adjust(self, target: int, time: float) -> None:
         """Log employees on or off until `target` are on the phones (or will be, once calls end)."""

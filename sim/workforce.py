@@ -42,6 +42,7 @@ class Workforce:
             employee.sales_skill = _skill(self.rng, config.sales_skill_mean, config.skill_sd)
             employee.stress = config.stress_initial
             employee.engagement = config.engagement_initial
+        self.initial_roster = len(staffing.employees)
         self.vacancies: list[int] = []  # days on which a hire arrives
         self.quits = 0
         self.hires = 0
@@ -104,18 +105,19 @@ class Workforce:
             today = self._today.get(employee.unique_id, {})
             if phone > 0:
                 self.policy.daily_review(employee, aht, per_hour)
+            pressure = self.policy.guidance(employee).pressure  # as the employee feels it
             self._learn(employee, phone / 3600, today)
             off_hours = sum(today.values())
             stress = (
                 employee.stress
                 + c.stress_occupancy_gain * max(0.0, occupancy - c.stress_occupancy_ref)
-                + c.stress_pressure_gain * employee.pressure
+                + c.stress_pressure_gain * pressure
                 - c.stress_off_phone_recovery * off_hours
             )
             employee.stress = min(1.0, max(0.0, stress * (1.0 - c.stress_recovery)))
             engagement = (
                 employee.engagement
-                - c.engagement_pressure_loss * employee.pressure
+                - c.engagement_pressure_loss * pressure
                 + c.engagement_coaching_gain * today.get("coaching", 0.0)
                 + c.engagement_reversion * (c.engagement_initial - employee.engagement)
             )
