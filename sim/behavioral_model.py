@@ -81,7 +81,8 @@ class BehavioralModel(PureQueue):
         self.recurring_revenue = 0.0
         self.lost_demand = 0  # value demand of customers who had churned
         self.daily: list[dict[str, float]] = []
-        self._day_start: dict[str, float] = {}
+        self._pending_row: dict[str, float] | None = None
+        self._last_counters: dict[str, float] = {}
 
     # --- contacts -------------------------------------------------------------------------------
 
@@ -233,20 +234,30 @@ class BehavioralModel(PureQueue):
     # --- days -----------------------------------------------------------------------------------
 
     def day_started(self, day: int) -> None:
-        self._day_start = self._counters()
+        self._close_row()
         self.workforce.day_started(day)
 
     def day_ended(self, day: int) -> None:
-        """Employees' daily update; recurring revenue accrues; the day's row of the series."""
+        """Employees' daily update; recurring revenue accrues; the day's row is opened."""
         self.workforce.day_ended(day)
         calendar_days = self.model.hours.calendar_days_after(day)
         accrual = self.customers.active_monthly_value * calendar_days / DAYS_PER_MONTH
         self.recurring_revenue += accrual
+        self._pending_row = {"day": day, "recurring_revenue": accrual}
+        self._pending_row.update(self.workforce.snapshot())
+
+    def run_ended(self) -> None:
+        self._close_row()
+
+    def _close_row(self) -> None:
+        """A day's counters run until the next opening, so calls served after closing count."""
+        if self._pending_row is None:
+            return
         now = self._counters()
-        row: dict[str, float] = {"day": day, "recurring_revenue": accrual}
-        row.update({k: now[k] - self._day_start.get(k, 0.0) for k in now})
-        row.update(self.workforce.snapshot())
+        row = self._pending_row | {k: now[k] - self._last_counters.get(k, 0.0) for k in now}
+        self._last_counters = now
         self.daily.append(row)
+        self._pending_row = None
 
     def _counters(self) -> dict[str, float]:
         w = self.workforce

@@ -49,6 +49,7 @@ class Customer(mesa.Agent):
         self.contacts = 0
         self.purchases = 0
         self.churned = False
+        self.churned_at = float("inf")
 
     def experience(self, score: float, memory: float) -> None:
         """Blend a contact's experience (0..1) into satisfaction."""
@@ -90,13 +91,15 @@ class CustomerBase:
     def churn(self, customer: Customer) -> None:
         """The customer leaves: no more contacts, no more recurring value."""
         customer.churned = True
+        customer.churned_at = self.model.time
         self.active_monthly_value -= customer.monthly_value
         self.churned.append(customer)
 
     def add_monthly_value(self, customer: Customer, amount: float) -> None:
-        """A sale raises the customer's recurring value."""
+        """A sale raises the customer's recurring value (a customer who has left pays nothing)."""
         customer.monthly_value += amount
-        self.active_monthly_value += amount
+        if not customer.churned:
+            self.active_monthly_value += amount
 
     @property
     def active(self) -> int:

@@ -16,3 +16,10 @@ def erlang_scenario(**overrides: Any) -> sim.Scenario:
     return sim.load_scenario(
         SCENARIOS / "erlang.toml", {k.replace("__", "."): v for k, v in overrides.items()}
     )
+
+
+def baseline(**overrides: Any) -> sim.Scenario:
+    """The default (behavioural) scenario with dotted-key overrides (use '__' for '.')."""
+    return sim.load_scenario(
+        SCENARIOS / "baseline.toml", {k.replace("__", "."): v for k, v in overrides.items()}
+    )

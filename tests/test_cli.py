@@ -295,6 +295,8 @@ def test_set_list_value(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         open_from = "08:00"
         open_until = "10:00"
         interval_minutes = 30
+        [behavior]
+        enabled = false
         """,
     )
     out_dir = tmp_path / "out"
@@ -354,7 +356,7 @@ BAD_SETS = [
     (["calendar.open_until=8h"], ["calendar.open_until", "'8h'", "HH:MM"]),
     (["calendar.interval_minutes=25"], ["calendar.interval_minutes (25)", "whole number"]),
     (["arrivals.profile=[1,2]"], ["arrivals.profile has 2 values", "need exactly 96"]),
-    (["behavior.enabled=true"], ["behavior.enabled", "allowed: false"]),
+    (["policy.name=nosuch"], ["policy.name", "nosuch", "allowed: aht", "quality"]),
     (["novalue"], ["'novalue'", "KEY=VALUE"]),
     (["staffing..employees=3"], ["'staffing..employees'", "dotted key"]),
 ]

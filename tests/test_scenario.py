@@ -54,7 +54,8 @@ def test_defaults_validate() -> None:
     assert scenario.staffing.employees == 40
     assert scenario.staffing.schedule is None
     assert scenario.kpi.service_level_seconds == 20.0
-    assert scenario.behavior.enabled is False
+    assert scenario.behavior.enabled is True
+    assert scenario.policy.name == "aht"
 
 
 def test_to_dict_is_plain_json_with_every_section() -> None:
@@ -373,7 +374,9 @@ def test_parsed_bare_word_becomes_a_valid_setting() -> None:
         ),
         ({"seed": -1}, ["seed", "-1", "greater than or equal to 0"]),
         ({"name": 5}, ["name", "5", "valid string"]),
-        ({"behavior.enabled": True}, ["behavior.enabled", "true", "allowed: false"]),
+        ({"policy.name": "nosuch"}, ["policy.name", "nosuch", "allowed: aht", "volume"]),
+        ({"churn.max_probability": 1.5}, ["churn.max_probability", "1.5", "less than or equal to 1"]),
+        ({"policy.aht_target_seconds": -5}, ["policy.aht_target_seconds", "-5", "greater than"]),
         (
             {"calendar.weekdays": ["monday"]},
             ["calendar.weekdays", "'monday'", "'mon', 'tue'"],
