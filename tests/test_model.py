@@ -199,3 +199,18 @@ def test_occupancy_is_consistent_across_tables():
     assert k["occupancy"] == pytest.approx(busy / (k["staffed_hours"] * 3600), rel=1e-9)
     assert k["aht"] == pytest.approx(busy / k["handled"], rel=1e-9)
     assert 0 < k["occupancy"] < 1
+
+
+def test_time_observers_are_still_notified():
+    """The event loop skips Mesa's observable machinery only while nobody listens to time."""
+    model = ContactCenterModel(small(**{"calendar__days": 1}), seed=3)
+    seen = []
+
+    def listener(signal):  # a named function: Mesa keeps only weak references to handlers
+        seen.append(model.time)
+
+    model.observe("time", "changed", listener)
+    model.run_until(600.0)
+    arrivals = [t for t in model.log.arrival if t < 600.0]
+    assert len(seen) >= len(arrivals) > 10
+    assert set(arrivals) <= set(seen)
