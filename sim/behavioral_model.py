@@ -102,7 +102,7 @@ class BehavioralModel(PureQueue):
     ) -> None:
         mu, sigma = self._need_params[reason]
         need = math.exp(mu + sigma * self._need()) * need_factor
-        call = self.model.add_contact(time, customer.patience_factor, customer.index)
+        call = self.model.add_contact(time, customer.patience_factor, customer.index, talk=need)
         self.contacts.add(reason, kind, need)
         self._callers.append(customer)
         customer.contacts += 1

@@ -102,6 +102,15 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_experiment_commands(commands: argparse._SubParsersAction) -> None:
+    """Register `compare`, `sweep` and `sensitivity` when the experiments module is present."""
+    try:
+        from sim.experiments_cli import add_commands
+    except ImportError:
+        return
+    add_commands(commands)
+
+
 def keys_markdown() -> str:
     """The scenario key reference as a Markdown table (docs/SCENARIOS.md embeds it)."""
     lines = ["| key | type | default | description |", "| --- | --- | --- | --- |"]
@@ -161,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("keys", help="list every scenario key with its default")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(handler=command_keys)
+    add_experiment_commands(commands)
     return parser
 
 

@@ -41,31 +41,29 @@ class ContactLog:
         """The columns as a DataFrame (row i is call i of the calls table)."""
         n = len(self.reason)
         handled = np.fromiter(self.outcomes, dtype=np.int64, count=len(self.outcomes))
-        outcomes = list(self.outcomes.values())
-
-        def column(name: str, dtype: type, empty: object) -> np.ndarray:
-            values = np.full(n, empty, dtype=dtype)
-            values[handled] = [getattr(o, name) for o in outcomes]
-            return values
-
+        values = np.array(list(self.outcomes.values()), dtype=float).reshape(
+            -1, len(Outcome._fields)
+        )
+        columns = {}
+        for k, name in enumerate(Outcome._fields):
+            column = np.full(n, -1.0 if name == "resolved" else 0.0)
+            column[handled] = values[:, k]
+            columns[name] = column
         csat, nps = np.full(n, math.nan), np.full(n, math.nan)
         if self.surveys:
             answered = np.fromiter(self.surveys, dtype=np.int64, count=len(self.surveys))
             csat[answered], nps[answered] = np.asarray(list(self.surveys.values()), dtype=float).T
-        resolved = np.full(n, -1, dtype=np.int8)
-        resolved[handled] = [o.resolved for o in outcomes]
+        quality = np.full(n, math.nan)
+        quality[handled] = columns["quality"][handled]
         return pd.DataFrame(
             {
                 "reason": pd.Categorical.from_codes(self.reason, categories=reason_names),
                 "kind": pd.Categorical.from_codes(self.kind, categories=KINDS),
                 "need": np.asarray(self.need, dtype=float),
-                "quality": column("quality", float, math.nan),
-                "resolved": resolved,
-                "opportunity": column("opportunity", bool, False),
-                "offered": column("offered", bool, False),
-                "pushy": column("pushy", bool, False),
-                "sold": column("sold", bool, False),
-                "sale_value": column("sale_value", float, 0.0),
+                "quality": quality,
+                "resolved": columns["resolved"].astype(np.int8),
+                **{k: columns[k].astype(bool) for k in ("opportunity", "offered", "pushy", "sold")},
+                "sale_value": columns["sale_value"],
                 "csat": csat,
                 "nps": nps,
             }

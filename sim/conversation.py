@@ -8,6 +8,7 @@ randomness comes in through `Draws`, so the same draws give the same conversatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim.behavior_config import Conversation as ConversationConfig
 from sim.behavior_config import Sales, Satisfaction
@@ -26,9 +27,8 @@ class Draws:
     sale_value: float  # lognormal, mean sales.value_mean
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What came of one conversation."""
+class Outcome(NamedTuple):
+    """What came of one conversation (a tuple: cheap to create, fast to tabulate)."""
 
     talk: float
     quality: float

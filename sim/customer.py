@@ -37,19 +37,21 @@ def lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.nd
 class Customer(mesa.Agent):
     """A customer who has been in contact: satisfaction, value, potential and open issues."""
 
+    # state every customer starts with (class defaults keep creating an agent cheap)
+    open_issue: str | None = None  # reason of an unresolved issue
+    repeats = 0  # contacts about an open issue so far
+    contacts = 0
+    purchases = 0
+    churned = False
+    churned_at = float("inf")
+
     def __init__(self, model: ContactCenterModel, index: int, base: CustomerBase):
         super().__init__(model)
         self.index = index
-        self.monthly_value = float(base.monthly_value[index])
-        self.potential = float(base.potential[index])
-        self.satisfaction = float(base.satisfaction[index])
-        self.patience_factor = float(base.patience_factor[index])
-        self.open_issue: str | None = None  # reason of an unresolved issue
-        self.repeats = 0  # contacts about the current open issue so far
-        self.contacts = 0
-        self.purchases = 0
-        self.churned = False
-        self.churned_at = float("inf")
+        self.monthly_value = base.monthly_value_list[index]
+        self.potential = base.potential_list[index]
+        self.satisfaction = base.satisfaction_list[index]
+        self.patience_factor = base.patience_factor_list[index]
 
     def experience(self, score: float, memory: float) -> None:
         """Blend a contact's experience (0..1) into satisfaction."""
@@ -68,6 +70,10 @@ class CustomerBase:
             rng, config.satisfaction_mean, config.satisfaction_concentration, n
         )
         self.patience_factor = lognormal(rng, 1.0, config.patience_cv, n)
+        self.monthly_value_list = self.monthly_value.tolist()  # fast scalar access
+        self.potential_list = self.potential.tolist()
+        self.satisfaction_list = self.satisfaction.tolist()
+        self.patience_factor_list = self.patience_factor.tolist()
         self.agents: dict[int, Customer] = {}
         self.active_monthly_value = float(self.monthly_value.sum())
         self.churned: list[Customer] = []

@@ -47,11 +47,13 @@ class Sampler:
         self._index = 0
 
     def __call__(self) -> float:
-        if self._index >= len(self._buffer):
+        index = self._index
+        try:
+            value = self._buffer[index]
+        except IndexError:
             self._buffer = self._draw_batch(BATCH).tolist()
-            self._index = 0
-        value = self._buffer[self._index]
-        self._index += 1
+            value, index = self._buffer[0], 0
+        self._index = index + 1
         return value
 
 

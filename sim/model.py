@@ -107,13 +107,19 @@ class ContactCenterModel(mesa.Model):
     # --- per-call events (EventCalendar) ----------------------------------------------------
 
     def add_contact(
-        self, time: float, patience_factor: float = 1.0, customer: int = -1, attempt: int = 0
+        self,
+        time: float,
+        patience_factor: float = 1.0,
+        customer: int = -1,
+        attempt: int = 0,
+        talk: float | None = None,
     ) -> int:
-        """Log a new inbound contact with its own patience, talk and after-call-work draws."""
+        """Log a new inbound contact with its own patience and after-call-work draws, and a
+        talk-time draw unless the behavioural layer decides the talk time itself."""
         return self.log.add(
             time,
             self._sample_patience() * patience_factor,
-            self._sample_talk(),
+            self._sample_talk() if talk is None else talk,
             self._sample_acw(),
             attempt,
             customer,
