@@ -49,8 +49,19 @@ def behavior_kpis(layer: BehavioralModel, contacts: pd.DataFrame) -> dict[str, f
     measures = contact_measures(contacts)
     outbound = layer.outbound
     return {
-        **{k: money[k] for k in ("revenue", "sales_revenue", "recurring_revenue", "cost")},
-        "profit": money["profit"],
+        **{
+            k: money[k]
+            for k in (
+                "revenue",
+                "sales_revenue",
+                "recurring_revenue",
+                "cost",
+                "employee_cost",
+                "team_leader_cost",
+                "hiring_cost",
+                "profit",
+            )
+        },
         "sales": float(layer.sales),
         "conversion_rate": measures.pop("conversion_rate"),
         **measures,
@@ -73,7 +84,6 @@ def behavior_kpis(layer: BehavioralModel, contacts: pd.DataFrame) -> dict[str, f
         "outbound_attempts": float(outbound.attempts),
         "outbound_connects": float(outbound.connects),
         "outbound_sales": float(outbound.sales),
-        **{k: money[k] for k in ("employee_cost", "team_leader_cost", "hiring_cost")},
     }
 
 

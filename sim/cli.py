@@ -37,6 +37,40 @@ KPI_FORMATS: dict[str, tuple[str, str]] = {
     "mean_queue_length": ("mean queue length while open", "{:.2f}"),
     "max_queue_length": ("max queue length", "{:,.0f}"),
     "staffed_hours": ("staffed hours", "{:,.1f}"),
+    "revenue": ("revenue", "{:,.0f}"),
+    "sales_revenue": ("  from sales", "{:,.0f}"),
+    "recurring_revenue": ("  recurring (retained base)", "{:,.0f}"),
+    "cost": ("cost", "{:,.0f}"),
+    "employee_cost": ("  employees", "{:,.0f}"),
+    "team_leader_cost": ("  team leaders", "{:,.0f}"),
+    "hiring_cost": ("  hiring", "{:,.0f}"),
+    "profit": ("profit", "{:,.0f}"),
+    "sales": ("sales", "{:,.0f}"),
+    "offers": ("closing questions asked", "{:,.0f}"),
+    "conversion_rate": ("conversion (sales / offers)", "{:.1%}"),
+    "csat": ("CSAT (share of 4-5)", "{:.1%}"),
+    "nps": ("NPS", "{:+.0f}"),
+    "fcr": ("first-contact resolution", "{:.1%}"),
+    "failure_demand_share": ("failure demand", "{:.1%}"),
+    "mean_quality": ("mean conversation quality", "{:.2f}"),
+    "survey_answers": ("survey answers", "{:,.0f}"),
+    "churned_customers": ("customers churned", "{:,.0f}"),
+    "churned_value": ("future value lost to churn", "{:,.0f}"),
+    "active_customers": ("customers remaining", "{:,.0f}"),
+    "lost_demand": ("calls not made (churned)", "{:,.0f}"),
+    "attrition": ("employees who quit", "{:,.0f}"),
+    "attrition_rate_annual": ("attrition, annualised", "{:.0%}"),
+    "hires": ("hires", "{:,.0f}"),
+    "mean_skill": ("mean service skill", "{:.3f}"),
+    "mean_sales_skill": ("mean sales skill", "{:.3f}"),
+    "mean_stress": ("mean stress", "{:.3f}"),
+    "mean_engagement": ("mean engagement", "{:.3f}"),
+    "coaching_hours": ("coaching hours", "{:,.1f}"),
+    "training_hours": ("training hours", "{:,.1f}"),
+    "meeting_hours": ("meeting hours", "{:,.1f}"),
+    "outbound_attempts": ("outbound attempts", "{:,.0f}"),
+    "outbound_connects": ("outbound connects", "{:,.0f}"),
+    "outbound_sales": ("outbound sales", "{:,.0f}"),
 }
 
 
@@ -96,7 +130,11 @@ def command_run(args: argparse.Namespace) -> int:
         print(json.dumps(json_ready(result.kpis), allow_nan=False))
     else:
         name = scenario.name or Path(args.scenario).stem
-        print_kpis(result.kpis, f"{name} · seed {result.seed} · {scenario.calendar.days} days")
+        policy = f" · policy {scenario.policy.name}" if scenario.behavior.enabled else ""
+        title = f"{name}{policy} · seed {result.seed} · {scenario.calendar.days} days"
+        if scenario.behavior.enabled:
+            title += f" · money in {scenario.money.currency}"
+        print_kpis(result.kpis, title)
         if out is not None:
             print(f"results written to {out}/ (calls, intervals, daily, kpis.json, manifest.json)")
     return 0
