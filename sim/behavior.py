@@ -51,6 +51,9 @@ class PureQueue:
         """Work an employee with no caller waiting starts instead of idling (seconds; 0: none)."""
         return 0.0
 
+    def idle_work_done(self, employee: Employee) -> None:
+        """The work `idle_work` started has ended."""
+
     def day_started(self, day: int) -> None:
         """At opening time of `day`."""
 

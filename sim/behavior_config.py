@@ -178,18 +178,18 @@ class Employees(Section):
     )
     engagement_initial: Share = Field(0.7, description="initial engagement")
     engagement_pressure_loss: NonNegative = Field(
-        0.03, description="daily engagement loss at pressure 1"
+        0.02, description="daily engagement loss at pressure 1"
     )
     engagement_coaching_gain: NonNegative = Field(0.02, description="engagement per coaching hour")
     engagement_reversion: Share = Field(
         0.02, description="daily pull of engagement back towards engagement_initial"
     )
     quit_base_daily: Share = Field(
-        0.0012, description="daily quit hazard at stress 0.3 and engagement 0.7"
+        0.0013, description="daily quit hazard at stress 0.3 and engagement 0.7"
     )
-    quit_stress_effect: NonNegative = Field(3.0, description="log-hazard per unit of stress")
+    quit_stress_effect: NonNegative = Field(2.0, description="log-hazard per unit of stress")
     quit_engagement_effect: NonNegative = Field(
-        3.0, description="log-hazard per unit of engagement"
+        2.0, description="log-hazard per unit of engagement"
     )
     hiring_delay_days: int = Field(15, ge=0, le=3650, description="opening days to fill a vacancy")
     new_hire_skill: Share = Field(0.25, description="service and sales skill of a new hire")
@@ -248,6 +248,11 @@ class Outbound(Section):
     talk_mean_seconds: Positive = Field(150.0, description="mean talk time when connected")
     interest_share: Share = Field(
         0.2, description="share of reached customers who welcome the offer"
+    )
+    max_share: Share = Field(
+        0.25,
+        description="at most this share of the employees on the phones is on outbound calls "
+        "at once (the blending rule keeps the rest for inbound)",
     )
 
 

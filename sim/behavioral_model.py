@@ -76,6 +76,7 @@ class BehavioralModel(PureQueue):
         self._outbound = rows(streams["outbound"], uniforms=5, exponentials=1, normals=1)
         self._callers: list[Customer] = []  # the customer of each contact, by call id
         self.outbound = OutboundCounts()
+        self.outbound_busy = 0  # employees on an outbound call right now
         self.sales = 0
         self.sales_revenue = 0.0
         self.recurring_revenue = 0.0
@@ -229,7 +230,14 @@ class BehavioralModel(PureQueue):
         propensity = self.policy.outbound_propensity(employee)
         if propensity <= 0 or self._outbound_choice() >= propensity:
             return 0.0
+        if self.outbound_busy >= self.cfg.outbound.max_share * self.model.staffing.on_phone:
+            return 0.0
+        self.outbound_busy += 1
         return outbound_call(self, employee, self._outbound, self.outbound)
+
+    def idle_work_done(self, employee: Employee) -> None:
+        """An outbound call ended."""
+        self.outbound_busy -= 1
 
     # --- days -----------------------------------------------------------------------------------
 

@@ -165,6 +165,7 @@ class ContactCenterModel(mesa.Model):
         """The employee finishes work that was not an inbound call (e.g. an outbound call)."""
         employee.busy_time += self.time - employee.work_started
         employee.busy = False
+        self.behavior.idle_work_done(employee)
         self.employee_free(employee, self.time)
 
     def employee_free(self, employee: Employee, time: float) -> None:

@@ -40,7 +40,9 @@ def outbound_call(
         cfg.sales,
         cfg.satisfaction,
     )
-    u_customer, u_connect, u_interest, u_buy, u_churn, e_talk, z_value = draws()
+    u_customer, u_connect, u_interest, u_buy, u_churn, z_value, e_talk = (
+        draws()
+    )  # rows: 5 U, 1 N, 1 E
     counts.attempts += 1
     employee.outbound_attempts += 1
     customers = layer.customers

@@ -1,0 +1,143 @@
+"""Experimental designs: full-factorial grids, sampled designs (Latin hypercube, Sobol, random),
+derived parameters, and the list of runs (variant x design point x replication) with stable ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.stats import qmc
+
+from sim.errors import ScenarioError
+from sim.scenario import Scenario, apply_overrides, validate
+
+# Parameters that are not scenario keys but transform one; each names what it does.
+DERIVED_KEYS: dict[str, str] = {
+    "staffing.scale": (
+        "multiplies every value of staffing.schedule (or staffing.employees when there is no "
+        "schedule) and rounds to whole employees; 1.0 keeps the scenario's staffing"
+    ),
+}
+
+SAMPLE_METHODS = ("lhs", "sobol", "random")
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run to execute: a fully resolved scenario, its seed and where it sits in the design."""
+
+    run_id: str
+    variant: str
+    replication: int
+    seed: int
+    point: int  # index of the design point (0 when nothing is varied)
+    params: dict[str, Any] = field(default_factory=dict)
+    scenario: dict[str, Any] = field(default_factory=dict)
+
+
+def _scale_staffing(data: dict[str, Any], factor: float) -> None:
+    staffing = data.setdefault("staffing", {})
+    if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
+        raise ScenarioError(f"staffing.scale = {factor!r}: must be a number >= 0")
+    if staffing.get("schedule") is not None:
+        staffing["schedule"] = [int(round(v * factor)) for v in staffing["schedule"]]
+    else:
+        staffing["employees"] = int(round(staffing.get("employees", 40) * factor))
+
+
+def resolve(data: dict[str, Any], overrides: dict[str, Any]) -> Scenario:
+    """Apply overrides to a scenario dict: scenario keys first, then derived keys; validate."""
+    plain = {k: v for k, v in overrides.items() if k not in DERIVED_KEYS}
+    resolved = apply_overrides(data, plain)
+    if "staffing.scale" in overrides:
+        _scale_staffing(resolved, overrides["staffing.scale"])
+    return validate(resolved)
+
+
+def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values (full factorial), the first key varying slowest."""
+    keys = list(grid)
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*grid.values())]
+
+
+def unit_sample(method: str, n: int, dims: int, seed: int) -> np.ndarray:
+    """`n` points in the unit hypercube [0, 1)^dims by Latin hypercube, scrambled Sobol or random."""
+    if method == "lhs":
+        return qmc.LatinHypercube(d=dims, seed=seed).random(n)
+    if method == "sobol":
+        return qmc.Sobol(d=dims, scramble=True, seed=seed).random(n)
+    if method == "random":
+        return np.random.default_rng(seed).random((n, dims))
+    raise ValueError(f"unknown sampling method {method!r}; allowed: {', '.join(SAMPLE_METHODS)}")
+
+
+def integer_keys(data: dict[str, Any], keys: list[str]) -> set[str]:
+    """The keys whose value in the scenario is a whole number (sampled values get rounded)."""
+    found = set()
+    for key in keys:
+        node: Any = data
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, int) and not isinstance(node, bool):
+            found.add(key)
+    return found
+
+
+def scale_points(
+    unit: np.ndarray, bounds: dict[str, tuple[float, float]], integers: set[str]
+) -> list[dict[str, Any]]:
+    """Map unit-cube rows onto the bounds; whole-number keys are rounded."""
+    points = []
+    for row in unit:
+        point: dict[str, Any] = {}
+        for (key, (low, high)), u in zip(bounds.items(), row, strict=True):
+            value = float(low + (high - low) * u)
+            point[key] = int(round(value)) if key in integers else value
+        points.append(point)
+    return points
+
+
+def cross(*designs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The product of designs (an empty design counts as one empty point)."""
+    parts = [d if d else [{}] for d in designs]
+    return [{k: v for p in combo for k, v in p.items()} for combo in itertools.product(*parts)]
+
+
+def run_id(variant: str, scenario: dict[str, Any], seed: int) -> str:
+    """A stable id from what determines the run (variant, resolved scenario, seed): resume key."""
+    text = json.dumps([variant, scenario, seed], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def build_tasks(
+    variants: dict[str, list[dict[str, Any]]],
+    points: list[dict[str, Any]],
+    replications: int,
+    seed: int,
+) -> list[RunTask]:
+    """Every run: each variant's resolved scenario at each point, replication k with seed + k.
+
+    `variants` maps a name to its resolved scenario dict per point: {name: [dict per point]}.
+    Replication k uses the same seed in every variant and point (common random numbers).
+    """
+    tasks = []
+    for name, scenarios in variants.items():
+        for index, (params, scenario) in enumerate(zip(points, scenarios, strict=True)):
+            for k in range(replications):
+                tasks.append(
+                    RunTask(
+                        run_id=run_id(name, scenario, seed + k),
+                        variant=name,
+                        replication=k,
+                        seed=seed + k,
+                        point=index,
+                        params=params,
+                        scenario=scenario,
+                    )
+                )
+    return tasks

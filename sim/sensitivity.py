@@ -1,0 +1,113 @@
+"""Global sensitivity analysis with SALib: Sobol indices (Saltelli sampling) and Morris
+elementary effects, each with SALib's bootstrap confidence intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+def _salib() -> tuple[Any, Any, Any, Any]:
+    """SALib's samplers and analysers, or a usage error that says how to install SALib."""
+    from sim.cli import UsageError
+
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import morris as morris_sample
+        from SALib.sample import sobol as sobol_sample
+    except ImportError:
+        raise UsageError(
+            "ccsim sensitivity needs SALib, which is not installed; "
+            "install it with: pip install 'ccsim[sensitivity]'"
+        ) from None
+    return sobol_sample, sobol_analyze, morris_sample, morris_analyze
+
+
+def problem(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """SALib's problem definition: parameter names and bounds."""
+    return {
+        "num_vars": len(bounds),
+        "names": list(bounds),
+        "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()],
+    }
+
+
+def sample(
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+    n: int,
+    seed: int,
+    second_order: bool = False,
+    levels: int = 4,
+) -> np.ndarray:
+    """The design matrix: Saltelli/Sobol' (n * (D + 2) rows) or Morris (n * (D + 1) rows)."""
+    sobol_sample, _, morris_sample, _ = _salib()
+    spec = problem(bounds)
+    if method == "sobol":
+        return sobol_sample.sample(spec, n, calc_second_order=second_order, seed=seed)
+    return morris_sample.sample(spec, n, num_levels=levels, seed=seed)
+
+
+def analyze(
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    second_order: bool = False,
+    levels: int = 4,
+    confidence: float = 0.95,
+) -> list[dict[str, Any]]:
+    """Indices per parameter: Sobol S1 and ST (with *_conf), or Morris mu_star, mu, sigma."""
+    _, sobol_analyze, _, morris_analyze = _salib()
+    spec = problem(bounds)
+    if method == "sobol":
+        result = sobol_analyze.analyze(
+            spec, y, calc_second_order=second_order, conf_level=confidence, seed=seed
+        )
+        fields = ("S1", "S1_conf", "ST", "ST_conf")
+    else:
+        result = morris_analyze.analyze(
+            spec, x, y, conf_level=confidence, num_levels=levels, seed=seed
+        )
+        fields = ("mu_star", "mu_star_conf", "mu", "sigma")
+    return [
+        {"parameter": name, **{f: float(np.asarray(result[f])[i]) for f in fields}}
+        for i, name in enumerate(spec["names"])
+    ]
+
+
+def indices(
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+    x: np.ndarray,
+    outputs: dict[str, np.ndarray],
+    seed: int,
+    **options: Any,
+) -> list[dict[str, Any]]:
+    """Indices for every output; an output with missing or non-finite values is reported, not
+    analysed (SALib needs one value per design point)."""
+    rows = []
+    for output, y in outputs.items():
+        bad = int((~np.isfinite(y)).sum())
+        if bad:
+            rows.append(
+                {
+                    "output": output,
+                    "parameter": None,
+                    "note": f"not analysed: {bad} of {len(y)} design points have no value",
+                }
+            )
+            continue
+        for row in analyze(method, bounds, x, y, seed, **options):
+            rows.append({"output": output, **row, "note": ""})
+    return rows
+
+
+def finite_or_nan(value: Any) -> float:
+    """A float, with None as NaN."""
+    return math.nan if value is None else float(value)

@@ -1,0 +1,105 @@
+"""Results on disk that survive interruptions: a journal of one JSON file per finished run,
+written atomically, consolidated into runs.parquet and daily.parquet in design order.
+
+A run counts as done only when its journal file exists, so a resumed experiment skips exactly
+the runs that finished, never duplicates one, and rebuilds the same tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.design import RunTask
+from sim.result import json_ready, write_atomic, write_parquet
+
+RUN_COLUMNS = ["run_id", "variant", "replication", "seed", "status", "error", "wall_seconds"]
+
+
+class ResultStore:
+    """The experiment folder: journal in `runs/`, consolidated tables next to it."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.journal = self.out / "runs"
+
+    def load(self) -> dict[str, dict[str, Any]]:
+        """Every run recorded in the journal, by run id (temporary files are never read)."""
+        records: dict[str, dict[str, Any]] = {}
+        if not self.journal.is_dir():
+            return records
+        for path in sorted(self.journal.glob("*.json")):
+            if path.name.startswith("."):
+                continue
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # unreadable: treated as not run, so it runs again
+            records[record["run_id"]] = record
+        return records
+
+    def record(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Write one finished run to the journal atomically; returns it as it will be read back."""
+        text = json.dumps(json_ready(result), allow_nan=False, separators=(",", ":"))
+        path = self.journal / f"{result['run_id']}.json"
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return json.loads(text)
+
+    def consolidate(
+        self, tasks: list[RunTask], records: dict[str, dict[str, Any]]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Write runs.parquet and daily.parquet for the runs of `tasks` that are recorded."""
+        runs, daily = tables(tasks, records)
+        write_parquet(self.out / "runs.parquet", runs)
+        write_parquet(self.out / "daily.parquet", daily)
+        return runs, daily
+
+
+def _numeric(frame: pd.DataFrame, keep: Iterable[str]) -> pd.DataFrame:
+    """Columns of numbers (JSON null meaning NaN) as float; text columns and `keep` untouched."""
+    keep = set(keep)
+    for column in frame.columns:
+        if column in keep or frame[column].dtype != object:
+            continue
+        values = frame[column].dropna()
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            frame[column] = frame[column].astype(float)
+    return frame
+
+
+def tables(
+    tasks: list[RunTask], records: dict[str, dict[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per recorded run and one per run and day, in the order of `tasks`."""
+    rows, days = [], []
+    param_keys: list[str] = list(dict.fromkeys(k for t in tasks for k in t.params))
+    for task in tasks:
+        record = records.get(task.run_id)
+        if record is None:
+            continue
+        head = {
+            "run_id": task.run_id,
+            "variant": task.variant,
+            "replication": task.replication,
+            "seed": task.seed,
+        }
+        params = {k: task.params.get(k) for k in param_keys}
+        rows.append(
+            {
+                **head,
+                "status": record["status"],
+                "error": record.get("error") or "",
+                "wall_seconds": record.get("wall_seconds", math.nan),
+                **params,
+                **{k: (math.nan if v is None else v) for k, v in record["kpis"].items()},
+            }
+        )
+        days.extend({**head, **params, **day} for day in record.get("daily", []))
+    runs = pd.DataFrame(rows, columns=None if rows else RUN_COLUMNS + param_keys)
+    daily = pd.DataFrame(days)
+    return _numeric(runs, RUN_COLUMNS + param_keys), _numeric(daily, RUN_COLUMNS + param_keys)
