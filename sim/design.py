@@ -45,9 +45,9 @@ def _scale_staffing(data: dict[str, Any], factor: float) -> None:
     if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
         raise ScenarioError(f"staffing.scale = {factor!r}: must be a number >= 0")
     if staffing.get("schedule") is not None:
-        staffing["schedule"] = [int(round(v * factor)) for v in staffing["schedule"]]
+        staffing["schedule"] = [round(float(v) * factor) for v in staffing["schedule"]]
     else:
-        staffing["employees"] = int(round(staffing.get("employees", 40) * factor))
+        staffing["employees"] = round(float(staffing.get("employees", 40)) * factor)
 
 
 def resolve(data: dict[str, Any], overrides: dict[str, Any]) -> Scenario:
@@ -66,7 +66,7 @@ def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
 
 
 def unit_sample(method: str, n: int, dims: int, seed: int) -> np.ndarray:
-    """`n` points in the unit hypercube [0, 1)^dims by Latin hypercube, scrambled Sobol or random."""
+    """`n` points in [0, 1)^dims: Latin hypercube, scrambled Sobol' or plain random."""
     if method == "lhs":
         return qmc.LatinHypercube(d=dims, seed=seed).random(n)
     if method == "sobol":
@@ -88,18 +88,24 @@ def integer_keys(data: dict[str, Any], keys: list[str]) -> set[str]:
     return found
 
 
+def unit_to_bounds(unit: np.ndarray, bounds: dict[str, tuple[float, float]]) -> np.ndarray:
+    """Unit-cube rows mapped linearly onto [low, high] per column."""
+    low = np.array([b[0] for b in bounds.values()], dtype=float)
+    high = np.array([b[1] for b in bounds.values()], dtype=float)
+    return low + (high - low) * unit
+
+
 def scale_points(
-    unit: np.ndarray, bounds: dict[str, tuple[float, float]], integers: set[str]
+    matrix: np.ndarray, bounds: dict[str, tuple[float, float]], integers: set[str]
 ) -> list[dict[str, Any]]:
-    """Map unit-cube rows onto the bounds; whole-number keys are rounded."""
-    points = []
-    for row in unit:
-        point: dict[str, Any] = {}
-        for (key, (low, high)), u in zip(bounds.items(), row, strict=True):
-            value = float(low + (high - low) * u)
-            point[key] = int(round(value)) if key in integers else value
-        points.append(point)
-    return points
+    """Design points from rows in parameter units; whole-number keys are rounded."""
+    return [
+        {
+            k: round(float(v)) if k in integers else float(v)
+            for k, v in zip(bounds, row, strict=True)
+        }
+        for row in matrix
+    ]
 
 
 def cross(*designs: list[dict[str, Any]]) -> list[dict[str, Any]]:

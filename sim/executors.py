@@ -181,7 +181,10 @@ class DaskExecutor:
 
         pending = iter(tasks)
         limit = 2 * self.workers
-        first = [self._client.submit(fn, t, pure=False) for _, t in zip(range(limit), pending)]
+        first = [
+            self._client.submit(fn, t, pure=False)
+            for _, t in zip(range(limit), pending, strict=False)
+        ]
         if not first:
             return
         queue = as_completed(first)

@@ -4,10 +4,10 @@ elementary effects, each with SALib's bootstrap confidence intervals.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 def _salib() -> tuple[Any, Any, Any, Any]:
@@ -108,6 +108,29 @@ def indices(
     return rows
 
 
-def finite_or_nan(value: Any) -> float:
-    """A float, with None as NaN."""
-    return math.nan if value is None else float(value)
+def sensitivity_table(experiment: Any, runs: pd.DataFrame) -> pd.DataFrame:
+    """Indices per variant and output from the runs of a sensitivity experiment.
+
+    The output at a design point is its mean over the point's replications that are ok.
+    """
+    spec = experiment.spec.sensitivity
+    bounds = {k: (v[0], v[1]) for k, v in spec.bounds.items()}
+    seed = experiment.spec.seed if spec.seed is None else spec.seed
+    ok = runs[runs["status"] == "ok"].set_index("run_id") if len(runs) else runs
+    n_points = len(experiment.points)
+    rows = []
+    for variant in experiment.variants:
+        sums = {o: np.zeros(n_points) for o in spec.outputs}
+        counts = np.zeros(n_points)
+        for task in experiment.tasks:
+            if task.variant != variant or task.run_id not in ok.index:
+                continue
+            counts[task.point] += 1
+            for output in spec.outputs:
+                sums[output][task.point] += float(ok.at[task.run_id, output])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            outputs = {o: np.where(counts > 0, sums[o] / counts, np.nan) for o in spec.outputs}
+        options = {"second_order": spec.second_order, "levels": spec.levels}
+        for row in indices(spec.method, bounds, experiment.design, outputs, seed, **options):
+            rows.append({"variant": variant, "method": spec.method, **row})
+    return pd.DataFrame(rows)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from sim.design import RunTask
+from sim.executors import Executor, execute
 from sim.result import json_ready, write_atomic, write_parquet
 
 RUN_COLUMNS = ["run_id", "variant", "replication", "seed", "status", "error", "wall_seconds"]
@@ -103,3 +105,65 @@ def tables(
     runs = pd.DataFrame(rows, columns=None if rows else RUN_COLUMNS + param_keys)
     daily = pd.DataFrame(days)
     return _numeric(runs, RUN_COLUMNS + param_keys), _numeric(daily, RUN_COLUMNS + param_keys)
+
+
+class Reporter(Protocol):
+    """Progress of an experiment: told the plan, each finished run, and the end."""
+
+    def start(self, total: int, done: int, description: str) -> None: ...
+
+    def update(self, record: dict[str, Any]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class SilentReporter:
+    """Reports nothing (the Python API's default)."""
+
+    def start(self, total: int, done: int, description: str) -> None:
+        pass
+
+    def update(self, record: dict[str, Any]) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def execute_pending(
+    store: ResultStore,
+    tasks: list[RunTask],
+    executor: Executor,
+    reporter: Reporter,
+    checkpoint_seconds: float = 30.0,
+    stop_after: int | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Run every task not already ok in the journal, journalling each run as it finishes.
+
+    Failed runs in the journal are run again. The tables are rewritten every
+    `checkpoint_seconds` and at the end, also when interrupted (KeyboardInterrupt is re-raised
+    after saving). `stop_after` stops after that many runs (to test resuming).
+    """
+    records = store.load()
+    wanted = {t.run_id for t in tasks}
+    done = {i for i, r in records.items() if i in wanted and r["status"] == "ok"}
+    pending = list({t.run_id: t for t in tasks if t.run_id not in done}.values())
+    reporter.start(len(wanted), len(done), executor.description)
+    last = time.monotonic()
+    finished = 0
+    try:
+        for result in executor.imap_unordered(execute, pending):
+            record = store.record(result)
+            records[record["run_id"]] = record
+            reporter.update(record)
+            finished += 1
+            if time.monotonic() - last > checkpoint_seconds:
+                store.consolidate(tasks, records)
+                last = time.monotonic()
+            if stop_after is not None and finished >= stop_after:
+                raise KeyboardInterrupt
+    finally:
+        executor.close()
+        reporter.finish()
+        store.consolidate(tasks, records)
+    return records
