@@ -8,6 +8,7 @@ result.kpis, result.calls, result.intervals
 
 from sim.errors import ScenarioError
 from sim.model import ContactCenterModel
+from sim.policies import Policy, PolicyParameters, register_policy
 from sim.result import RunResult
 from sim.runner import run
 from sim.scenario import Scenario, load_scenario
@@ -15,10 +16,13 @@ from sim.version import __version__
 
 __all__ = [
     "ContactCenterModel",
+    "Policy",
+    "PolicyParameters",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "__version__",
     "load_scenario",
+    "register_policy",
     "run",
 ]
