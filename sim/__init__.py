@@ -7,6 +7,7 @@ result.kpis, result.calls, result.intervals
 """
 
 from sim.errors import ScenarioError
+from sim.experiment import compare, sweep
 from sim.model import ContactCenterModel
 from sim.policies import Policy, PolicyParameters, register_policy
 from sim.result import RunResult
@@ -22,7 +23,9 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
     "load_scenario",
     "register_policy",
     "run",
+    "sweep",
 ]

@@ -454,7 +454,7 @@ def run_experiment(
     out = Path(out) if out is not None else default_out(experiment)
     check_out_dir(out, experiment)
     unique = len({t.run_id for t in experiment.tasks})
-    executor = make_executor(min(workers or default_workers(), unique), dask)
+    executor = make_executor(max(1, min(workers or default_workers(), unique)), dask)
     store = ResultStore(out)
     started = _now()
     first = out / "manifest.json"

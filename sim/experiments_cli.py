@@ -168,7 +168,8 @@ def print_comparison(result: ExperimentResult, title: str) -> None:
     if differences.empty:
         return
     table = Table(
-        title="paired differences A − B, same seeds: mean [95% CI], * = CI excludes 0",
+        title="paired differences A − B (same seeds): mean [95% CI]",
+        caption="* the 95% CI excludes 0",
         title_justify="left",
     )
     for column in [*params, "KPI", "A", "B", "difference"]:
