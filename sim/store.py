@@ -77,13 +77,18 @@ def _numeric(frame: pd.DataFrame, keep: Iterable[str]) -> pd.DataFrame:
 def tables(
     tasks: list[RunTask], records: dict[str, dict[str, Any]]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per recorded run and one per run and day, in the order of `tasks`."""
+    """One row per recorded run and one per run and day, in the order of `tasks`.
+
+    Design points that coincide (e.g. after rounding) are one run and give one row.
+    """
     rows, days = [], []
     param_keys: list[str] = list(dict.fromkeys(k for t in tasks for k in t.params))
+    seen: set[str] = set()
     for task in tasks:
         record = records.get(task.run_id)
-        if record is None:
+        if record is None or task.run_id in seen:
             continue
+        seen.add(task.run_id)
         head = {
             "run_id": task.run_id,
             "variant": task.variant,

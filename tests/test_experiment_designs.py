@@ -1,0 +1,132 @@
+"""Sweeps (full-factorial grids, Latin hypercube samples) and SALib sensitivity analyses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.design import grid_points, unit_sample
+from tests.test_experiment_files import ERLANG, ccsim, write
+
+SMALL = f"""
+scenario = "{ERLANG.as_posix()}"
+replications = 2
+seed = 3
+kpis = ["service_level", "asa"]
+[base]
+"calendar.days" = 1
+"arrivals.rate_per_hour" = 60.0
+"staffing.employees" = 5
+"""
+
+
+def test_grid_is_full_factorial_first_key_slowest() -> None:
+    points = grid_points({"a": [1, 2], "b": ["x", "y", "z"]})
+    assert points == [{"a": a, "b": b} for a in (1, 2) for b in ("x", "y", "z")]
+
+
+def test_latin_hypercube_has_one_point_per_stratum() -> None:
+    unit = unit_sample("lhs", 10, 3, seed=1)
+    for column in unit.T:
+        assert sorted(np.floor(column * 10).astype(int)) == list(range(10))
+    assert np.array_equal(unit, unit_sample("lhs", 10, 3, seed=1))
+
+
+def test_sweep_grid_crossed_with_variants_and_replications(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALL + '[variants.fast]\n"service.mean_seconds" = 200.0\n[variants.slow]\n'
+    text += '"service.mean_seconds" = 260.0\n[grid]\n"staffing.employees" = [4, 6]\n'
+    text += '"patience.mean_seconds" = [120.0, 240.0]\n'
+    out = tmp_path / "out"
+    code, stdout, stderr = ccsim(
+        capsys, "sweep", write(tmp_path, text), "--workers", "2", "--out", out, "--json"
+    )
+    assert code == 0, stderr
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 2 * 4 * 2
+    assert {"staffing.employees", "patience.mean_seconds"} <= set(runs.columns)
+    assert runs.groupby(["staffing.employees", "patience.mean_seconds"]).size().eq(4).all()
+    payload = json.loads(stdout)
+    assert len(payload["summary"]) == 2 * 4 * 2  # variants x points x KPIs
+    assert {"staffing.employees", "patience.mean_seconds"} <= set(payload["summary"][0])
+    assert len(payload["differences"]) == 4 * 2  # one pair per point and KPI
+    # Paired within each point: the same seeds in both variants.
+    for _, part in runs.groupby(["staffing.employees", "patience.mean_seconds"]):
+        seeds = part.groupby("variant")["seed"].apply(sorted)
+        assert seeds["fast"] == seeds["slow"] == [3, 4]
+
+
+def test_sweep_latin_hypercube_rounds_whole_number_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALL + '[sample]\nmethod = "lhs"\nn = 5\nseed = 7\n[sample.bounds]\n'
+    text += '"staffing.employees" = [3, 8]\n"arrivals.rate_per_hour" = [30, 90]\n'
+    out = tmp_path / "out"
+    code, _, stderr = ccsim(capsys, "sweep", write(tmp_path, text), "--workers", "1", "--out", out)
+    assert code == 0, stderr
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 5 * 2
+    assert runs["staffing.employees"].dtype.kind == "i"
+    assert runs["staffing.employees"].between(3, 8).all()
+    rates = runs["arrivals.rate_per_hour"].unique()
+    assert len(rates) == 5 and ((rates >= 30) & (rates <= 90)).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["design_points"]) == 5
+
+
+SENSITIVITY = (
+    SMALL.replace('kpis = ["service_level", "asa"]\n', "").replace(
+        "replications = 2", "replications = 1"
+    )
+    + """
+[sensitivity]
+method = "{method}"
+n = {n}
+outputs = ["service_level", "mean_wait"]
+[sensitivity.bounds]
+"arrivals.rate_per_hour" = [30.0, 90.0]
+"patience.mean_seconds" = [60.0, 300.0]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "method, n, fields",
+    [
+        ("sobol", 8, ["S1", "S1_conf", "ST", "ST_conf"]),
+        ("morris", 4, ["mu_star", "mu_star_conf", "sigma"]),
+    ],
+)
+def test_sensitivity_end_to_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], method: str, n: int, fields: list[str]
+) -> None:
+    path = write(tmp_path, SENSITIVITY.format(method=method, n=n))
+    out = tmp_path / "out"
+    code, stdout, stderr = ccsim(
+        capsys, "sensitivity", path, "--workers", "2", "--out", out, "--json"
+    )
+    assert code == 0, stderr
+    rows = json.loads(stdout)["sensitivity"]
+    assert len(rows) == 2 * 2  # outputs x parameters
+    for row in rows:
+        assert row["parameter"] in {"arrivals.rate_per_hour", "patience.mean_seconds"}
+        for field in fields:
+            assert np.isfinite(row[field])
+    runs = pd.read_parquet(out / "runs.parquet")
+    points = n * (2 + (2 if method == "sobol" else 1))
+    assert len(runs) == len(set(runs["run_id"])) <= points  # coinciding points run once
+    assert set(runs["seed"]) == {3}
+    frame = pd.read_csv(out / "sensitivity.csv")
+    assert len(frame) == 4 and json.loads((out / "sensitivity.json").read_text()) == rows
+    # Arrival rate drives waiting far more than patience does, in both methods.
+    by = {(r["output"], r["parameter"]): r for r in rows}
+    key = "ST" if method == "sobol" else "mu_star"
+    assert (
+        by[("mean_wait", "arrivals.rate_per_hour")][key]
+        > by[("mean_wait", "patience.mean_seconds")][key]
+    )
