@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from sim.errors import ScenarioError
 from sim.scenario import Scenario, apply_overrides, validate
@@ -67,6 +66,8 @@ def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
 
 def unit_sample(method: str, n: int, dims: int, seed: int) -> np.ndarray:
     """`n` points in [0, 1)^dims: Latin hypercube, scrambled Sobol' or plain random."""
+    from scipy.stats import qmc  # imported when used: scipy.stats is slow to import
+
     if method == "lhs":
         return qmc.LatinHypercube(d=dims, seed=seed).random(n)
     if method == "sobol":

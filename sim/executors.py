@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -83,19 +84,38 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _start_method() -> str | None:
+    """How pool workers start: $CCSIM_START_METHOD if set; else 'fork' while this process runs
+    a single Python thread (workers start in milliseconds; the idle thread pools of native
+    libraries such as BLAS do not matter to them); else 'forkserver' (safe next to Python
+    threads: a notebook kernel, Dask; about 2 s to start), else the platform's default."""
+    methods = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get("CCSIM_START_METHOD")
+    if chosen in methods:
+        return chosen
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else None
+
+
+def _ready() -> bool:
+    return True
+
+
 class PoolExecutor:
-    """A local process pool (forkserver: safe next to threads, cheap per worker)."""
+    """A local process pool whose workers start at once, before any progress-bar thread."""
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.description = f"local process pool ({workers} workers)"
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
+        method = _start_method()
+        self.description = f"local process pool ({workers} workers, {method or 'spawn'})"
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload(["sim.runner", "sim.executors"])
         self._pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_ignore_sigint
         )
+        self._pool.submit(_ready).result()  # with fork: every worker is forked now
 
     def imap_unordered(
         self, fn: Callable[[RunTask], dict[str, Any]], tasks: Iterable[RunTask]

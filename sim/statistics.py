@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 CONFIDENCE = 0.95
 
@@ -28,6 +27,8 @@ def mean_ci(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, flo
     mean = float(values.mean())
     if n == 1:
         return {"mean": mean, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 1}
+    from scipy import stats  # imported when used: scipy.stats is slow to import
+
     std = float(values.std(ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * std / math.sqrt(n)
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
