@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from sim.experiment import ExperimentResult, load_experiment, run_experiment
+from sim.experiment import ExperimentResult, default_out, load_experiment, run_experiment
 from sim.result import json_ready
 
 EXIT_FAILED_RUNS = 1
@@ -141,15 +141,37 @@ def _fmt(value: float) -> str:
     return f"{value:.3f}"
 
 
-def print_comparison(result: ExperimentResult, title: str) -> None:
+def print_winners(result: ExperimentResult) -> None:
+    """For a sweep: per design point, the variant with the highest mean of each KPI."""
+    from rich.console import Console
+    from rich.table import Table
+
+    summary = result.summary
+    params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
+    kpis = list(dict.fromkeys(summary["kpi"]))
+    table = Table(title="highest mean per design point (which variant wins where)")
+    for column in [*params, *kpis]:
+        table.add_column(column)
+    for keys, part in summary.groupby(params, sort=False):
+        cells = []
+        for kpi in kpis:
+            rows = part[part["kpi"] == kpi].dropna(subset=["mean"])
+            cells.append(str(rows.loc[rows["mean"].idxmax(), "variant"]) if len(rows) else "n/a")
+        table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
+    Console().print(table)
+
+
+SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}
+
+
+def print_comparison(result: ExperimentResult, title: str, differences: bool = True) -> None:
     """Means with 95% CIs per KPI and variant, then paired differences, as tables on stdout."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    summary, differences = result.summary, result.differences
-    params = [c for c in summary.columns if c not in {"variant", "kpi", "mean", "std"}]
-    params = [c for c in params if c not in {"ci_low", "ci_high", "n"}]
+    summary = result.summary
+    params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
     variants = list(dict.fromkeys(summary["variant"]))
     table = Table(title=f"{title}: mean ± half-width of the 95% CI", title_justify="left")
     counts = summary.groupby("variant", sort=False)["n"].min()
@@ -165,8 +187,9 @@ def print_comparison(result: ExperimentResult, title: str) -> None:
             cells.append(f"{_fmt(row['mean'])} ± {_fmt(half)}")
         table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
     console.print(table)
-    if differences.empty:
+    if not differences or result.differences.empty:
         return
+    differences = result.differences
     table = Table(
         title="paired differences A − B (same seeds): mean [95% CI]",
         caption="* the 95% CI excludes 0",
@@ -220,13 +243,14 @@ def command_experiment(args: argparse.Namespace) -> int:
         args.experiment, args.command, _overrides(args.set), args.replications
     )
     reporter = make_reporter()
+    out = args.out or default_out(experiment)
     previous = signal.signal(signal.SIGTERM, _sigterm)
     try:
-        result = run_experiment(experiment, args.out, args.workers, args.dask, reporter)
+        result = run_experiment(experiment, out, args.workers, args.dask, reporter)
     except KeyboardInterrupt:
-        out = args.out or "the results folder"
         print(
-            f"ccsim: stopped; finished runs are kept in {out} (rerun with --out to resume)",
+            f"ccsim: stopped; finished runs are kept in {out}; "
+            f"the same command with --out {out} resumes",
             file=sys.stderr,
         )
         raise
@@ -241,6 +265,10 @@ def command_experiment(args: argparse.Namespace) -> int:
         print(json.dumps(json_ready(payload), allow_nan=False))
     elif args.command == "sensitivity" and result.sensitivity is not None:
         print_sensitivity(result.sensitivity)
+    elif args.command == "sweep" and experiment.params:
+        print_comparison(result, experiment.name, differences=False)
+        print_winners(result)
+        print("paired differences per design point: summary.json")
     else:
         print_comparison(result, experiment.name)
     if not args.json:
