@@ -80,8 +80,10 @@ class SerialExecutor:
 
 
 def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them and keeps what finished."""
+    """Workers leave Ctrl-C to the parent, which stops them and keeps what finished; SIGTERM
+    (how the parent stops them) ends them quietly, whatever handler they inherited."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _start_method() -> str | None:
