@@ -483,6 +483,31 @@ def run_experiment(
     return result
 
 
+def comparison_figure(summary: pd.DataFrame, title: str) -> Any:
+    """A plotly figure: per KPI, each variant's mean with its 95% CI as an error bar."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    kpis = list(dict.fromkeys(summary["kpi"]))
+    cols = 3
+    rows = -(-len(kpis) // cols)
+    figure = make_subplots(rows=rows, cols=cols, subplot_titles=kpis)
+    for i, kpi in enumerate(kpis):
+        part = summary[summary["kpi"] == kpi]
+        figure.add_trace(
+            go.Bar(
+                x=part["variant"],
+                y=part["mean"],
+                error_y={"type": "data", "array": part["ci_high"] - part["mean"], "visible": True},
+                showlegend=False,
+            ),
+            row=i // cols + 1,
+            col=i % cols + 1,
+        )
+    figure.update_layout(title=f"{title}: mean and 95% CI per KPI", height=260 * rows)
+    return figure
+
+
 def summarise(
     experiment: Experiment, store: ResultStore, records_: dict[str, dict[str, Any]]
 ) -> ExperimentResult:
@@ -495,6 +520,12 @@ def summarise(
     result = ExperimentResult(runs, daily, summary, differences, None, store.out, failed)
     write_json(store.out / "summary.json", result.to_json())
     write_atomic(store.out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+    if not params and len(summary):
+        figure = comparison_figure(summary, experiment.name)
+        write_atomic(
+            store.out / "comparison.html",
+            lambda tmp: figure.write_html(tmp, include_plotlyjs="cdn"),
+        )
     if experiment.kind == "sensitivity":
         from sim.sensitivity import sensitivity_table
 

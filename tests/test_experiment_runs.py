@@ -73,7 +73,7 @@ def test_json_shape_and_summary_file(compared: tuple[Path, dict, str]) -> None:
 
 def test_files_and_columns(compared: tuple[Path, dict, str]) -> None:
     out, _, _ = compared
-    assert {p.name for p in out.iterdir()} >= OUT_FILES
+    assert {p.name for p in out.iterdir()} >= OUT_FILES | {"comparison.html"}
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 8
     for column in ["variant", "replication", "seed", "status", "error", "wall_seconds", *KPIS]:
