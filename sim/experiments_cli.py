@@ -142,25 +142,45 @@ def _fmt(value: float) -> str:
 
 
 def print_winners(result: ExperimentResult) -> None:
-    """For a sweep: per design point, the variant with the highest mean of each KPI."""
+    """For a sweep: per design point and KPI, the variant with the best mean (the highest, or
+    the lowest for KPIs where less is better: waits, abandonment, costs, churn, stress)."""
     from rich.console import Console
     from rich.table import Table
 
     summary = result.summary
     params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
     kpis = list(dict.fromkeys(summary["kpi"]))
-    table = Table(title="highest mean per design point (which variant wins where)")
+    table = Table(title="best mean per design point (which variant wins where)")
     for column in [*params, *kpis]:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for keys, part in summary.groupby(params, sort=False):
         cells = []
         for kpi in kpis:
             rows = part[part["kpi"] == kpi].dropna(subset=["mean"])
-            cells.append(str(rows.loc[rows["mean"].idxmax(), "variant"]) if len(rows) else "n/a")
+            best = rows["mean"].idxmin() if kpi in LOWER_IS_BETTER else rows["mean"].idxmax()
+            cells.append(str(rows.loc[best, "variant"]) if len(rows) else "n/a")
         table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
     Console().print(table)
 
 
+LOWER_IS_BETTER = {
+    "abandoned",
+    "abandonment_rate",
+    "asa",
+    "mean_wait",
+    "mean_queue_length",
+    "max_queue_length",
+    "cost",
+    "employee_cost",
+    "hiring_cost",
+    "churned_customers",
+    "churned_value",
+    "failure_demand_share",
+    "lost_demand",
+    "attrition",
+    "attrition_rate_annual",
+    "mean_stress",
+}
 SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}
 
 
