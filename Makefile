@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | check-python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/ccsim run experiments/scenarios/baseline.toml --out results/demo
+	$(BIN)/ccsim compare experiments/policy_comparison.toml --out results/policy-comparison
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
@@ -30,6 +30,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_queue.py
+	$(BIN)/python benchmarks/bench_behavior.py
+	$(BIN)/python benchmarks/bench_executor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

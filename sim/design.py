@@ -12,16 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import ScenarioError
 from sim.scenario import Scenario, apply_overrides, validate
-
-# Parameters that are not scenario keys but transform one; each names what it does.
-DERIVED_KEYS: dict[str, str] = {
-    "staffing.scale": (
-        "multiplies every value of staffing.schedule (or staffing.employees when there is no "
-        "schedule) and rounds to whole employees; 1.0 keeps the scenario's staffing"
-    ),
-}
 
 SAMPLE_METHODS = ("lhs", "sobol", "random")
 
@@ -39,23 +30,9 @@ class RunTask:
     scenario: dict[str, Any] = field(default_factory=dict)
 
 
-def _scale_staffing(data: dict[str, Any], factor: float) -> None:
-    staffing = data.setdefault("staffing", {})
-    if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
-        raise ScenarioError(f"staffing.scale = {factor!r}: must be a number >= 0")
-    if staffing.get("schedule") is not None:
-        staffing["schedule"] = [round(float(v) * factor) for v in staffing["schedule"]]
-    else:
-        staffing["employees"] = round(float(staffing.get("employees", 40)) * factor)
-
-
 def resolve(data: dict[str, Any], overrides: dict[str, Any]) -> Scenario:
-    """Apply overrides to a scenario dict: scenario keys first, then derived keys; validate."""
-    plain = {k: v for k, v in overrides.items() if k not in DERIVED_KEYS}
-    resolved = apply_overrides(data, plain)
-    if "staffing.scale" in overrides:
-        _scale_staffing(resolved, overrides["staffing.scale"])
-    return validate(resolved)
+    """Apply dotted-key overrides to a scenario dict and validate it."""
+    return validate(apply_overrides(data, overrides))
 
 
 def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:

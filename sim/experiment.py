@@ -20,7 +20,6 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.design import (
-    DERIVED_KEYS,
     SAMPLE_METHODS,
     RunTask,
     build_tasks,
@@ -155,8 +154,8 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def _check_keys(where: str, keys: list[str], source: str | None) -> None:
-    """Every varied key must be a scenario key or a derived key."""
-    known = set(valid_keys()) | set(DERIVED_KEYS)
+    """Every varied key must be a scenario key."""
+    known = set(valid_keys())
     problems = []
     for key in keys:
         if key not in known:

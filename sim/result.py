@@ -28,6 +28,15 @@ def json_ready(value: Any) -> Any:
     return value
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)  # the only portable way to read it; done once, at import
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
+
+
 def write_atomic(path: Path, write: Any) -> None:
     """Write a file via a temporary sibling and an atomic rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,6 +44,7 @@ def write_atomic(path: Path, write: Any) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; results follow the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -164,6 +164,11 @@ class Staffing(Section):
     schedule: list[Annotated[int, Field(ge=0, le=100_000)]] | None = Field(
         None, description="employees on the phones per interval (overrides `employees`)"
     )
+    scale: NonNegative = Field(
+        1.0,
+        description="multiplies every staffing target (rounded to whole employees): "
+        "one key to sweep staffing up or down",
+    )
 
 
 class Kpi(Section):

@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from sim.model import ContactCenterModel
 
 
+def staffing_targets(config: Staffing, intervals_per_day: int) -> list[int]:
+    """Employees wanted on the phones per interval: the schedule (or a constant), times scale."""
+    base = config.schedule or [config.employees] * intervals_per_day
+    return [round(n * config.scale) for n in base]
+
+
 class StaffingPlan:
     """Keeps the number of employees on the phones at the interval's target.
 
@@ -19,7 +25,7 @@ class StaffingPlan:
     """
 
     def __init__(self, config: Staffing, intervals_per_day: int, model: ContactCenterModel):
-        self.schedule = config.schedule or [config.employees] * intervals_per_day
+        self.schedule = staffing_targets(config, intervals_per_day)
         self.model = model
         self.employees = [Employee(model) for _ in range(max(self.schedule, default=0))]
         self.on_phone = 0

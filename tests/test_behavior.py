@@ -100,16 +100,21 @@ def test_quit_hazard_rises_with_stress_and_falls_with_engagement():
     assert workforce.quit_hazard(employee) < hazards[1]
 
 
+@pytest.mark.slow
 def test_higher_stress_gives_more_attrition():
-    common = {"calendar__days": 40, "customers__population": 30_000}
-    calm = sim.run(
-        baseline(
-            **common, employees__stress_pressure_gain=0.0, employees__stress_occupancy_gain=0.0
-        ),
-        seed=4,
-    ).kpis
-    tense = sim.run(baseline(**common, employees__stress_pressure_gain=0.6,
-                             employees__stress_occupancy_gain=2.0), seed=4).kpis  # fmt: skip
+    # 60 days and a strong stress effect in both runs, so the expected difference in quits
+    # (about 25 against 1) is several standard errors; only the stress mechanism differs
+    common = {
+        "calendar__days": 60,
+        "customers__population": 20_000,
+        "employees__quit_stress_effect": 4.0,
+    }
+    calm = baseline(
+        **common, employees__stress_pressure_gain=0.0, employees__stress_occupancy_gain=0.0
+    )
+    tense = baseline(**common, employees__stress_pressure_gain=0.6,
+                     employees__stress_occupancy_gain=2.0)  # fmt: skip
+    calm, tense = sim.run(calm, seed=4).kpis, sim.run(tense, seed=4).kpis
     assert tense["mean_stress"] > calm["mean_stress"] + 0.2
     # quits are Poisson-like counts: the difference must exceed 3 of its standard errors
     margin = 3 * math.sqrt(tense["attrition"] + calm["attrition"])

@@ -12,6 +12,8 @@ import pytest
 
 from sim.cli import main
 from sim.experiment import ExperimentError, load_experiment
+from sim.scenario import validate
+from sim.staffing import staffing_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"
@@ -92,8 +94,8 @@ def test_staffing_scale_multiplies_the_schedule(tmp_path: Path) -> None:
         """,
     )
     experiment = load_experiment(path, "sweep", replications=1)
-    half, full = (t.scenario["staffing"]["schedule"] for t in experiment.tasks)
-    assert half == [round(v * 0.5) for v in full]
+    half, full = (staffing_targets(validate(t.scenario).staffing, 48) for t in experiment.tasks)
+    assert half == [round(v * 0.5) for v in full] and half != full
     assert [t.params for t in experiment.tasks] == [
         {"staffing.scale": 0.5},
         {"staffing.scale": 1.0},

@@ -73,7 +73,7 @@ def test_to_dict_is_plain_json_with_every_section() -> None:
         "behavior",
     }
     assert sections <= set(data)
-    assert data["staffing"] == {"employees": 40, "schedule": None}
+    assert data["staffing"] == {"employees": 40, "schedule": None, "scale": 1.0}
 
 
 def test_scenario_is_immutable() -> None:
@@ -375,7 +375,10 @@ def test_parsed_bare_word_becomes_a_valid_setting() -> None:
         ({"seed": -1}, ["seed", "-1", "greater than or equal to 0"]),
         ({"name": 5}, ["name", "5", "valid string"]),
         ({"policy.name": "nosuch"}, ["policy.name", "nosuch", "allowed: aht", "volume"]),
-        ({"churn.max_probability": 1.5}, ["churn.max_probability", "1.5", "less than or equal to 1"]),
+        (
+            {"churn.max_probability": 1.5},
+            ["churn.max_probability", "1.5", "less than or equal to 1"],
+        ),
         ({"policy.aht_target_seconds": -5}, ["policy.aht_target_seconds", "-5", "greater than"]),
         (
             {"calendar.weekdays": ["monday"]},
