@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -78,14 +78,20 @@ class UsageError(Exception):
     """Bad command-line input that is not about the scenario itself."""
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; allowed: 0 or more")
-    return value
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum`, with a one-line error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            below = "negative" if minimum == 0 else f"below {minimum}"
+            raise argparse.ArgumentTypeError(f"{value} is {below}; allowed: {minimum} or more")
+        return value
+
+    return parse
 
 
 def _overrides(assignments: Sequence[str]) -> dict[str, Any]:
@@ -200,7 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a scenario key (dotted, value read as TOML), e.g. staffing.employees=45",
     )
-    p.add_argument("--seed", type=_seed, default=None, help="run seed (default: the scenario's)")
+    p.add_argument(
+        "--seed", type=whole_number(0), default=None, help="run seed (default: the scenario's)"
+    )
     p.add_argument("--out", default=None, metavar="DIR", help="write tables, KPIs and manifest")
     p.add_argument("--json", action="store_true", help="print only the KPIs as one JSON object")
     p.set_defaults(handler=command_run)

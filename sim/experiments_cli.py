@@ -18,20 +18,14 @@ from typing import IO, Any
 
 import pandas as pd
 
+from sim.cli import whole_number
 from sim.experiment import ExperimentResult, default_out, load_experiment, run_experiment
 from sim.result import json_ready
 
 EXIT_FAILED_RUNS = 1
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below 1; allowed: 1 or more")
-    return value
+_positive = whole_number(1)
 
 
 class PlainReporter:
