@@ -14,27 +14,39 @@ if TYPE_CHECKING:
     from sim.behavioral_model import BehavioralModel
 
 
-def _share(mask: np.ndarray, of: np.ndarray) -> float:
-    n = int(of.sum())
-    return float((mask & of).sum() / n) if n else float("nan")
+def contact_measures(
+    contacts: pd.DataFrame, group: np.ndarray | None = None, groups: int = 1
+) -> dict[str, np.ndarray]:
+    """Measures defined over contacts — survey scores, resolution, failure demand, offers —
+    for each group 0..groups-1 (e.g. the arrival day); one group when `group` is None."""
+    group = np.zeros(len(contacts), dtype=np.int64) if group is None else group
 
+    def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(group[mask], weights=w, minlength=groups)[:groups].astype(float)
 
-def contact_measures(contacts: pd.DataFrame) -> dict[str, float]:
-    """Measures defined over contacts: survey scores, resolution, failure demand, offers."""
-    csat, nps = contacts["csat"].dropna(), contacts["nps"].dropna()
+    def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(denominator > 0, numerator / denominator, np.nan)
+
+    csat, nps = contacts["csat"].to_numpy(), contacts["nps"].to_numpy()
     kind = contacts["kind"].to_numpy()
     resolved = contacts["resolved"].to_numpy()
     offered = contacts["offered"].to_numpy()
+    quality = contacts["quality"].to_numpy()
     first = (kind == "value") & (resolved >= 0)  # handled first contacts of an issue
+    answers = count(~np.isnan(csat))
+    everyone = count(np.ones(len(contacts), dtype=bool))
+    handled = ~np.isnan(quality)
     return {
-        "csat": float((csat >= 4).mean()) if len(csat) else float("nan"),
-        "nps": float(100 * ((nps >= 9).mean() - (nps <= 6).mean())) if len(nps) else float("nan"),
-        "fcr": _share(resolved == 1, first),
-        "failure_demand_share": float((kind != "value").mean()) if len(kind) else float("nan"),
-        "offers": float(offered.sum()),
-        "conversion_rate": _share(contacts["sold"].to_numpy(), offered),
-        "mean_quality": float(contacts["quality"].mean()) if len(contacts) else float("nan"),
-        "survey_answers": float(len(csat)),
+        "csat": ratio(count(csat >= 4), answers),
+        "nps": 100 * ratio(count(nps >= 9) - count(nps <= 6), answers),
+        "fcr": ratio(count(first & (resolved == 1)), count(first)),
+        "failure_demand_share": ratio(count(kind != "value"), everyone),
+        "offers": count(offered),
+        "conversion_rate": ratio(count(offered & contacts["sold"].to_numpy()), count(offered)),
+        "mean_quality": ratio(count(handled, quality), count(handled)),
+        "survey_answers": answers,
     }
 
 
@@ -46,7 +58,7 @@ def behavior_kpis(layer: BehavioralModel, contacts: pd.DataFrame) -> dict[str, f
     days_per_year = 52 * len(layer.cfg.calendar.weekdays)
     mean_roster = np.mean([row["roster"] for row in layer.daily]) if layer.daily else team["roster"]
     money = ledger(layer)
-    measures = contact_measures(contacts)
+    measures = {k: float(v[0]) for k, v in contact_measures(contacts).items()}
     outbound = layer.outbound
     return {
         **{
@@ -92,7 +104,7 @@ def behavior_daily(layer: BehavioralModel, contacts: pd.DataFrame, day: np.ndarr
     rows = pd.DataFrame(layer.daily)
     if rows.empty:
         return rows
-    per_day = [contact_measures(contacts[day == d]) for d in rows["day"]]
+    per_day = contact_measures(contacts, day, len(rows))
     measures = pd.DataFrame(per_day).drop(columns=["mean_quality", "survey_answers"])
     rows = pd.concat([rows.reset_index(drop=True), measures], axis=1)
     rows["revenue"] = rows["sales_revenue"] + rows["recurring_revenue"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -41,9 +42,10 @@ class ContactLog:
         """The columns as a DataFrame (row i is call i of the calls table)."""
         n = len(self.reason)
         handled = np.fromiter(self.outcomes, dtype=np.int64, count=len(self.outcomes))
-        values = np.array(list(self.outcomes.values()), dtype=float).reshape(
-            -1, len(Outcome._fields)
-        )
+        width = len(Outcome._fields)
+        values = np.fromiter(  # flat and typed: far faster than np.array on a list of tuples
+            chain.from_iterable(self.outcomes.values()), dtype=float, count=len(handled) * width
+        ).reshape(-1, width)
         columns = {}
         for k, name in enumerate(Outcome._fields):
             column = np.full(n, -1.0 if name == "resolved" else 0.0)
