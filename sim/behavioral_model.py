@@ -93,10 +93,11 @@ class BehavioralModel(PureQueue):
         population = self.customers.population
         index = min(int(u_customer * population), population - 1)
         reason = min(bisect_right(self._reason_cumulative, u_reason), len(self.reasons) - 1)
-        if self.customers.is_churned(index):
+        customer = self.customers.get(index)
+        if customer.churned:
             self.lost_demand += 1
             return
-        self._contact(time, self.customers.get(index), reason, VALUE, 1.0)
+        self._contact(time, customer, reason, VALUE, 1.0)
 
     def _contact(
         self, time: float, customer: Customer, reason: int, kind: int, need_factor: float

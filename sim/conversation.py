@@ -7,7 +7,6 @@ randomness comes in through `Draws`, so the same draws give the same conversatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from sim.behavior_config import Conversation as ConversationConfig
@@ -15,8 +14,7 @@ from sim.behavior_config import Sales, Satisfaction
 from sim.policies import Guidance
 
 
-@dataclass(slots=True)
-class Draws:
+class Draws(NamedTuple):
     """The random numbers one contact uses, drawn in a fixed order (common random numbers)."""
 
     time_noise: float  # lognormal factor, mean 1

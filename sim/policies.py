@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import asdict, dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from sim.behavior_config import Policy as PolicyConfig
@@ -37,8 +37,7 @@ class PolicyParameters:
     coaching_hours_per_week: float = 0.0
 
 
-@dataclass(frozen=True)
-class Guidance:
+class Guidance(NamedTuple):
     """What an employee takes into a call: how hurried, how ready to ask the closing question."""
 
     pressure: float
