@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/bench_executor.py --json
 
 Speed-up: the same medium runs (baseline, 5 days, 20,000 customers; about 1 s each) through
-the whole experiment path (`sim.experiment.run_experiment`: journal, tables, summary) with
+the whole experiment path (`sim.experiment_run.run_experiment`: journal, tables, summary) with
 1 worker (in-process) and with a 2-process pool, pool start-up included; best of 2 rounds.
 Overhead: many tiny runs (pure queue, 1 day, 60 calls/h) called directly vs through the
 experiment path in-process, and their wall time per run on a 2-process pool.
@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.executors import execute  # noqa: E402
-from sim.experiment import load_experiment, run_experiment  # noqa: E402
+from sim.experiment import load_experiment  # noqa: E402
+from sim.experiment_run import run_experiment  # noqa: E402
 
 BASELINE = (ROOT / "experiments" / "scenarios" / "baseline.toml").as_posix()
 ERLANG = (ROOT / "experiments" / "scenarios" / "erlang.toml").as_posix()

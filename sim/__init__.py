@@ -7,7 +7,7 @@ result.kpis, result.calls, result.intervals
 """
 
 from sim.errors import ScenarioError
-from sim.experiment import compare, sweep
+from sim.experiment_run import compare, sweep
 from sim.model import ContactCenterModel
 from sim.policies import Policy, PolicyParameters, register_policy
 from sim.result import RunResult

@@ -19,7 +19,8 @@ from typing import IO, Any
 import pandas as pd
 
 from sim.cli import whole_number
-from sim.experiment import ExperimentResult, default_out, load_experiment, run_experiment
+from sim.experiment import load_experiment
+from sim.experiment_run import ExperimentResult, default_out, run_experiment
 from sim.result import json_ready
 
 EXIT_FAILED_RUNS = 1

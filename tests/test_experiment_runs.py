@@ -12,7 +12,8 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.experiment import load_experiment, run_experiment
+from sim.experiment import load_experiment
+from sim.experiment_run import run_experiment
 from tests.test_experiment_files import ERLANG, TINY, ccsim, write
 
 OUT_FILES = {"runs.parquet", "daily.parquet", "summary.json", "summary.csv", "manifest.json"}
