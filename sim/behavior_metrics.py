@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.metrics import group_counter, ratio
 from sim.money import ledger
 
 if TYPE_CHECKING:
@@ -20,14 +21,7 @@ def contact_measures(
     """Measures defined over contacts — survey scores, resolution, failure demand, offers —
     for each group 0..groups-1 (e.g. the arrival day); one group when `group` is None."""
     group = np.zeros(len(contacts), dtype=np.int64) if group is None else group
-
-    def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        w = None if weights is None else weights[mask]
-        return np.bincount(group[mask], weights=w, minlength=groups)[:groups].astype(float)
-
-    def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(denominator > 0, numerator / denominator, np.nan)
+    count = group_counter(group, groups)
 
     csat, nps = contacts["csat"].to_numpy(), contacts["nps"].to_numpy()
     kind = contacts["kind"].to_numpy()
@@ -36,7 +30,7 @@ def contact_measures(
     quality = contacts["quality"].to_numpy()
     first = (kind == "value") & (resolved >= 0)  # handled first contacts of an issue
     answers = count(~np.isnan(csat))
-    everyone = count(np.ones(len(contacts), dtype=bool))
+    everyone = count()
     handled = ~np.isnan(quality)
     return {
         "csat": ratio(count(csat >= 4), answers),

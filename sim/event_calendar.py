@@ -26,9 +26,5 @@ class EventCalendar:
         """Run `callback(argument)` at model time `time`."""
         heapq.heappush(self.heap, (time, next(self._counter), callback, argument))
 
-    def next_time(self) -> float:
-        """Time of the earliest pending event (inf when empty)."""
-        return self.heap[0][0] if self.heap else float("inf")
-
     def __len__(self) -> int:
         return len(self.heap)

@@ -6,6 +6,7 @@ vectorised with numpy, so measuring costs the event loop nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,23 +55,32 @@ def max_overlap_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray)
     return result
 
 
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator element-wise, NaN where the denominator is 0 (undefined)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(
             denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan
         )
 
 
-def _grouped(key: np.ndarray, size: int, columns: dict[str, np.ndarray], sl_seconds: float) -> dict:
-    """Call counts and averages per group (day or day-interval), for groups 0..size-1."""
-    answered, abandoned, wait = columns["answered"], columns["abandoned"], columns["wait"]
-    handle = columns["talk"] + columns["acw"]
+def group_counter(
+    key: np.ndarray, size: int
+) -> Callable[[np.ndarray | None, np.ndarray | None], np.ndarray]:
+    """count(mask, weights): per group 0..size-1, the number (or weight sum) of rows in mask."""
 
     def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
         k = key if mask is None else key[mask]
         w = None if weights is None else (weights if mask is None else weights[mask])
-        return np.bincount(k, weights=w, minlength=size)[:size]
+        return np.bincount(k, weights=w, minlength=size)[:size].astype(float)
 
+    return count
+
+
+def _grouped(key: np.ndarray, size: int, columns: dict[str, np.ndarray], sl_seconds: float) -> dict:
+    """Call counts and averages per group (day or day-interval), for groups 0..size-1."""
+    answered, abandoned, wait = columns["answered"], columns["abandoned"], columns["wait"]
+    handle = columns["talk"] + columns["acw"]
+    count = group_counter(key, size)
     offered = count()
     handled = count(answered)
     within = count(answered & (wait <= sl_seconds))
@@ -78,10 +88,10 @@ def _grouped(key: np.ndarray, size: int, columns: dict[str, np.ndarray], sl_seco
         "offered": offered.astype(np.int64),
         "handled": handled.astype(np.int64),
         "abandoned": count(abandoned).astype(np.int64),
-        "service_level": _ratio(within, offered),
-        "abandonment_rate": _ratio(count(abandoned), offered),
-        "asa": _ratio(count(answered, wait), handled),
-        "aht": _ratio(count(answered, handle), handled),
+        "service_level": ratio(within, offered),
+        "abandonment_rate": ratio(count(abandoned), offered),
+        "asa": ratio(count(answered, wait), handled),
+        "aht": ratio(count(answered, handle), handled),
     }
 
 
@@ -137,7 +147,7 @@ def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) ->
             "start_time": starts,
             **stats,
             "staffed": staffed / hours.interval,
-            "occupancy": _ratio(busy, staffed),
+            "occupancy": ratio(busy, staffed),
             "queue_mean": queued / hours.interval,
             "queue_max": queue_max.astype(np.int64),
         }
@@ -164,7 +174,7 @@ def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd
             "weekday": [hours.weekday(d) for d in range(days)],
             **stats,
             "staffed_hours": staffed / 3600.0,
-            "occupancy": _ratio(busy, staffed),
+            "occupancy": ratio(busy, staffed),
         }
     )
 

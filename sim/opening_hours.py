@@ -41,11 +41,6 @@ class OpeningHours:
         gap = (WEEKDAYS.index(self.weekday(day + 1)) - WEEKDAYS.index(self.weekday(day))) % 7
         return gap or 7
 
-    def is_open(self, time: float) -> bool:
-        """Whether the center accepts calls at `time`."""
-        day, second = divmod(time, DAY)
-        return day < self.days and self.open <= second < self.close
-
     def add_open_time(self, time: float, delay: float) -> float:
         """The moment `delay` seconds of opening time after `time`; inf if past the last day.
 
