@@ -77,7 +77,11 @@ class RunResult:
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def manifest(self) -> dict[str, Any]:
-        """What produced these results: the resolved scenario, seed, version and run time."""
+        """What produced these results: the resolved scenario (with the policy's parameters as
+        its preset and overrides resolve them), seed, version and run time."""
+        from sim.policies import describe
+
+        behavioural = self.scenario.behavior.enabled
         return {
             "package": "ccsim",
             "version": __version__,
@@ -85,6 +89,7 @@ class RunResult:
             "started_at": self.started_at,
             "wall_seconds": round(self.wall_seconds, 3),
             "scenario": self.scenario.to_dict(),
+            "policy": describe(self.scenario.policy) if behavioural else None,
         }
 
     def write(self, out: str | Path) -> Path:

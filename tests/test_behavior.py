@@ -241,3 +241,11 @@ def test_churned_customers_stop_calling_and_paying():
         for c in layer.customers.agents.values()
     )
     assert layer.customers.active_monthly_value == pytest.approx(active - lost)
+
+
+def test_manifest_records_the_resolved_policy(tmp_path):
+    result = sim.run(short(policy__name="quality", policy__coaching_hours_per_week=2.0), seed=1)
+    policy = result.manifest()["policy"]
+    assert policy["class"] == "sim.policies.Policy"
+    assert policy["coaching_hours_per_week"] == 2.0  # the override
+    assert policy["closing_quality_gate"] == 0.55  # the preset's value
