@@ -34,10 +34,10 @@ class PureQueue:
         log = self.model.log
         return log.talk[call] + log.acw[call]
 
-    def contact_ended(self, employee: Employee, call: int) -> None:
+    def contact_ended(self, employee: Employee, call: int, time: float) -> None:
         """After a handled contact: resolution, sales and follow-up contacts go here."""
 
-    def call_abandoned(self, call: int, redialing: bool) -> None:
+    def call_abandoned(self, call: int, redialing: bool, time: float) -> None:
         """After a caller hung up while waiting (and will or will not redial)."""
 
     def redial_allowed(self, previous: int) -> bool:

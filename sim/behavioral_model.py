@@ -15,14 +15,16 @@ import numpy as np
 
 from sim.behavior import PureQueue
 from sim.contact_log import CALLBACK, REDIAL, VALUE, ContactLog
-from sim.conversation import Draws, converse, experience
+from sim.conversation import Conversation, experience
 from sim.customer import Customer, CustomerBase
-from sim.distributions import Sampler, lognormal_parameters
+from sim.distributions import lognormal_parameters, sampler
 from sim.outbound import OutboundCounts, outbound_call
 from sim.policies import make_policy
 from sim.workforce import Workforce
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sim.employee import Employee
     from sim.model import ContactCenterModel
 
@@ -31,13 +33,13 @@ DAYS_PER_MONTH = 365.25 / 12
 
 def rows(
     rng: np.random.Generator, uniforms: int = 0, normals: int = 0, exponentials: int = 0
-) -> Sampler:
+) -> Callable[[], list[float]]:
     """A sampler of rows [uniforms..., standard normals..., standard exponentials...].
 
     Each contact takes one row, so every contact uses the same count of numbers whatever
     happens in it: streams stay aligned across scenarios (common random numbers).
     """
-    return Sampler(
+    return sampler(
         lambda n: np.column_stack(
             (
                 rng.random((n, uniforms)),
@@ -62,17 +64,17 @@ class BehavioralModel(PureQueue):
         self.contacts = ContactLog()
         self.reason_names = list(cfg.demand.reasons)
         self.reasons = list(cfg.demand.reasons.values())
+        self._last_reason = len(self.reasons) - 1
         self._reason_cumulative = np.cumsum([r.share for r in self.reasons]).tolist()
         self._need_params = [
             lognormal_parameters(r.need_mean_seconds, r.need_cv) for r in self.reasons
         ]
-        self._time_noise = lognormal_parameters(1.0, cfg.conversation.time_noise_cv)
-        self._value = lognormal_parameters(cfg.sales.value_mean, cfg.sales.value_cv)
+        self.conversation = Conversation(cfg.conversation, cfg.sales)
         self._demand = rows(streams["demand"], uniforms=2)  # customer, reason
-        self._need = Sampler(streams["need"].standard_normal)
+        self._need = sampler(streams["need"].standard_normal)
         self._conversation = rows(streams["conversation"], uniforms=4, normals=2)
         self._after = rows(streams["after_contact"], uniforms=4, normals=2, exponentials=1)
-        self._outbound_choice = Sampler(streams["outbound_choice"].random)
+        self._outbound_choice = sampler(streams["outbound_choice"].random)
         self._outbound = rows(streams["outbound"], uniforms=5, exponentials=1, normals=1)
         self._callers: list[Customer] = []  # the customer of each contact, by call id
         self.outbound = OutboundCounts()
@@ -90,10 +92,10 @@ class BehavioralModel(PureQueue):
     def arrival(self, time: float) -> None:
         """Value demand: a random customer of the base calls for a random reason."""
         u_customer, u_reason = self._demand()
-        population = self.customers.population
-        index = min(int(u_customer * population), population - 1)
-        reason = min(bisect_right(self._reason_cumulative, u_reason), len(self.reasons) - 1)
-        customer = self.customers.get(index)
+        customers = self.customers
+        index = min(int(u_customer * customers.population), customers.last)
+        reason = min(bisect_right(self._reason_cumulative, u_reason), self._last_reason)
+        customer = customers.agents.get(index) or customers.add(index)
         if customer.churned:
             self.lost_demand += 1
             return
@@ -115,39 +117,23 @@ class BehavioralModel(PureQueue):
 
     def handle_time(self, employee: Employee, call: int) -> float:
         """Hold the conversation; the employee is busy for its talk time plus after-call work."""
-        log, contacts = self.model.log, self.contacts
-        reason = self.reasons[contacts.reason[call]]
-        customer = self._callers[call]
-        u_opportunity, u_resolve, u_ask, u_buy, z_time, z_value = self._conversation()
-        mu, sigma = self._time_noise
-        draws = Draws(
-            math.exp(mu + sigma * z_time),
-            u_opportunity,
-            u_resolve,
-            u_ask,
-            u_buy,
-            self.sale_value(z_value),
-        )
-        outcome = converse(
+        contacts = self.contacts
+        outcome = self.conversation.hold(
             contacts.need[call],
-            reason.sales_opportunity,
-            reason.buying_intent,
-            customer.potential,
-            employee.service_skill,
-            employee.sales_skill,
-            employee.stress,
+            self.reasons[contacts.reason[call]],
+            self._callers[call].potential,
+            employee,
             self.policy.guidance(employee),
-            self.cfg.conversation,
-            self.cfg.sales,
-            draws,
+            self._conversation(),
         )
-        contacts.record(call, outcome)
+        contacts.outcomes[call] = outcome
+        log = self.model.log
         log.talk[call] = outcome.talk
         handle = outcome.talk + log.acw[call]
         employee.handle_time_total += handle
         return handle
 
-    def contact_ended(self, employee: Employee, call: int) -> None:
+    def contact_ended(self, employee: Employee, call: int, time: float) -> None:
         """Sale, the customer's experience and survey answer, resolution or failure demand."""
         log, s = self.model.log, self.cfg.satisfaction
         outcome = self.contacts.outcomes[call]
@@ -166,17 +152,17 @@ class BehavioralModel(PureQueue):
         if outcome.resolved and not broken:
             customer.open_issue = None
         else:
-            self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay)
-        self.churn_check(customer, u_churn)
+            self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
+        self.churn_check(customer, u_churn, time)
 
-    def call_abandoned(self, call: int, redialing: bool) -> None:
+    def call_abandoned(self, call: int, redialing: bool, time: float) -> None:
         customer = self._callers[call]
         _, _, u_churn, u_callback, _, _, e_delay = self._after()
         s = self.cfg.satisfaction
         customer.experience(s.abandoned_experience, s.memory)
         if not redialing:
-            self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay)
-        self.churn_check(customer, u_churn)
+            self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
+        self.churn_check(customer, u_churn, time)
 
     def redial_allowed(self, previous: int) -> bool:
         return not self._callers[previous].churned
@@ -188,24 +174,26 @@ class BehavioralModel(PureQueue):
         self._callers.append(customer)
         customer.contacts += 1
 
-    def _unresolved(self, customer: Customer, reason: int, u: float, e_delay: float) -> None:
+    def _unresolved(
+        self, customer: Customer, reason: int, u: float, e_delay: float, time: float
+    ) -> None:
         """An open issue: the customer calls again later (failure demand) or gives up."""
         demand, s = self.cfg.demand, self.cfg.satisfaction
         customer.open_issue = self.reason_names[reason]
         if u < demand.callback_probability:
             delay = e_delay * demand.callback_mean_delay_seconds
-            at = self.model.hours.add_open_time(self.model.time, delay)
+            at = self.model.hours.add_open_time(time, delay)
             if at < math.inf:
                 self.model.events.schedule(at, self._callback, (customer, reason))
         else:
             customer.experience(s.unresolved_giveup_experience, s.memory)
 
-    def _callback(self, pending: tuple[Customer, int]) -> None:
+    def _callback(self, pending: tuple[Customer, int], time: float) -> None:
         customer, reason = pending
         if not customer.churned and customer.open_issue is not None:
             customer.repeats += 1
             need_factor = self.cfg.demand.callback_need_factor
-            self._contact(self.model.time, customer, reason, CALLBACK, need_factor)
+            self._contact(time, customer, reason, CALLBACK, need_factor)
 
     def sale(self, customer: Customer, value: float) -> None:
         """A purchase: one-off revenue, and a higher recurring value from now on."""
@@ -214,17 +202,14 @@ class BehavioralModel(PureQueue):
         customer.purchases += 1
         self.customers.add_monthly_value(customer, self.cfg.sales.monthly_value_uplift)
 
-    def sale_value(self, z: float) -> float:
-        """The value of a sale, from a standard normal draw (lognormal)."""
-        mu, sigma = self._value
-        return math.exp(mu + sigma * z)
-
-    def churn_check(self, customer: Customer, u: float) -> None:
+    def churn_check(self, customer: Customer, u: float, time: float) -> None:
         """Dissatisfied customers may leave: the chance rises as satisfaction falls."""
         c = self.cfg.churn
-        shortfall = max(0.0, (c.threshold - customer.satisfaction) / c.threshold)
-        if u < c.max_probability * shortfall**c.exponent and not customer.churned:
-            self.customers.churn(customer)
+        if customer.satisfaction >= c.threshold or customer.churned:
+            return
+        shortfall = (c.threshold - customer.satisfaction) / c.threshold
+        if u < c.max_probability * shortfall**c.exponent:
+            self.customers.churn(customer, time)
 
     def idle_work(self, employee: Employee, time: float) -> float:
         """An idle employee may make an outbound sales call, if the policy asks for it."""
@@ -234,7 +219,7 @@ class BehavioralModel(PureQueue):
         if self.outbound_busy >= self.cfg.outbound.max_share * self.model.staffing.on_phone:
             return 0.0
         self.outbound_busy += 1
-        return outbound_call(self, employee, self._outbound, self.outbound)
+        return outbound_call(self, employee, time, self._outbound, self.outbound)
 
     def idle_work_done(self, employee: Employee) -> None:
         """An outbound call ended."""

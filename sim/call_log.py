@@ -11,8 +11,15 @@ WAITING, ANSWERED, ABANDONED = 0, 1, 2
 OUTCOMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned"}
 
 
+GROWTH = 4096  # rows by which the columns set at answer or end grow at a time
+
+
 class CallLog:
-    """Columns of every contact; a call's id is its row number."""
+    """Columns of every contact; a call's id is its row number.
+
+    The columns filled in later (answer, end, employee, outcome) are grown ahead in blocks of
+    their initial values, so logging a contact appends only what is known at its arrival.
+    """
 
     __slots__ = (
         "acw",
@@ -34,7 +41,7 @@ class CallLog:
         self.acw: list[float] = []
         self.attempt: list[int] = []
         self.customer: list[int] = []  # -1: an anonymous caller (pure-queue mode)
-        self.answer: list[float] = []
+        self.answer: list[float] = []  # these four may run ahead of len(self)
         self.end: list[float] = []
         self.employee: list[int] = []
         self.outcome: list[int] = []
@@ -49,28 +56,31 @@ class CallLog:
         customer: int = -1,
     ) -> int:
         """Register a new contact attempt; returns its id."""
+        call = len(self.arrival)
+        if call == len(self.outcome):
+            self.answer += [math.nan] * GROWTH
+            self.end += [math.nan] * GROWTH
+            self.employee += [-1] * GROWTH
+            self.outcome += [WAITING] * GROWTH
         self.arrival.append(arrival)
         self.customer.append(customer)
         self.patience.append(patience)
         self.talk.append(talk)
         self.acw.append(acw)
         self.attempt.append(attempt)
-        self.answer.append(math.nan)
-        self.end.append(math.nan)
-        self.employee.append(-1)
-        self.outcome.append(WAITING)
-        return len(self.arrival) - 1
+        return call
 
     def __len__(self) -> int:
         return len(self.arrival)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The columns as numpy arrays; talk and after-call work are zero for unanswered calls."""
-        outcome = np.asarray(self.outcome, dtype=np.int8)
+        n = len(self)
+        outcome = np.asarray(self.outcome[:n], dtype=np.int8)
         answered = outcome == ANSWERED
         arrival = np.asarray(self.arrival, dtype=float)
-        answer = np.asarray(self.answer, dtype=float)
-        end = np.asarray(self.end, dtype=float)
+        answer = np.asarray(self.answer[:n], dtype=float)
+        end = np.asarray(self.end[:n], dtype=float)
         wait = np.where(answered, answer, end) - arrival
         return {
             "arrival": arrival,
@@ -78,7 +88,7 @@ class CallLog:
             "outcome": outcome,
             "answered": answered,
             "abandoned": outcome == ABANDONED,
-            "employee": np.asarray(self.employee, dtype=np.int64),
+            "employee": np.asarray(self.employee[:n], dtype=np.int64),
             "talk": np.where(answered, np.asarray(self.talk, dtype=float), 0.0),
             "acw": np.where(answered, np.asarray(self.acw, dtype=float), 0.0),
             "answer": answer,

@@ -1,28 +1,23 @@
 """The conversation: from time spent, skill, stress and the policy's guidance to quality,
 resolution, the closing question, a sale and the customer's experience.
 
-Every formula here is in docs/MODEL.md (Submodels → Conversation). The function is pure: all
-randomness comes in through `Draws`, so the same draws give the same conversation.
+Every formula here is in docs/MODEL.md (Submodels → Conversation). `Conversation.hold` is
+pure: all randomness comes in as the contact's draws, so the same draws give the same
+conversation.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
+from typing import TYPE_CHECKING, NamedTuple
 
-from sim.behavior_config import Conversation as ConversationConfig
-from sim.behavior_config import Sales, Satisfaction
-from sim.policies import Guidance
+from sim.distributions import lognormal_parameters
 
-
-class Draws(NamedTuple):
-    """The random numbers one contact uses, drawn in a fixed order (common random numbers)."""
-
-    time_noise: float  # lognormal factor, mean 1
-    opportunity: float  # uniforms in [0, 1)
-    resolve: float
-    ask: float
-    buy: float
-    sale_value: float  # lognormal, mean sales.value_mean
+if TYPE_CHECKING:
+    from sim.behavior_config import Conversation as ConversationConfig
+    from sim.behavior_config import Reason, Sales, Satisfaction
+    from sim.employee import Employee
+    from sim.policies import Guidance
 
 
 class Outcome(NamedTuple):
@@ -38,59 +33,74 @@ class Outcome(NamedTuple):
     sale_value: float
 
 
-def converse(
-    need: float,
-    sales_opportunity: float,
-    buying_intent: bool,
-    potential: float,
-    service_skill: float,
-    sales_skill: float,
-    stress: float,
-    guidance: Guidance,
-    talk: ConversationConfig,
-    sales: Sales,
-    draws: Draws,
-) -> Outcome:
-    """Hold one conversation and return its outcome."""
-    # time: skilled employees need less; pressure cuts the plan short; execution varies
-    effective_need = need * (1.0 + talk.skill_time_effect * (0.5 - service_skill))
-    spent = effective_need * (1.0 - talk.pressure_shortening * guidance.pressure) * draws.time_noise
-    completeness = min(1.0, spent / effective_need)
-    quality = (
-        completeness**talk.completeness_exponent
-        * (talk.skill_quality_floor + (1.0 - talk.skill_quality_floor) * service_skill)
-        * (1.0 - talk.stress_quality_penalty * stress)
-    )
-    resolved = draws.resolve < quality
-    opportunity = draws.opportunity < sales_opportunity
-    # the closing question: customers who call to buy ask for it themselves
-    if buying_intent:
-        offered, pushy, potential = opportunity, False, max(potential, sales.intent_potential)
-    else:
-        offered = (
-            opportunity and quality >= guidance.quality_gate and draws.ask < guidance.ask_propensity
+class Conversation:
+    """The conversation model of a run: its parameters, and `hold` to play one conversation."""
+
+    def __init__(self, talk: ConversationConfig, sales: Sales):
+        self.talk = talk
+        self.sales = sales
+        self._time_noise = lognormal_parameters(1.0, talk.time_noise_cv)
+        self._value = lognormal_parameters(sales.value_mean, sales.value_cv)
+
+    def sale_value(self, z: float) -> float:
+        """The value of a sale, from a standard normal draw (lognormal)."""
+        mu, sigma = self._value
+        return math.exp(mu + sigma * z)
+
+    def hold(
+        self,
+        need: float,
+        reason: Reason,
+        potential: float,
+        employee: Employee,
+        guidance: Guidance,
+        draws: list[float],
+    ) -> Outcome:
+        """Hold one conversation and return its outcome.
+
+        `draws` are the contact's random numbers in a fixed order (common random numbers):
+        uniforms for the opportunity, resolution, closing question and purchase, then standard
+        normals for the execution noise of the time spent and the sale value.
+        """
+        u_opportunity, u_resolve, u_ask, u_buy, z_time, z_value = draws
+        talk, sales = self.talk, self.sales
+        service_skill = employee.service_skill
+        mu, sigma = self._time_noise
+        # time: skilled employees need less; pressure cuts the plan short; execution varies
+        effective_need = need * (1.0 + talk.skill_time_effect * (0.5 - service_skill))
+        spent = (
+            effective_need
+            * (1.0 - talk.pressure_shortening * guidance.pressure)
+            * math.exp(mu + sigma * z_time)
         )
-        pushy = offered and quality < sales.pushy_threshold
-    sold = False
-    if offered:
+        completeness = min(1.0, spent / effective_need)
+        quality = (
+            completeness**talk.completeness_exponent
+            * (talk.skill_quality_floor + (1.0 - talk.skill_quality_floor) * service_skill)
+            * (1.0 - talk.stress_quality_penalty * employee.stress)
+        )
+        resolved = u_resolve < quality
+        opportunity = u_opportunity < reason.sales_opportunity
+        # the closing question: customers who call to buy ask for it themselves
+        if reason.buying_intent:
+            offered, pushy, potential = opportunity, False, max(potential, sales.intent_potential)
+        else:
+            offered = (
+                opportunity and quality >= guidance.quality_gate and u_ask < guidance.ask_propensity
+            )
+            pushy = offered and quality < sales.pushy_threshold
+        if not offered:
+            return Outcome(spent, quality, resolved, opportunity, False, pushy, False, 0.0)
         spent += talk.offer_seconds
         p_buy = (
             sales.base_conversion
             * potential
-            * (0.5 + sales_skill)
+            * (0.5 + employee.sales_skill)
             * quality**sales.quality_exponent
         )
-        sold = draws.buy < p_buy
-    return Outcome(
-        talk=spent,
-        quality=quality,
-        resolved=resolved,
-        opportunity=opportunity,
-        offered=offered,
-        pushy=pushy,
-        sold=sold,
-        sale_value=draws.sale_value if sold else 0.0,
-    )
+        sold = u_buy < p_buy
+        value = self.sale_value(z_value) if sold else 0.0
+        return Outcome(spent, quality, resolved, opportunity, True, pushy, sold, value)
 
 
 def experience(outcome: Outcome, wait: float, repeat: bool, weights: Satisfaction) -> float:

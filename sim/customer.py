@@ -74,19 +74,19 @@ class CustomerBase:
         self.potential_list = self.potential.tolist()
         self.satisfaction_list = self.satisfaction.tolist()
         self.patience_factor_list = self.patience_factor.tolist()
+        self.population = n
+        self.last = n - 1  # index of the last customer
         self.agents: dict[int, Customer] = {}
         self.active_monthly_value = float(self.monthly_value.sum())
         self.churned: list[Customer] = []
 
-    @property
-    def population(self) -> int:
-        return len(self.monthly_value)
-
     def get(self, index: int) -> Customer:
         """The customer with this index, as an agent (created on first contact)."""
-        customer = self.agents.get(index)
-        if customer is None:
-            customer = self.agents[index] = Customer(self.model, index, self)
+        return self.agents.get(index) or self.add(index)
+
+    def add(self, index: int) -> Customer:
+        """Turn customer `index` into an agent at their first contact."""
+        customer = self.agents[index] = Customer(self.model, index, self)
         return customer
 
     def is_churned(self, index: int) -> bool:
@@ -94,10 +94,10 @@ class CustomerBase:
         customer = self.agents.get(index)
         return customer is not None and customer.churned
 
-    def churn(self, customer: Customer) -> None:
-        """The customer leaves: no more contacts, no more recurring value."""
+    def churn(self, customer: Customer, time: float) -> None:
+        """The customer leaves at `time`: no more contacts, no more recurring value."""
         customer.churned = True
-        customer.churned_at = self.model.time
+        customer.churned_at = time
         self.active_monthly_value -= customer.monthly_value
         self.churned.append(customer)
 

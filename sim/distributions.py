@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import chain, repeat
+from typing import Any
 
 import numpy as np
 
@@ -35,30 +37,16 @@ def draw(
     raise ValueError(f"unknown distribution {kind!r}")
 
 
-class Sampler:
-    """Returns one draw per call from batches drawn by `draw_batch(n)` (numpy speed, no
-    per-call numpy overhead)."""
-
-    __slots__ = ("_buffer", "_draw_batch", "_index")
-
-    def __init__(self, draw_batch: Callable[[int], np.ndarray]):
-        self._draw_batch = draw_batch
-        self._buffer: list[float] = []
-        self._index = 0
-
-    def __call__(self) -> float:
-        index = self._index
-        try:
-            value = self._buffer[index]
-        except IndexError:
-            self._buffer = self._draw_batch(BATCH).tolist()
-            value, index = self._buffer[0], 0
-        self._index = index + 1
-        return value
+def sampler(draw_batch: Callable[[int], np.ndarray]) -> Callable[[], Any]:
+    """A function returning one draw (or one row of a 2-D batch) per call, from batches of
+    `draw_batch(BATCH)`: numpy speed for drawing, and each call is one step of a C iterator
+    (no Python frame), which matters at several draws per contact."""
+    batches = map(lambda n: draw_batch(n).tolist(), repeat(BATCH))
+    return chain.from_iterable(batches).__next__
 
 
 def duration_sampler(
     config: Duration | AfterCallWork | Patience, rng: np.random.Generator
-) -> Sampler:
+) -> Callable[[], float]:
     """A sampler of the configured duration."""
-    return Sampler(lambda n: draw(config, rng, n))
+    return sampler(lambda n: draw(config, rng, n))

@@ -19,11 +19,14 @@ class EventCalendar:
     __slots__ = ("_counter", "heap")
 
     def __init__(self) -> None:
-        self.heap: list[tuple[float, int, Callable[[Any], None], Any]] = []
+        self.heap: list[tuple[float, int, Callable[[Any, float], None], Any]] = []
         self._counter = itertools.count()
 
-    def schedule(self, time: float, callback: Callable[[Any], None], argument: Any = None) -> None:
-        """Run `callback(argument)` at model time `time`."""
+    def schedule(
+        self, time: float, callback: Callable[[Any, float], None], argument: Any = None
+    ) -> None:
+        """Run `callback(argument, time)` at model time `time` (callbacks get the time passed:
+        cheaper than reading the observable `model.time`)."""
         heapq.heappush(self.heap, (time, next(self._counter), callback, argument))
 
     def __len__(self) -> int:

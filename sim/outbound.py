@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.distributions import Sampler
-
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sim.behavioral_model import BehavioralModel
     from sim.employee import Employee
 
@@ -25,7 +25,11 @@ class OutboundCounts:
 
 
 def outbound_call(
-    layer: BehavioralModel, employee: Employee, draws: Sampler, counts: OutboundCounts
+    layer: BehavioralModel,
+    employee: Employee,
+    time: float,
+    draws: Callable[[], list[float]],
+    counts: OutboundCounts,
 ) -> float:
     """One outbound attempt to a random customer; returns the seconds it keeps the employee busy.
 
@@ -46,7 +50,7 @@ def outbound_call(
     counts.attempts += 1
     employee.outbound_attempts += 1
     customers = layer.customers
-    index = min(int(u_customer * customers.population), customers.population - 1)
+    index = min(int(u_customer * customers.population), customers.last)
     if customers.is_churned(index) or u_connect >= out.connect_rate:
         return out.dial_seconds
     counts.connects += 1
@@ -64,9 +68,9 @@ def outbound_call(
         )
         if u_buy < p_buy:
             counts.sales += 1
-            layer.sale(customer, layer.sale_value(z_value))
+            layer.sale(customer, layer.conversation.sale_value(z_value))
         customer.experience(quality, satisfaction.memory)
     else:
         customer.experience(satisfaction.unwanted_call_experience, satisfaction.memory)
-        layer.churn_check(customer, u_churn)
+        layer.churn_check(customer, u_churn, time)
     return out.dial_seconds + out.talk_mean_seconds * e_talk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from sim.employee import Employee
@@ -9,6 +10,8 @@ from sim.scenario import Staffing
 
 if TYPE_CHECKING:
     from sim.model import ContactCenterModel
+
+LEAVING = attrgetter("leaving")  # summed in C: `adjust` runs at every interval and activity
 
 
 def staffing_targets(config: Staffing, intervals_per_day: int) -> list[int]:
@@ -99,7 +102,7 @@ class StaffingPlan:
     def adjust(self, target: int, time: float) -> None:
         """Log employees on or off until `target` are on the phones (or will be, once calls end)."""
         self.target_now = target
-        staying = self.on_phone - sum(e.leaving for e in self.employees)
+        staying = self.on_phone - sum(map(LEAVING, self.employees))
         if target > staying:
             for employee in self.employees:
                 if target == staying:
