@@ -5,9 +5,13 @@ For each policy, ccsim runs `experiments/scenarios/baseline.toml` with everythin
 runs a bare M/M/n+M queue of the same size: the same number of calls in the same open time
 (constant rate), as many servers as ccsim had on the phones on average, exponential handle time
 with ccsim's AHT and exponential patience with the scenario's mean. Both run in one process,
-alternating, `--rounds` times; the median calls per second are compared.
+back to back, `--rounds` times. The ratio is the median of the rounds' ratios: pairing each
+ccsim run with the SimPy run next to it cancels the drift in machine speed between rounds
+(about ±15 % on a shared VM), which a ratio of medians would keep.
 
-    python benchmarks/bench_behavior.py [--rounds 3] [--days 20] [--json]
+Calls are inbound contacts (`offered`); the volume policy's outbound attempts are not counted.
+
+    python benchmarks/bench_behavior.py [--rounds 5] [--days 20] [--json]
 """
 
 from __future__ import annotations
@@ -66,11 +70,12 @@ def benchmark(rounds: int, days: int) -> dict[str, Any]:
             case = same_size_case(scenario, kpis)
             bare = run_simpy(case, seed=1 + r)
             simpy.append(bare["offered"] / bare["seconds"])
-        ours_median, simpy_median = statistics.median(ours), statistics.median(simpy)
+        ratios = [a / b for a, b in zip(ours, simpy, strict=True)]
         report["policies"][policy] = {
-            "ccsim_calls_per_second": ours_median,
-            "simpy_bare_calls_per_second": simpy_median,
-            "ratio": ours_median / simpy_median,
+            "ccsim_calls_per_second": statistics.median(ours),
+            "simpy_bare_calls_per_second": statistics.median(simpy),
+            "ratio": statistics.median(ratios),
+            "ratio_range": [min(ratios), max(ratios)],
             "bare_case": case.__dict__ if case else {},
         }
     return report
@@ -78,7 +83,7 @@ def benchmark(rounds: int, days: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -87,11 +92,13 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(report))
         return
     print(f"behavioural baseline ({args.days} days) vs a bare SimPy queue of the same size")
-    print(f"{'policy':10}{'ccsim calls/s':>16}{'SimPy bare calls/s':>20}{'ratio':>8}")
+    print(f"{'policy':10}{'ccsim calls/s':>16}{'SimPy bare calls/s':>20}{'ratio':>8}  range")
     for policy, row in report["policies"].items():
+        low, high = row["ratio_range"]
         print(
             f"{policy:10}{row['ccsim_calls_per_second']:16,.0f}"
             f"{row['simpy_bare_calls_per_second']:20,.0f}{row['ratio']:7.2f}x"
+            f"  {low:.2f}-{high:.2f}"
         )
 
 

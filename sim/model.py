@@ -68,7 +68,7 @@ class ContactCenterModel(mesa.Model):
         self.staffing = StaffingPlan(scenario.staffing, self.hours.intervals_per_day, self)
         self.behavior = make_behavior(self)
         self.open_day = -1  # day whose doors are open, -1 when closed
-        self._arrivals: list[float] = []
+        self._arrivals: list[float] = [INF]  # today's arrival times, then an INF sentinel
         self._next_arrival = 0
         self._sample_talk = duration_sampler(scenario.service, self.streams["service"])
         self._sample_acw = duration_sampler(
@@ -103,6 +103,7 @@ class ContactCenterModel(mesa.Model):
         self._arrivals = arrival_times(
             self.config.arrivals, self.hours, day, self.streams["arrivals"]
         ).tolist()
+        self._arrivals.append(INF)
         self._next_arrival = 0
         self.behavior.day_started(day)
         self.schedule_recurring(
@@ -192,7 +193,8 @@ class ContactCenterModel(mesa.Model):
         if employee.leaving:
             self.staffing.log_off(employee, time)
             return
-        call = self.router.next_call(time)
+        router = self.router
+        call = router.next_call(time) if router.waiting else -1
         if call >= 0:
             self._answer(employee, call, time)
         elif self.open_day < 0:
@@ -256,7 +258,8 @@ class ContactCenterModel(mesa.Model):
     # --- time --------------------------------------------------------------------------------
 
     def _process(self, stop: float) -> None:
-        """Run arrivals and calendar events strictly before `stop`, in time order.
+        """Run arrivals and calendar events strictly before `stop`, in time order (an arrival
+        goes first when it ties with a calendar event).
 
         `model.time` is a Mesa observable; while nobody subscribes to its changes, setting it
         does nothing but store the value, so the loop stores it directly (2 µs per event saved).
@@ -264,26 +267,21 @@ class ContactCenterModel(mesa.Model):
         observed = self._has_subscribers("time", ObservableSignals.CHANGED)
         time_attribute = "time" if observed else "_time"
         heap = self.events.heap
-        arrivals = self._arrivals
-        n = len(arrivals)
-        i = self._next_arrival
+        arrivals = self._arrivals  # ends with an INF sentinel
         arrive = self.behavior.arrival
+        i = self._next_arrival
         while True:
-            t_arrival = arrivals[i] if i < n else INF
-            t_event = heap[0][0] if heap else INF
-            if t_arrival <= t_event:
-                if t_arrival >= stop:
-                    break
-                i += 1
-                self._next_arrival = i
-                setattr(self, time_attribute, t_arrival)
-                arrive(t_arrival)
-            else:
-                if t_event >= stop:
-                    break
-                _, _, callback, argument = heappop(heap)
+            t_arrival = arrivals[i]
+            until = t_arrival if t_arrival < stop else stop
+            while heap and heap[0][0] < until:
+                t_event, _, callback, argument = heappop(heap)
                 setattr(self, time_attribute, t_event)
                 callback(argument, t_event)
+            if t_arrival >= stop:
+                break
+            i += 1
+            setattr(self, time_attribute, t_arrival)
+            arrive(t_arrival)
         self._next_arrival = i
 
     def _next_mesa_time(self) -> float:
