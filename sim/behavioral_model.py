@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.behavior import PureQueue
 from sim.contact_log import CALLBACK, REDIAL, VALUE, ContactLog
-from sim.conversation import Conversation, experience
+from sim.conversation import Conversation, clamp, experience
 from sim.customer import Customer, CustomerBase
 from sim.distributions import lognormal_parameters, sampler
 from sim.outbound import OutboundCounts, outbound_call
@@ -93,8 +93,11 @@ class BehavioralModel(PureQueue):
         """Value demand: a random customer of the base calls for a random reason."""
         u_customer, u_reason = self._demand()
         customers = self.customers
-        index = min(int(u_customer * customers.population), customers.last)
-        reason = min(bisect_right(self._reason_cumulative, u_reason), self._last_reason)
+        # conditional expressions rather than min(): Python 3.12's min/max cost ~0.3 µs a call
+        index = int(u_customer * customers.population)
+        index = index if index < customers.last else customers.last  # u * n may round up to n
+        reason = bisect_right(self._reason_cumulative, u_reason)
+        reason = reason if reason < self._last_reason else self._last_reason
         customer = customers.agents.get(index) or customers.add(index)
         if customer.churned:
             self.lost_demand += 1
@@ -145,8 +148,8 @@ class BehavioralModel(PureQueue):
         score = experience(outcome, log.answer[call] - log.arrival[call], repeat, s)
         customer.experience(score, s.memory)
         if u_survey < s.survey_rate:
-            csat = min(5, max(1, round(1 + 4 * score + s.csat_noise * z_csat)))
-            nps = min(10, max(0, round(10 * customer.satisfaction + s.nps_noise * z_nps)))
+            csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
+            nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
             self.contacts.survey(call, csat, nps)
         broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - outcome.quality)
         if outcome.resolved and not broken:

@@ -50,7 +50,8 @@ def outbound_call(
     counts.attempts += 1
     employee.outbound_attempts += 1
     customers = layer.customers
-    index = min(int(u_customer * customers.population), customers.last)
+    index = int(u_customer * customers.population)
+    index = index if index < customers.last else customers.last  # u * n may round up to n
     if customers.is_churned(index) or u_connect >= out.connect_rate:
         return out.dial_seconds
     counts.connects += 1

@@ -54,7 +54,8 @@ class Policy:
     def guidance(self, employee: Employee) -> Guidance:
         """At the start of a call: base pressure plus what reviews added for this employee."""
         p = self.parameters
-        pressure = min(1.0, p.time_pressure + employee.pressure)
+        pressure = p.time_pressure + employee.pressure
+        pressure = pressure if pressure < 1.0 else 1.0  # not min(): this runs at every call
         ask = p.closing_question * (1.0 - p.closing_skip_under_pressure * pressure)
         return Guidance(pressure, ask, p.closing_quality_gate)
 
