@@ -131,28 +131,29 @@ class BehavioralModel(PureQueue):
         )
         contacts.outcomes[call] = outcome
         log = self.model.log
-        log.talk[call] = outcome.talk
-        handle = outcome.talk + log.acw[call]
+        log.talk[call] = talk = outcome.talk
+        handle = talk + log.acw[call]
         employee.handle_time_total += handle
         return handle
 
     def contact_ended(self, employee: Employee, call: int, time: float) -> None:
         """Sale, the customer's experience and survey answer, resolution or failure demand."""
         log, s = self.model.log, self.cfg.satisfaction
-        outcome = self.contacts.outcomes[call]
+        _, quality, resolved, _, _, pushy, sold, value = self.contacts.outcomes[call]
         customer = self._callers[call]
         u_broken, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
-        if outcome.sold:
-            self.sale(customer, outcome.sale_value)
+        if sold:
+            self.sale(customer, value)
         repeat = self.contacts.kind[call] != VALUE
-        score = experience(outcome, log.answer[call] - log.arrival[call], repeat, s)
+        wait = log.answer[call] - log.arrival[call]
+        score = experience(quality, resolved, pushy, wait, repeat, s)
         customer.experience(score, s.memory)
         if u_survey < s.survey_rate:
             csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
             nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
             self.contacts.survey(call, csat, nps)
-        broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - outcome.quality)
-        if outcome.resolved and not broken:
+        broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - quality)
+        if resolved and not broken:
             customer.open_issue = None
         else:
             self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)

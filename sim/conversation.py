@@ -63,6 +63,7 @@ class Conversation:
         normals for the execution noise of the time spent and the sale value.
         """
         u_opportunity, u_resolve, u_ask, u_buy, z_time, z_value = draws
+        pressure, ask_propensity, quality_gate = guidance  # unpacked: faster than attributes
         talk, sales = self.talk, self.sales
         service_skill = employee.service_skill
         mu, sigma = self._time_noise
@@ -70,7 +71,7 @@ class Conversation:
         effective_need = need * (1.0 + talk.skill_time_effect * (0.5 - service_skill))
         spent = (
             effective_need
-            * (1.0 - talk.pressure_shortening * guidance.pressure)
+            * (1.0 - talk.pressure_shortening * pressure)
             * math.exp(mu + sigma * z_time)
         )
         completeness = spent / effective_need
@@ -87,9 +88,7 @@ class Conversation:
             potential = potential if potential > sales.intent_potential else sales.intent_potential
             offered, pushy = opportunity, False
         else:
-            offered = (
-                opportunity and quality >= guidance.quality_gate and u_ask < guidance.ask_propensity
-            )
+            offered = opportunity and quality >= quality_gate and u_ask < ask_propensity
             pushy = offered and quality < sales.pushy_threshold
         if not offered:
             return Outcome(spent, quality, resolved, opportunity, False, pushy, False, 0.0)
@@ -105,15 +104,17 @@ class Conversation:
         return Outcome(spent, quality, resolved, opportunity, True, pushy, sold, value)
 
 
-def experience(outcome: Outcome, wait: float, repeat: bool, weights: Satisfaction) -> float:
+def experience(
+    quality: float, resolved: bool, pushy: bool, wait: float, repeat: bool, weights: Satisfaction
+) -> float:
     """The customer's experience of a handled contact, 0..1: quality, resolution, a short wait,
     minus a pushy offer and the annoyance of calling about a failure."""
     patience_used = wait / weights.wait_tolerance_seconds
     score = (
-        weights.quality_weight * outcome.quality
-        + weights.resolution_weight * outcome.resolved
+        weights.quality_weight * quality
+        + weights.resolution_weight * resolved
         + weights.wait_weight * (1.0 - (patience_used if patience_used < 1.0 else 1.0))
-        - weights.pushy_penalty * outcome.pushy
+        - weights.pushy_penalty * pushy
         - weights.repeat_penalty * repeat
     )
     return clamp(score, 0.0, 1.0)

@@ -37,14 +37,6 @@ def lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.nd
 class Customer(mesa.Agent):
     """A customer who has been in contact: satisfaction, value, potential and open issues."""
 
-    # state every customer starts with (class defaults keep creating an agent cheap)
-    open_issue: str | None = None  # reason of an unresolved issue
-    repeats = 0  # contacts about an open issue so far
-    contacts = 0
-    purchases = 0
-    churned = False
-    churned_at = float("inf")
-
     def __init__(self, model: ContactCenterModel, index: int, base: CustomerBase):
         super().__init__(model)
         self.index = index
@@ -52,6 +44,14 @@ class Customer(mesa.Agent):
         self.potential = base.potential_list[index]
         self.satisfaction = base.satisfaction_list[index]
         self.patience_factor = base.patience_factor_list[index]
+        # every attribute is set here, in one order: agents share one layout, which keeps
+        # attribute access on the per-contact path fast (class-level defaults would not)
+        self.open_issue: str | None = None  # reason of an unresolved issue
+        self.repeats = 0  # contacts about an open issue so far
+        self.contacts = 0
+        self.purchases = 0
+        self.churned = False
+        self.churned_at = float("inf")
 
     def experience(self, score: float, memory: float) -> None:
         """Blend a contact's experience (0..1) into satisfaction."""
