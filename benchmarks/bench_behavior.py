@@ -4,44 +4,107 @@ For each policy, ccsim runs `experiments/scenarios/baseline.toml` with everythin
 (customers, conversations, failure demand, churn, workforce, outbound, money). SimPy then
 runs a bare M/M/n+M queue of the same size: the same number of calls in the same open time
 (constant rate), as many servers as ccsim had on the phones on average, exponential handle time
-with ccsim's AHT and exponential patience with the scenario's mean. Both run in one process,
-back to back, `--rounds` times. The ratio is the median of the rounds' ratios: pairing each
-ccsim run with the SimPy run next to it cancels the drift in machine speed between rounds
-(about ±15 % on a shared VM), which a ratio of medians would keep.
+with ccsim's AHT and exponential patience with the scenario's mean. An untimed pilot run of
+ccsim sizes the SimPy case and warms both up.
+
+Method. The speed of a shared VM drifts by ±15 % within seconds, so whole runs timed one after
+the other give ratios anywhere from 0.75 to 1.25 for the same code. Here the two simulations
+run interleaved in slices in one process: ccsim's model build, each simulated day, and the
+drain of the last calls plus building the result tables (`sim.runner.gather`), alternating
+with SimPy's environment build and the matching slices of its horizon. Each simulator's time is
+the sum of its slices, so both see the same machine. Python's cyclic garbage collector is
+paused for the whole interleaved run, as `ContactCenterModel.run_model` pauses it for its own
+runs; SimPy normally runs with it, so this favours SimPy. The ratio reported is the median
+over `--rounds` rounds (seeds 1, 2, ...).
 
 Calls are inbound contacts (`offered`); the volume policy's outbound attempts are not counted.
 
-    python benchmarks/bench_behavior.py [--rounds 5] [--days 20] [--json]
+    python benchmarks/bench_behavior.py [--rounds 3] [--days 20] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import simpy
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_queue import Case, run_simpy  # noqa: E402
+from bench_queue import Case  # noqa: E402
 
 import sim  # noqa: E402
+from sim.model import DAY, ContactCenterModel, cyclic_gc_paused  # noqa: E402
+from sim.runner import gather  # noqa: E402
 
 BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 
 
-def run_ccsim(policy: str, days: int, seed: int) -> tuple[float, dict[str, float]]:
-    """Calls per second of the behavioural baseline, and its KPIs."""
-    scenario = sim.load_scenario(BASELINE, {"policy.name": policy, "calendar.days": days})
+def ccsim_slices(scenario: sim.Scenario, seed: int, out: dict[str, Any]) -> Iterator[None]:
+    """`sim.run` cut into slices: build, each day, then the drain and the result tables."""
     started = time.perf_counter()
-    result = sim.run(scenario, seed=seed)
-    seconds = time.perf_counter() - started
-    return result.kpis["offered"] / seconds, result.kpis
+    model = ContactCenterModel(scenario, seed=seed)
+    yield
+    for day in range(scenario.calendar.days):
+        model.run_until((day + 1) * DAY)
+        yield
+    model.run_model()  # the calls still in the system after the last closing
+    out["result"] = gather(model, started)
+    yield
+
+
+def simpy_slices(case: Case, seed: int, slices: int, out: dict[str, Any]) -> Iterator[None]:
+    """The bare M/M/n+M queue of `bench_queue.run_simpy`, run to its horizon in `slices`."""
+    rng = random.Random(seed)
+    lam = case.calls_per_hour / 3600.0
+    stats = {"offered": 0}
+
+    def caller(env: simpy.Environment, agents: simpy.Resource, service: float, patience: float):
+        with agents.request() as req:
+            result = yield req | env.timeout(patience)
+            if req in result:
+                yield env.timeout(service)
+
+    def source(env: simpy.Environment, agents: simpy.Resource):
+        while True:
+            yield env.timeout(rng.expovariate(lam))
+            stats["offered"] += 1
+            service = rng.expovariate(1.0 / case.handle_mean)
+            patience = rng.expovariate(1.0 / case.patience_mean)
+            env.process(caller(env, agents, service, patience))
+
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=case.employees)
+    env.process(source(env, agents))
+    yield
+    for k in range(1, slices + 1):
+        env.run(until=case.horizon * k / slices)
+        yield
+    out["offered"] = stats["offered"]
+
+
+def interleave(*slices: Iterator[None]) -> list[float]:
+    """Advance the iterators in turn, one slice each; returns each one's total seconds."""
+    seconds = [0.0] * len(slices)
+    live = list(enumerate(slices))
+    while live:
+        for entry in list(live):
+            index, iterator = entry
+            started = time.perf_counter()
+            finished = next(iterator, StopIteration) is StopIteration
+            seconds[index] += time.perf_counter() - started
+            if finished:
+                live.remove(entry)
+    return seconds
 
 
 def same_size_case(scenario: sim.Scenario, kpis: dict[str, float]) -> Case:
@@ -57,37 +120,41 @@ def same_size_case(scenario: sim.Scenario, kpis: dict[str, float]) -> Case:
     )
 
 
-def benchmark(rounds: int, days: int) -> dict[str, Any]:
-    """Alternate ccsim and SimPy per policy; report median calls per second and the ratio."""
+def benchmark(rounds: int, days: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Interleaved ccsim and SimPy runs per policy; median calls per second and ratio."""
     report: dict[str, Any] = {"rounds": rounds, "days": days, "policies": {}}
     for policy in ("aht", "volume", "quality"):
-        ours, simpy = [], []
-        case = None
-        for r in range(rounds):
-            rate, kpis = run_ccsim(policy, days, seed=1 + r)
-            ours.append(rate)
-            scenario = sim.load_scenario(BASELINE, {"calendar.days": days})
-            case = same_size_case(scenario, kpis)
-            bare = run_simpy(case, seed=1 + r)
-            simpy.append(bare["offered"] / bare["seconds"])
-        ratios = [a / b for a, b in zip(ours, simpy, strict=True)]
+        scenario = sim.load_scenario(BASELINE, {"policy.name": policy, "calendar.days": days})
+        case = same_size_case(scenario, sim.run(scenario, seed=0).kpis)  # pilot, untimed
+        ours, simpy_rates, ratios = [], [], []
+        for r in range(1, rounds + 1):
+            mine: dict[str, Any] = {}
+            bare: dict[str, Any] = {}
+            with cyclic_gc_paused():
+                t_ours, t_simpy = interleave(
+                    ccsim_slices(scenario, r, mine), simpy_slices(case, r, days + 1, bare)
+                )
+            ours.append(mine["result"].kpis["offered"] / t_ours)
+            simpy_rates.append(bare["offered"] / t_simpy)
+            ratios.append(ours[-1] / simpy_rates[-1])
+            progress(f"  {policy} round {r}: {ours[-1]:,.0f} vs {simpy_rates[-1]:,.0f} calls/s")
         report["policies"][policy] = {
             "ccsim_calls_per_second": statistics.median(ours),
-            "simpy_bare_calls_per_second": statistics.median(simpy),
+            "simpy_bare_calls_per_second": statistics.median(simpy_rates),
             "ratio": statistics.median(ratios),
             "ratio_range": [min(ratios), max(ratios)],
-            "bare_case": case.__dict__ if case else {},
+            "bare_case": case.__dict__,
         }
     return report
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    report = benchmark(args.rounds, args.days)
+    report = benchmark(args.rounds, args.days, progress=lambda s: None if args.json else print(s))
     if args.json:
         print(json.dumps(report))
         return

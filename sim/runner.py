@@ -17,6 +17,12 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     started = time.perf_counter()
     model = ContactCenterModel(scenario, seed=seed)
     model.run_model()
+    return gather(model, started)
+
+
+def gather(model: ContactCenterModel, started: float) -> RunResult:
+    """The KPIs and tables of a model that has run (`started`: its perf_counter start)."""
+    scenario = model.config
     columns = model.log.arrays()
     day, interval = call_bins(columns, model)
     kpis = run_kpis(columns, model)
