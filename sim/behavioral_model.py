@@ -131,7 +131,7 @@ class BehavioralModel(PureQueue):
         )
         contacts.outcomes[call] = outcome
         log = self.model.log
-        log.talk[call] = talk = outcome.talk
+        log.talk[call] = talk = outcome[0]  # the talk time the conversation took
         handle = talk + log.acw[call]
         employee.handle_time_total += handle
         return handle

@@ -8,7 +8,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from sim.conversation import Outcome
+from sim.conversation import OUTCOME_FIELDS, Outcome
 
 VALUE, CALLBACK, REDIAL = 0, 1, 2
 KINDS = ["value", "callback", "redial"]  # callback and redial contacts are failure demand
@@ -42,12 +42,12 @@ class ContactLog:
         """The columns as a DataFrame (row i is call i of the calls table)."""
         n = len(self.reason)
         handled = np.fromiter(self.outcomes, dtype=np.int64, count=len(self.outcomes))
-        width = len(Outcome._fields)
+        width = len(OUTCOME_FIELDS)
         values = np.fromiter(  # flat and typed: far faster than np.array on a list of tuples
             chain.from_iterable(self.outcomes.values()), dtype=float, count=len(handled) * width
         ).reshape(-1, width)
         columns = {}
-        for k, name in enumerate(Outcome._fields):
+        for k, name in enumerate(OUTCOME_FIELDS):
             column = np.full(n, -1.0 if name == "resolved" else 0.0)
             column[handled] = values[:, k]
             columns[name] = column

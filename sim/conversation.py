@@ -9,7 +9,7 @@ conversation.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from sim.distributions import lognormal_parameters
 
@@ -20,17 +20,19 @@ if TYPE_CHECKING:
     from sim.policies import Guidance
 
 
-class Outcome(NamedTuple):
-    """What came of one conversation (a tuple: cheap to create, fast to tabulate)."""
-
-    talk: float
-    quality: float
-    resolved: bool
-    opportunity: bool
-    offered: bool
-    pushy: bool
-    sold: bool
-    sale_value: float
+Outcome = tuple[float, float, bool, bool, bool, bool, bool, float]
+"""What came of one conversation, a plain tuple in the order of `OUTCOME_FIELDS` (creating a
+NamedTuple costs 0.6 µs more on CPython 3.12: 2 % of simulating a contact)."""
+OUTCOME_FIELDS = (
+    "talk",  # seconds of talk, the closing question included
+    "quality",  # 0..1
+    "resolved",
+    "opportunity",  # the contact offered a sales opportunity
+    "offered",  # the closing question was asked (or the customer asked to buy)
+    "pushy",  # an offer in a conversation below the pushy threshold
+    "sold",
+    "sale_value",
+)
 
 
 class Conversation:
@@ -91,7 +93,7 @@ class Conversation:
             offered = opportunity and quality >= quality_gate and u_ask < ask_propensity
             pushy = offered and quality < sales.pushy_threshold
         if not offered:
-            return Outcome(spent, quality, resolved, opportunity, False, pushy, False, 0.0)
+            return (spent, quality, resolved, opportunity, False, pushy, False, 0.0)
         spent += talk.offer_seconds
         p_buy = (
             sales.base_conversion
@@ -101,7 +103,7 @@ class Conversation:
         )
         sold = u_buy < p_buy
         value = self.sale_value(z_value) if sold else 0.0
-        return Outcome(spent, quality, resolved, opportunity, True, pushy, sold, value)
+        return (spent, quality, resolved, opportunity, True, pushy, sold, value)
 
 
 def experience(

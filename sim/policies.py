@@ -50,14 +50,21 @@ class Policy:
 
     def __init__(self, parameters: PolicyParameters):
         self.parameters = parameters
+        self._guidance: dict[float, Guidance] = {}  # by review pressure; a few values a run
 
     def guidance(self, employee: Employee) -> Guidance:
-        """At the start of a call: base pressure plus what reviews added for this employee."""
-        p = self.parameters
-        pressure = p.time_pressure + employee.pressure
-        pressure = pressure if pressure < 1.0 else 1.0  # not min(): this runs at every call
-        ask = p.closing_question * (1.0 - p.closing_skip_under_pressure * pressure)
-        return Guidance(pressure, ask, p.closing_quality_gate)
+        """At the start of a call: base pressure plus what reviews added for this employee.
+
+        It depends only on the parameters and the employee's review pressure, so each value
+        is computed once (this hook runs at every call; building a Guidance costs 0.6 µs)."""
+        guidance = self._guidance.get(employee.pressure)
+        if guidance is None:
+            p = self.parameters
+            pressure = min(1.0, p.time_pressure + employee.pressure)
+            ask = p.closing_question * (1.0 - p.closing_skip_under_pressure * pressure)
+            guidance = Guidance(pressure, ask, p.closing_quality_gate)
+            self._guidance[employee.pressure] = guidance
+        return guidance
 
     def outbound_propensity(self, employee: Employee) -> float:
         """When idle with no caller waiting: the chance to start an outbound sales call."""
