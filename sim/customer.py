@@ -89,11 +89,6 @@ class CustomerBase:
         customer = self.agents[index] = Customer(self.model, index, self)
         return customer
 
-    def is_churned(self, index: int) -> bool:
-        """Whether customer `index` has left (only customers who had contact can have)."""
-        customer = self.agents.get(index)
-        return customer is not None and customer.churned
-
     def churn(self, customer: Customer, time: float) -> None:
         """The customer leaves at `time`: no more contacts, no more recurring value."""
         customer.churned = True

@@ -37,26 +37,22 @@ def outbound_call(
     buy (as in a conversation without a need, quality from skill and stress); the rest did not
     want the call, which costs satisfaction and may tip them into churn.
     """
-    cfg = layer.cfg
-    out, conversation, sales, satisfaction = (
-        cfg.outbound,
-        cfg.conversation,
-        cfg.sales,
-        cfg.satisfaction,
-    )
-    u_customer, u_connect, u_interest, u_buy, u_churn, z_value, e_talk = (
-        draws()
-    )  # rows: 5 U, 1 N, 1 E
+    out = layer.cfg.outbound
+    u_customer, u_connect, u_interest, u_buy, u_churn, z_value, e_talk = draws()  # 5 U, N, E
     counts.attempts += 1
     employee.outbound_attempts += 1
     customers = layer.customers
     index = int(u_customer * customers.population)
     index = index if index < customers.last else customers.last  # u * n may round up to n
-    if customers.is_churned(index) or u_connect >= out.connect_rate:
+    customer = customers.agents.get(index)  # None: never in contact before
+    if (customer is not None and customer.churned) or u_connect >= out.connect_rate:
         return out.dial_seconds
     counts.connects += 1
-    customer = customers.get(index)
+    if customer is None:
+        customer = customers.add(index)
+    satisfaction = layer.cfg.satisfaction
     if u_interest < out.interest_share:
+        conversation, sales = layer.cfg.conversation, layer.cfg.sales
         quality = (
             conversation.skill_quality_floor
             + (1 - conversation.skill_quality_floor) * employee.service_skill
