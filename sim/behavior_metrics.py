@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.contact_log import VALUE
 from sim.metrics import group_counter, ratio
 from sim.money import ledger
 
@@ -24,11 +25,11 @@ def contact_measures(
     count = group_counter(group, groups)
 
     csat, nps = contacts["csat"].to_numpy(), contacts["nps"].to_numpy()
-    kind = contacts["kind"].to_numpy()
+    repeat = contacts["kind"].cat.codes.to_numpy() != VALUE  # codes: no string comparisons
     resolved = contacts["resolved"].to_numpy()
     offered = contacts["offered"].to_numpy()
     quality = contacts["quality"].to_numpy()
-    first = (kind == "value") & (resolved >= 0)  # handled first contacts of an issue
+    first = ~repeat & (resolved >= 0)  # handled first contacts of an issue
     answers = count(~np.isnan(csat))
     everyone = count()
     handled = ~np.isnan(quality)
@@ -36,7 +37,7 @@ def contact_measures(
         "csat": ratio(count(csat >= 4), answers),
         "nps": 100 * ratio(count(nps >= 9) - count(nps <= 6), answers),
         "fcr": ratio(count(first & (resolved == 1)), count(first)),
-        "failure_demand_share": ratio(count(kind != "value"), everyone),
+        "failure_demand_share": ratio(count(repeat), everyone),
         "offers": count(offered),
         "conversion_rate": ratio(count(offered & contacts["sold"].to_numpy()), count(offered)),
         "mean_quality": ratio(count(handled, quality), count(handled)),
