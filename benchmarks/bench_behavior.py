@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import time
@@ -34,13 +33,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import simpy
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_queue import Case  # noqa: E402
+from bench_queue import Case, simpy_model  # noqa: E402
 
 import sim  # noqa: E402
 from sim.model import DAY, ContactCenterModel, cyclic_gc_paused  # noqa: E402
@@ -63,33 +60,12 @@ def ccsim_slices(scenario: sim.Scenario, seed: int, out: dict[str, Any]) -> Iter
 
 
 def simpy_slices(case: Case, seed: int, slices: int, out: dict[str, Any]) -> Iterator[None]:
-    """The bare M/M/n+M queue of `bench_queue.run_simpy`, run to its horizon in `slices`."""
-    rng = random.Random(seed)
-    lam = case.calls_per_hour / 3600.0
-    stats = {"offered": 0}
-
-    def caller(env: simpy.Environment, agents: simpy.Resource, service: float, patience: float):
-        with agents.request() as req:
-            result = yield req | env.timeout(patience)
-            if req in result:
-                yield env.timeout(service)
-
-    def source(env: simpy.Environment, agents: simpy.Resource):
-        while True:
-            yield env.timeout(rng.expovariate(lam))
-            stats["offered"] += 1
-            service = rng.expovariate(1.0 / case.handle_mean)
-            patience = rng.expovariate(1.0 / case.patience_mean)
-            env.process(caller(env, agents, service, patience))
-
-    env = simpy.Environment()
-    agents = simpy.Resource(env, capacity=case.employees)
-    env.process(source(env, agents))
+    """`bench_queue`'s SimPy model of the bare queue, run to its horizon in `slices`."""
+    env, _ = simpy_model(case, seed, out)
     yield
     for k in range(1, slices + 1):
         env.run(until=case.horizon * k / slices)
         yield
-    out["offered"] = stats["offered"]
 
 
 def interleave(*slices: Iterator[None]) -> list[float]:

@@ -68,11 +68,14 @@ def _result(offered: int, handled: int, abandoned: int, wait: float, n: int, s: 
     return dict(zip(keys, (offered, handled, abandoned, wait / max(n, 1), s), strict=True))
 
 
-def run_simpy(case: Case, seed: int) -> Result:
-    """SimPy's usual reneging idiom: ``yield req | env.timeout(patience)``."""
+def simpy_model(
+    case: Case, seed: int, stats: dict[str, float]
+) -> tuple[simpy.Environment, simpy.Resource]:
+    """The case in SimPy's usual reneging idiom, ``yield req | env.timeout(patience)``, ready to
+    run; `stats` accumulates offered, handled, abandoned and the summed wait."""
     rng = random.Random(seed)
     lam = case.calls_per_hour / 3600.0
-    stats = {"offered": 0, "handled": 0, "abandoned": 0, "wait": 0.0}
+    stats.update(offered=0, handled=0, abandoned=0, wait=0.0)
 
     def caller(
         env: simpy.Environment, agents: simpy.Resource, service: float, patience: float
@@ -95,10 +98,17 @@ def run_simpy(case: Case, seed: int) -> Result:
             patience = rng.expovariate(1.0 / case.patience_mean)
             env.process(caller(env, agents, service, patience))
 
-    t0 = time.perf_counter()
     env = simpy.Environment()
     agents = simpy.Resource(env, capacity=case.employees)
     env.process(source(env, agents))
+    return env, agents
+
+
+def run_simpy(case: Case, seed: int) -> Result:
+    """SimPy from building the model to the horizon."""
+    stats: dict[str, float] = {}
+    t0 = time.perf_counter()
+    env, agents = simpy_model(case, seed, stats)
     env.run(until=case.horizon)
     seconds = time.perf_counter() - t0
     # Calls still in service at the horizon have left the queue; waiting ones have not.

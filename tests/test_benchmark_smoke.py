@@ -25,3 +25,19 @@ def test_benchmark_quick_run_produces_ratios_for_the_same_system() -> None:
     # offered counts agree within a few Poisson standard deviations (sd ~ 120)
     offered = [report["summary"][name]["offered"] for name in ("ours", "simpy", "ciw")]
     assert max(offered) - min(offered) < 6 * 120
+
+
+def test_behaviour_benchmark_runs_interleaved_and_reports_each_policy() -> None:
+    script = ROOT / "benchmarks" / "bench_behavior.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--rounds", "1", "--days", "1", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    report = json.loads(done.stdout)
+    assert set(report["policies"]) == {"aht", "volume", "quality"}
+    for row in report["policies"].values():
+        assert row["ccsim_calls_per_second"] > 0 and row["simpy_bare_calls_per_second"] > 0
+        assert row["ratio_range"][0] <= row["ratio"] <= row["ratio_range"][1]
