@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import weakref
 
 import mesa
 import numpy as np
@@ -226,6 +227,16 @@ def test_a_run_makes_no_cyclic_garbage_so_pausing_the_collector_is_safe(policy):
     model.run_model()
     assert gc.isenabled()
     assert gc.collect() == 0  # no unreachable objects: the run discarded no reference cycles
+
+
+def test_earlier_models_are_freed_before_a_run_so_a_process_holds_one_at_a_time():
+    scenario = baseline(calendar__days=1, customers__population=2_000)
+    first = ContactCenterModel(scenario, seed=1)
+    first.run_model()
+    gone = weakref.ref(first)
+    del first  # cyclic garbage now: Mesa agents and the model refer to each other
+    ContactCenterModel(scenario, seed=2).run_model()
+    assert gone() is None
 
 
 def test_the_collector_is_restored_after_a_failed_run_and_left_off_if_it_was_off():
