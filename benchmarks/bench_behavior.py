@@ -14,8 +14,7 @@ drain of the last calls plus building the result tables (`sim.runner.gather`), a
 with SimPy's environment build and the matching slices of its horizon. Each simulator's time is
 the sum of its slices, so both see the same machine. Python's cyclic garbage collector is
 paused for the whole interleaved run, as `ContactCenterModel.run_model` pauses it for its own
-runs (after one collection, which ccsim's first slice includes); SimPy normally runs with it,
-so this favours SimPy. The ratio reported is the median
+runs; SimPy normally runs with it, so this favours SimPy. The ratio reported is the median
 over `--rounds` rounds (seeds 1, 2, ...).
 
 Calls are inbound contacts (`offered`); the volume policy's outbound attempts are not counted.
@@ -26,7 +25,6 @@ Calls are inbound contacts (`offered`); the volume policy's outbound attempts ar
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import statistics
 import sys
@@ -43,7 +41,7 @@ from bench_queue import Case, simpy_model  # noqa: E402
 
 import sim  # noqa: E402
 from sim.model import DAY, ContactCenterModel, cyclic_gc_paused  # noqa: E402
-from sim.runner import gather  # noqa: E402
+from sim.runner import free_finished_model, gather  # noqa: E402
 
 BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 
@@ -51,7 +49,6 @@ BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 def ccsim_slices(scenario: sim.Scenario, seed: int, out: dict[str, Any]) -> Iterator[None]:
     """`sim.run` cut into slices: build, each day, then the drain and the result tables."""
     started = time.perf_counter()
-    gc.collect()  # what `run_model` does before it pauses the collector
     model = ContactCenterModel(scenario, seed=seed)
     yield
     for day in range(scenario.calendar.days):
@@ -59,6 +56,9 @@ def ccsim_slices(scenario: sim.Scenario, seed: int, out: dict[str, Any]) -> Iter
         yield
     model.run_model()  # the calls still in the system after the last closing
     out["result"] = gather(model, started)
+    contacts = len(model.log)
+    del model
+    free_finished_model(contacts)  # as `sim.run` does
     yield
 
 

@@ -35,17 +35,15 @@ INF = math.inf
 
 @contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
-    """Collect garbage once, then pause Python's cyclic garbage collector for a run.
+    """Pause Python's cyclic garbage collector for a run; restored on exit, even on error.
 
     A run makes no reference cycles as it goes (a test checks it), so reference counting frees
-    all it discards; the collector would only rescan the growing call log and customer agents
-    (about 5-8 % of a single behavioural run). The collection up front frees the models of
-    earlier runs, which are cyclic garbage, so a process running many runs holds one at a
-    time. The collector is restored on exit, even on error.
+    all it discards; the collector would only rescan the growing call log and customer agents,
+    5-10 % of a behavioural run, more in a process that has run models before. A finished
+    model is cyclic garbage itself (Mesa agents and the model refer to each other);
+    `sim.run` frees large ones at once (`sim.runner.finish`).
     """
     was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.collect()
     gc.disable()
     try:
         yield

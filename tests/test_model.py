@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim import runner
 from sim.employee import Employee
 from sim.model import ContactCenterModel, cyclic_gc_paused
 from sim.opening_hours import DAY
@@ -229,14 +230,19 @@ def test_a_run_makes_no_cyclic_garbage_so_pausing_the_collector_is_safe(policy):
     assert gc.collect() == 0  # no unreachable objects: the run discarded no reference cycles
 
 
-def test_earlier_models_are_freed_before_a_run_so_a_process_holds_one_at_a_time():
+def test_sim_run_frees_a_large_model_at_once(monkeypatch):
+    """With the collector paused during runs, a finished model (cyclic garbage) would wait
+    for a full collection; `sim.run` frees models above the size threshold right away."""
+    gc.collect()
+    created = []
+    monkeypatch.setattr(runner, "ContactCenterModel", lambda *a, **k: created.append(
+        weakref.ref(model := ContactCenterModel(*a, **k))) or model)  # fmt: skip
     scenario = baseline(calendar__days=1, customers__population=2_000)
-    first = ContactCenterModel(scenario, seed=1)
-    first.run_model()
-    gone = weakref.ref(first)
-    del first  # cyclic garbage now: Mesa agents and the model refer to each other
-    ContactCenterModel(scenario, seed=2).run_model()
-    assert gone() is None
+    monkeypatch.setattr(runner, "RELEASE_AT_CONTACTS", 10**9)
+    sim.run(scenario, seed=1)
+    monkeypatch.setattr(runner, "RELEASE_AT_CONTACTS", 0)
+    sim.run(scenario, seed=2)
+    assert created[1]() is None  # freed by sim.run (the first may still wait for the collector)
 
 
 def test_the_collector_is_restored_after_a_failed_run_and_left_off_if_it_was_off():
