@@ -41,7 +41,7 @@ from bench_queue import Case, simpy_model  # noqa: E402
 
 import sim  # noqa: E402
 from sim.model import DAY, ContactCenterModel, cyclic_gc_paused  # noqa: E402
-from sim.runner import free_finished_model, gather  # noqa: E402
+from sim.runner import gather  # noqa: E402
 
 BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 
@@ -56,9 +56,7 @@ def ccsim_slices(scenario: sim.Scenario, seed: int, out: dict[str, Any]) -> Iter
         yield
     model.run_model()  # the calls still in the system after the last closing
     out["result"] = gather(model, started)
-    contacts = len(model.log)
-    del model
-    free_finished_model(contacts)  # as `sim.run` does
+    model.dispose()  # as `sim.run` does
     yield
 
 

@@ -40,8 +40,7 @@ def cyclic_gc_paused() -> Iterator[None]:
     A run makes no reference cycles as it goes (a test checks it), so reference counting frees
     all it discards; the collector would only rescan the growing call log and customer agents,
     5-10 % of a behavioural run, more in a process that has run models before. A finished
-    model is cyclic garbage itself (Mesa agents and the model refer to each other);
-    `sim.run` frees large ones at once (`sim.runner.finish`).
+    model is cyclic garbage itself; `dispose` frees it without the collector.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -316,6 +315,17 @@ class ContactCenterModel(mesa.Model):
             self.run_until(INF)
             self.behavior.run_ended()
         self.running = False
+
+    def dispose(self) -> None:
+        """Free everything this finished model holds, now; the model is unusable afterwards.
+
+        Its parts refer back to it (Mesa agents, the behavioural layer, staffing), so a dropped
+        model is cyclic garbage that only a full pass of the collector frees, and that pass
+        must first rescan the whole model: twice the time of freeing it by reference counting
+        (200 ms against 115 ms for the baseline). `sim.run` disposes of its model once the
+        result is gathered, so a process running many runs holds one model at a time.
+        """
+        vars(self).clear()
 
     @property
     def employees(self) -> mesa.AgentSet:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 
 from sim.behavior_metrics import behavior_daily, behavior_kpis
@@ -12,8 +11,6 @@ from sim.model import ContactCenterModel
 from sim.result import RunResult
 from sim.scenario import Scenario
 
-RELEASE_AT_CONTACTS = 20_000  # runs with at least this many contacts free their model at once
-
 
 def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     """Simulate `scenario` (seed None: the scenario's own) and return its KPIs and tables."""
@@ -21,23 +18,8 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     model = ContactCenterModel(scenario, seed=seed)
     model.run_model()
     result = gather(model, started)
-    contacts = len(model.log)
-    del model  # the last reference: the model is cyclic garbage now
-    free_finished_model(contacts)
+    model.dispose()  # freed now, by reference counting (see ContactCenterModel.dispose)
     return result
-
-
-def free_finished_model(contacts: int) -> None:
-    """Free a finished model of `contacts` contacts at once, once nothing refers to it.
-
-    A finished model is cyclic garbage (Mesa agents and the model refer to each other), which
-    only a full pass of the collector frees, and `run_model` pauses the collector: a process
-    running many large runs would hold two or three models at once. One full collection
-    (about 50 ms) frees it now; runs below `RELEASE_AT_CONTACTS` contacts skip it, since for
-    them the collection would cost more than the run.
-    """
-    if contacts >= RELEASE_AT_CONTACTS:
-        gc.collect()
 
 
 def gather(model: ContactCenterModel, started: float) -> RunResult:
