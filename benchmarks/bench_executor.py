@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_executor.py --quick    # smoke test
     .venv/bin/python benchmarks/bench_executor.py --json
 
-Speed-up: the same medium runs (baseline, 5 days, 20,000 customers; about 1 s each) through
+Speed-up: the same medium runs (baseline, 10 days, 20,000 customers; about 1 s each) through
 the whole experiment path (`sim.experiment_run.run_experiment`: journal, tables, summary) with
 1 worker (in-process) and with a 2-process pool, pool start-up included. After an untimed
 round of each, `--rounds` rounds time one of each back to back; the speed-up is the median of
@@ -42,7 +42,7 @@ def medium(replications: int) -> dict[str, Any]:
         "name": "bench-medium",
         "scenario": BASELINE,
         "replications": replications,
-        "base": {"calendar.days": 5, "customers.population": 20_000},
+        "base": {"calendar.days": 10, "customers.population": 20_000},
     }
 
 
