@@ -1,24 +1,29 @@
-"""The benchmark script runs end to end (its speed figures are not asserted: see README)."""
+"""The benchmark scripts run end to end (their speed figures are not asserted: see README)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from typing import Any
 
 from tests.helpers import ROOT
 
 
-def test_benchmark_quick_run_produces_ratios_for_the_same_system() -> None:
-    script = ROOT / "benchmarks" / "bench_queue.py"
+def run_script(name: str, *args: str) -> dict[str, Any]:
+    """Run `benchmarks/<name>` with `args` and `--json`; its report."""
     done = subprocess.run(
-        [sys.executable, str(script), "--quick", "--json"],
+        [sys.executable, str(ROOT / "benchmarks" / name), *args, "--json"],
         capture_output=True,
         text=True,
         check=True,
         timeout=300,
     )
-    report = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_benchmark_quick_run_produces_ratios_for_the_same_system() -> None:
+    report = run_script("bench_queue.py", "--quick")
     assert set(report["summary"]) == {"ours", "simpy", "ciw"}
     assert set(report["ratios"]) == {"ours/simpy", "ours/ciw"}
     # the three simulators simulate the same system: one day of ~14,400 calls each, so
@@ -28,15 +33,7 @@ def test_benchmark_quick_run_produces_ratios_for_the_same_system() -> None:
 
 
 def test_behaviour_benchmark_runs_interleaved_and_reports_each_policy() -> None:
-    script = ROOT / "benchmarks" / "bench_behavior.py"
-    done = subprocess.run(
-        [sys.executable, str(script), "--rounds", "1", "--days", "1", "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    report = json.loads(done.stdout)
+    report = run_script("bench_behavior.py", "--rounds", "1", "--days", "1")
     assert set(report["policies"]) == {"aht", "volume", "quality"}
     for row in report["policies"].values():
         assert row["ccsim_calls_per_second"] > 0 and row["simpy_bare_calls_per_second"] > 0
