@@ -21,7 +21,7 @@ class ContactLog:
         self.reason: list[int] = []
         self.kind: list[int] = []
         self.need: list[float] = []
-        self.outcomes: dict[int, Outcome] = {}
+        self.outcomes: dict[int, Outcome] = {}  # by call id, for the calls that were answered
         self.surveys: dict[int, tuple[int, int]] = {}
 
     def add(self, reason: int, kind: int, need: float) -> None:
@@ -29,10 +29,6 @@ class ContactLog:
         self.reason.append(reason)
         self.kind.append(kind)
         self.need.append(need)
-
-    def record(self, call: int, outcome: Outcome) -> None:
-        """The outcome of the conversation held for `call`."""
-        self.outcomes[call] = outcome
 
     def survey(self, call: int, csat: int, nps: int) -> None:
         """The customer's survey answers about `call`."""
