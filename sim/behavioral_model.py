@@ -98,7 +98,7 @@ class BehavioralModel(PureQueue):
         index = index if index < customers.last else customers.last  # u * n may round up to n
         reason = bisect_right(self._reason_cumulative, u_reason)
         reason = reason if reason < self._last_reason else self._last_reason
-        customer = customers.agents.get(index) or customers.add(index)
+        customer = customers.get(index)
         if customer.churned:
             self.lost_demand += 1
             return

@@ -194,8 +194,7 @@ class ContactCenterModel(mesa.Model):
         if employee.leaving:
             self.staffing.log_off(employee, time)
             return
-        router = self.router
-        call = router.next_call(time) if router.waiting else -1
+        call = self.router.next_call(time)
         if call >= 0:
             self._answer(employee, call, time)
         elif self.open_day < 0:
