@@ -10,7 +10,7 @@ ccsim sizes the SimPy case and warms both up.
 Method. The speed of a shared VM drifts by ±15 % within seconds, so whole runs timed one after
 the other give ratios anywhere from 0.75 to 1.25 for the same code. Here the two simulations
 run interleaved in slices in one process: ccsim's model build, each simulated day, and the
-drain of the last calls plus building the result tables (`sim.runner.gather`), alternating
+drain of the last calls plus building the result tables (`sim.metrics.gather`), alternating
 with SimPy's environment build and the matching slices of its horizon. Each simulator's time is
 the sum of its slices, so both see the same machine. Python's cyclic garbage collector is
 paused for the whole interleaved run, as `ContactCenterModel.run_model` pauses it for its own
@@ -40,8 +40,8 @@ sys.path.insert(0, str(HERE))
 from bench_queue import Case, simpy_model  # noqa: E402
 
 import sim  # noqa: E402
-from sim.model import DAY, ContactCenterModel, cyclic_gc_paused  # noqa: E402
-from sim.runner import gather  # noqa: E402
+from sim.engine.model import DAY, cyclic_gc_paused  # noqa: E402
+from sim.metrics import build_model, gather  # noqa: E402
 
 BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 
@@ -49,7 +49,7 @@ BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 def ccsim_slices(scenario: sim.Scenario, seed: int, out: dict[str, Any]) -> Iterator[None]:
     """`sim.run` cut into slices: build, each day, then the drain and the result tables."""
     started = time.perf_counter()
-    model = ContactCenterModel(scenario, seed=seed)
+    model = build_model(scenario, seed=seed)
     yield
     for day in range(scenario.calendar.days):
         model.run_until((day + 1) * DAY)

@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/bench_executor.py --json
 
 Speed-up: the same medium runs (baseline, 10 days, 20,000 customers; about 1 s each) through
-the whole experiment path (`sim.experiment_run.run_experiment`: journal, tables, summary) with
+the whole experiment path (`sim.experiments.run_experiment`: journal, tables, summary) with
 1 worker (in-process) and with a 2-process pool, pool start-up included. After an untimed
 round of each, `--rounds` rounds time one of each back to back; the speed-up is the median of
 the rounds' ratios (the machine's speed drifts between rounds, less within one).
@@ -28,9 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.executors import execute  # noqa: E402
-from sim.experiment import load_experiment  # noqa: E402
-from sim.experiment_run import run_experiment  # noqa: E402
+from sim.experiments import load_experiment, run_experiment  # noqa: E402
+from sim.experiments.executors import execute  # noqa: E402
 
 BASELINE = (ROOT / "experiments" / "scenarios" / "baseline.toml").as_posix()
 ERLANG = (ROOT / "experiments" / "scenarios" / "erlang.toml").as_posix()

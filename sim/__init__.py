@@ -4,28 +4,35 @@ import sim
 scenario = sim.load_scenario("experiments/scenarios/baseline.toml", {"staffing.employees": 45})
 result = sim.run(scenario, seed=7)
 result.kpis, result.calls, result.intervals
+
+The layers, imports pointing down only (docs/ARCHITECTURE.md): scenario <- engine <- behavior
+<- metrics <- experiments <- report <- cli.
 """
 
-from sim.errors import ScenarioError
-from sim.experiment_run import compare, sweep
-from sim.model import ContactCenterModel
-from sim.policies import Policy, PolicyParameters, register_policy
-from sim.result import RunResult
-from sim.runner import run
-from sim.scenario import Scenario, load_scenario
+from sim.behavior import Policy, register_policy
+from sim.engine import ContactCenterModel
+from sim.errors import ExperimentError, InputError, ScenarioError, UsageError
+from sim.experiments import compare, sensitivity, sweep
+from sim.metrics import RunResult, build_model, run
+from sim.scenario import PolicyParameters, Scenario, load_scenario
 from sim.version import __version__
 
 __all__ = [
     "ContactCenterModel",
+    "ExperimentError",
+    "InputError",
     "Policy",
     "PolicyParameters",
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "UsageError",
     "__version__",
+    "build_model",
     "compare",
     "load_scenario",
     "register_policy",
     "run",
+    "sensitivity",
     "sweep",
 ]

@@ -1,10 +1,19 @@
-"""User-facing errors: bad scenarios, bad files, bad command-line input."""
+"""User-facing errors: input that cannot be used. The CLI prints the message and exits with 2.
+
+Every layer raises these for bad input (a scenario, an experiment file, a command-line option,
+a missing optional package); anything else is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 
-class ScenarioError(ValueError):
-    """A scenario (file, override or value) is invalid; the message says which field and why."""
+
+class InputError(Exception):
+    """Input that cannot be used; `problems` are one line each, `source` names the file."""
+
+    subject = "input"
 
     def __init__(self, problems: list[str] | str, source: str | None = None):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
@@ -13,8 +22,35 @@ class ScenarioError(ValueError):
 
     @property
     def message(self) -> str:
-        """All problems in one readable block, prefixed with the file they come from."""
-        head = f"invalid scenario {self.source}" if self.source else "invalid scenario"
+        """All problems in one readable block, headed by what was invalid and where it came from."""
+        head = f"invalid {self.subject} {self.source}" if self.source else f"invalid {self.subject}"
         if len(self.problems) == 1:
             return f"{head}: {self.problems[0]}"
         return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+class ScenarioError(InputError, ValueError):
+    """A scenario (file, override or value) is invalid; the message says which field and why."""
+
+    subject = "scenario"
+
+
+class ExperimentError(InputError, ValueError):
+    """An experiment file (or an option changing it) is invalid; the message says where and why."""
+
+    subject = "experiment"
+
+
+class UsageError(InputError):
+    """Bad command-line use that is not about a file's content (an option, a results folder, a
+    missing optional package); the message stands alone."""
+
+    @property
+    def message(self) -> str:
+        return "\n".join(self.problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -10,9 +10,9 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.arrivals import arrival_times
-from sim.opening_hours import DAY, OpeningHours
-from sim.random_streams import RandomStreams
+from sim.engine.arrivals import arrival_times
+from sim.engine.opening_hours import DAY, OpeningHours
+from sim.engine.random_streams import RandomStreams
 from tests.helpers import SCENARIOS, erlang_scenario
 
 PROFILE = [0.2, 0.5, 1.0, 1.6, 2.0, 1.4, 1.0, 0.3]  # one factor per hour of 08:00-16:00

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.policies import Policy, PolicyParameters, register_policy, resolve
+from sim.behavior.policy import Policy, register_policy
+from sim.scenario.policy import PolicyParameters, resolve_policy
 from tests.helpers import baseline
 
 ISSUE_KPIS = [
@@ -85,10 +86,9 @@ def test_more_coaching_gives_higher_skill_after_weeks():
 
 
 def test_quit_hazard_rises_with_stress_and_falls_with_engagement():
-    from sim.employee import Employee
-    from sim.model import ContactCenterModel
+    from sim.engine.employee import Employee
 
-    model = ContactCenterModel(short(), seed=1)
+    model = sim.build_model(short(), seed=1)
     workforce = model.behavior.workforce
     employee = Employee(model)
     hazards = []
@@ -183,7 +183,7 @@ def test_failure_demand_is_an_outcome_not_an_input(by_policy):
 
 def test_policies_act_only_through_parameters():
     """A policy composed from the aht preset's parameters behaves exactly like 'aht'."""
-    _, aht = resolve(short().policy)
+    _, aht = resolve_policy(short().policy)
     composed = {f"policy.{k}": v for k, v in aht.__dict__.items()}
     a = sim.run(short(policy__name="aht"), seed=9)
     b = sim.run(short().with_overrides({"policy.name": "custom", **composed}), seed=9)
@@ -221,9 +221,8 @@ def test_same_seed_same_behaviour_different_seed_differs():
 
 
 def test_churned_customers_stop_calling_and_paying():
-    from sim.model import ContactCenterModel
 
-    model = ContactCenterModel(short(churn__max_probability=1.0, churn__threshold=0.9), seed=2)
+    model = sim.build_model(short(churn__max_probability=1.0, churn__threshold=0.9), seed=2)
     model.run_model()
     layer = model.behavior
     churned = layer.customers.churned
@@ -246,6 +245,6 @@ def test_churned_customers_stop_calling_and_paying():
 def test_manifest_records_the_resolved_policy(tmp_path):
     result = sim.run(short(policy__name="quality", policy__coaching_hours_per_week=2.0), seed=1)
     policy = result.manifest()["policy"]
-    assert policy["class"] == "sim.policies.Policy"
+    assert policy["class"] == "sim.behavior.policy.Policy"
     assert policy["coaching_hours_per_week"] == 2.0  # the override
     assert policy["closing_quality_gate"] == 0.55  # the preset's value

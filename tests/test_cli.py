@@ -520,7 +520,7 @@ def test_console_script_malformed_toml(tmp_path: Path) -> None:
 
 def test_scenario_docs_list_every_key() -> None:
     """docs/SCENARIOS.md embeds the generated key reference; regenerate it when keys change."""
-    from sim.cli import keys_markdown
+    from sim.cli.keys import keys_markdown
     from sim.scenario import valid_keys
 
     docs = (ROOT / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")

@@ -17,8 +17,8 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.opening_hours import DAY
-from sim.queueing import erlang_a, erlang_c, erlang_c_asa, erlang_c_service_level
+from sim.engine.opening_hours import DAY
+from sim.engine.queueing import erlang_a, erlang_c, erlang_c_asa, erlang_c_service_level
 from tests.helpers import erlang_scenario
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.design import grid_points, unit_sample
+from sim.experiments.design import grid_points, unit_sample
 from tests.test_experiment_files import ERLANG, ccsim, write
 
 SMALL = f"""

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.executors import DaskExecutor, execute
-from sim.experiment import load_experiment
+from sim.experiments import load_experiment
+from sim.experiments.executors import DaskExecutor, execute
 from tests.test_experiment_files import TINY, ccsim, write
 
 KPI_COLUMNS = ["variant", "replication", "seed", "status", "offered", "service_level", "asa"]

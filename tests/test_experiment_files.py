@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.experiment import ExperimentError, load_experiment
+from sim.engine.staffing import staffing_targets
+from sim.errors import ExperimentError
+from sim.experiments import load_experiment
 from sim.scenario import validate
-from sim.staffing import staffing_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"

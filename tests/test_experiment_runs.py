@@ -12,8 +12,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.experiment import load_experiment
-from sim.experiment_run import run_experiment
+from sim.experiments import load_experiment, run_experiment
 from tests.test_experiment_files import ERLANG, TINY, ccsim, write
 
 OUT_FILES = {"runs.parquet", "daily.parquet", "summary.json", "summary.csv", "manifest.json"}
@@ -187,16 +186,16 @@ def test_more_replications_reuse_the_runs_already_done(tmp_path: Path) -> None:
 def test_a_failing_run_is_recorded_and_the_rest_continue(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sim.runner
+    from sim.experiments import executors
 
-    real = sim.runner.run
+    real = executors.run
 
     def flaky(scenario: sim.Scenario, seed: int | None = None) -> sim.RunResult:
         if seed == 6 and scenario.staffing.employees == 11:
             raise RuntimeError("boom at seed 6")
         return real(scenario, seed)
 
-    monkeypatch.setattr(sim.runner, "run", flaky)
+    monkeypatch.setattr(executors, "run", flaky)
     out = tmp_path / "out"
     path = write(tmp_path, TINY)
     code, stdout, stderr = ccsim(capsys, "compare", path, "--workers", "1", "--out", out, "--json")
@@ -212,7 +211,7 @@ def test_a_failing_run_is_recorded_and_the_rest_continue(
     assert np.isnan(failed["service_level"].iloc[0])
     assert json.loads((out / "manifest.json").read_text())["runs_failed"] == 1
     # Resuming retries only the failed run.
-    monkeypatch.setattr(sim.runner, "run", real)
+    monkeypatch.setattr(executors, "run", real)
     code, _, stderr = ccsim(capsys, "compare", path, "--workers", "1", "--out", out, "--json")
     assert code == 0, stderr
     assert "3 already done" in stderr

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from sim.queueing import (
+from sim.engine.queueing import (
     ErlangA,
     erlang_a,
     erlang_b,

@@ -1,0 +1,7 @@
+"""`python -m sim.cli`: the same as the `ccsim` command."""
+
+import sys
+
+from sim.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""The `ccsim` command line: the parser with every command, and the exit codes.
+
+Bad input (unknown keys, wrong types, out-of-range values, missing or malformed files, bad
+options) prints one short message on stderr and exits with code 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from sim.cli import experiments, keys, run
+from sim.errors import InputError
+from sim.version import __version__
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (`ccsim: error: ...`, exit 2) like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("ccsim").strip()
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_USAGE, f"ccsim: error: {where}{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = Parser(prog="ccsim", description="Contact-center simulator.")
+    parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run.add_command(commands)
+    keys.add_command(commands)
+    experiments.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `ccsim` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        print(f"ccsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ccsim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Tables on stdout: a run's KPIs, an experiment's means with CIs and paired differences, the
+winner per design point of a sweep, and sensitivity indices."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from sim.experiments import ExperimentResult
+from sim.metrics import format_kpi, kpi_info
+
+SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}
+
+
+def print_kpis(kpis: dict[str, float], title: str) -> None:
+    """A readable KPI table on stdout."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("KPI")
+    table.add_column("key", style="dim")
+    table.add_column("value", justify="right")
+    for name, value in kpis.items():
+        label, text = format_kpi(name, value)
+        table.add_row(label, name, text)
+    Console().print(table)
+
+
+def _fmt(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    return f"{value:.3f}"
+
+
+def print_winners(result: ExperimentResult) -> None:
+    """For a sweep: per design point and KPI, the variant with the best mean (the highest, or
+    the lowest for KPIs where less is better: waits, abandonment, costs, churn, stress)."""
+    summary = result.summary
+    params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
+    kpis = list(dict.fromkeys(summary["kpi"]))
+    table = Table(title="best mean per design point (which variant wins where)")
+    for column in [*params, *kpis]:
+        table.add_column(column, overflow="fold")
+    for keys, part in summary.groupby(params, sort=False):
+        cells = []
+        for kpi in kpis:
+            rows = part[part["kpi"] == kpi].dropna(subset=["mean"])
+            lower = kpi_info(kpi).lower_is_better
+            best = rows["mean"].idxmin() if lower else rows["mean"].idxmax()
+            cells.append(str(rows.loc[best, "variant"]) if len(rows) else "n/a")
+        table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
+    Console().print(table)
+
+
+def print_comparison(result: ExperimentResult, title: str, differences: bool = True) -> None:
+    """Means with 95% CIs per KPI and variant, then paired differences, as tables on stdout."""
+    console = Console()
+    summary = result.summary
+    params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
+    variants = list(dict.fromkeys(summary["variant"]))
+    table = Table(title=f"{title}: mean ± half-width of the 95% CI", title_justify="left")
+    counts = summary.groupby("variant", sort=False)["n"].min()
+    heads = [f"{v} (n={counts[v]})" for v in variants]
+    for column in [*params, "KPI", *heads]:
+        table.add_column(column, justify="left" if column == "KPI" else "right")
+    for keys, part in summary.groupby([*params, "kpi"], sort=False):
+        by_variant = {row["variant"]: row for _, row in part.iterrows()}
+        cells = []
+        for v in variants:
+            row = by_variant[v]
+            half = (row["ci_high"] - row["ci_low"]) / 2
+            cells.append(f"{_fmt(row['mean'])} ± {_fmt(half)}")
+        table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
+    console.print(table)
+    if not differences or result.differences.empty:
+        return
+    differences = result.differences
+    table = Table(
+        title="paired differences A − B (same seeds): mean [95% CI]",
+        caption="* the 95% CI excludes 0",
+        title_justify="left",
+    )
+    for column in [*params, "KPI", "A", "B", "difference"]:
+        table.add_column(column, justify="right" if column == "difference" else "left")
+    for _, row in differences.iterrows():
+        low, high = row["ci_low"], row["ci_high"]
+        star = " *" if math.isfinite(low) and (low > 0 or high < 0) else ""
+        text = f"{_fmt(row['mean_diff'])} [{_fmt(low)}, {_fmt(high)}]{star}"
+        cells = [str(row[p]) for p in params]
+        table.add_row(*cells, row["kpi"], row["variant_a"], row["variant_b"], text)
+    console.print(table)
+
+
+def print_sensitivity(frame: pd.DataFrame) -> None:
+    """The sensitivity indices as a table on stdout."""
+    table = Table(title="sensitivity indices (value ± 95% CI)")
+    sobol = "S1" in frame.columns
+    heads = ["S1", "ST"] if sobol else ["mu_star", "sigma"]
+    for column in ["variant", "output", "parameter", *heads, "note"]:
+        table.add_column(column)
+    for _, row in frame.iterrows():
+        if sobol:
+            values = [
+                f"{row['S1']:.3f} ± {row['S1_conf']:.3f}",
+                f"{row['ST']:.3f} ± {row['ST_conf']:.3f}",
+            ]
+        else:
+            values = [f"{_fmt(row['mu_star'])} ± {_fmt(row['mu_star_conf'])}", _fmt(row["sigma"])]
+        if not isinstance(row.get("parameter"), str):
+            values = ["", ""]
+        cells = [row["variant"], row["output"], str(row.get("parameter") or "")]
+        table.add_row(*cells, *values, str(row.get("note") or ""))
+    Console().print(table)

@@ -1,0 +1,138 @@
+"""Staffing: how many employees are on the phones in each interval, and logging on and off."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from sim.engine.employee import Employee
+from sim.scenario.queue import Staffing
+
+if TYPE_CHECKING:
+    from sim.engine.model import ContactCenterModel
+
+LEAVING = attrgetter("leaving")  # summed in C: `adjust` runs at every interval and activity
+
+
+def staffing_targets(config: Staffing, intervals_per_day: int) -> list[int]:
+    """Employees wanted on the phones per interval: the schedule (or a constant), times scale."""
+    base = config.schedule or [config.employees] * intervals_per_day
+    return [round(n * config.scale) for n in base]
+
+
+class StaffingPlan:
+    """Keeps the number of employees on the phones at the interval's target.
+
+    Extra employees log on at once; surplus idle employees log off at once and busy ones when
+    their call ends. The on-phone head count is recorded at every change for interval metrics.
+    """
+
+    def __init__(self, config: Staffing, intervals_per_day: int, model: ContactCenterModel):
+        self.schedule = staffing_targets(config, intervals_per_day)
+        self.model = model
+        self.employees = [Employee(model) for _ in range(max(self.schedule, default=0))]
+        self.on_phone = 0
+        self.target_now = 0  # the current interval's target (0 while closed)
+        self.changes: list[tuple[float, int]] = [(0.0, 0)]  # (time, employees on the phones)
+        self.departed_available = 0.0  # phone and busy seconds of employees who left
+        self.departed_busy = 0.0
+
+    def target(self, interval: int) -> int:
+        """Employees wanted on the phones during `interval` of a day."""
+        return self.schedule[interval]
+
+    def _record(self, time: float) -> None:
+        self.changes.append((time, self.on_phone))
+
+    def log_on(self, employee: Employee, time: float) -> None:
+        """Put an employee on the phones; they take a waiting call or wait for one."""
+        employee.log_on(time)
+        self.on_phone += 1
+        self._record(time)
+        self.model.employee_free(employee, time)
+
+    def log_off(self, employee: Employee, time: float) -> None:
+        """Take a free employee off the phones (and out of the team if they are quitting)."""
+        employee.log_off(time)
+        self.on_phone -= 1
+        self._record(time)
+        if employee.quitting:
+            self._leave(employee)
+
+    def take_off(self, employee: Employee, time: float) -> None:
+        """Send an employee off the phones (activity, onboarding); a colleague fills in if free."""
+        employee.away = True
+        if employee.on_phone:
+            if employee.busy:
+                employee.leaving = True  # goes when the call in hand ends
+            else:
+                self.model.router.remove_idle(employee)
+                self.log_off(employee, time)
+        self.adjust(self.target_now, time)
+
+    def bring_back(self, employee: Employee, time: float) -> None:
+        """An employee is available again; they log on if the target needs them."""
+        employee.away = False
+        self.adjust(self.target_now, time)
+
+    def hire(self, employee: Employee) -> None:
+        """A new employee joins the team (off the phones)."""
+        self.employees.append(employee)
+
+    def quit(self, employee: Employee, time: float) -> None:
+        """An employee leaves the company, after the call in hand if any."""
+        employee.quitting = True
+        if employee.on_phone:
+            self.take_off(employee, time)  # logs off now or after the call; then _leave
+        else:
+            self._leave(employee)
+
+    def _leave(self, employee: Employee) -> None:
+        self.departed_available += employee.available_time
+        self.departed_busy += employee.busy_time
+        self.employees.remove(employee)
+        employee.remove()
+
+    def totals(self) -> tuple[float, float]:
+        """(seconds on the phones, seconds busy) of everyone who worked, leavers included."""
+        available = self.departed_available + sum(e.available_time for e in self.employees)
+        busy = self.departed_busy + sum(e.busy_time for e in self.employees)
+        return available, busy
+
+    def adjust(self, target: int, time: float) -> None:
+        """Log employees on or off until `target` are on the phones (or will be, once calls end)."""
+        self.target_now = target
+        staying = self.on_phone - sum(map(LEAVING, self.employees))
+        if target > staying:
+            for employee in self.employees:
+                if target == staying:
+                    break
+                if employee.leaving and not employee.away:  # still on the phones: just stay
+                    employee.leaving = False
+                    staying += 1
+            for employee in list(self.employees):
+                if target == staying:
+                    break
+                if not employee.on_phone and not employee.away:
+                    staying += 1
+                    self.log_on(employee, time)
+        router = self.model.router
+        while staying > target:  # shortest-idle first: keeps longest-idle routing fair
+            employee = router.pop_shortest_idle()
+            if employee is None:
+                break
+            self.log_off(employee, time)
+            staying -= 1
+        for employee in self.employees:
+            if staying == target:
+                break
+            if employee.busy and not employee.leaving:
+                employee.leaving = True
+                staying -= 1
+
+    def close(self, time: float) -> None:
+        """Closing time: idle employees go home; busy ones go once the queue is empty."""
+        self.target_now = 0
+        router = self.model.router
+        while (employee := router.pop_shortest_idle()) is not None:
+            self.log_off(employee, time)

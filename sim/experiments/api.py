@@ -1,0 +1,54 @@
+"""The notebook API: `compare`, `sweep` and `sensitivity` run an experiment (a TOML file or a
+dict) and return its tables as DataFrames; the results folder is `out`, or a temporary one."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.experiments.execution import ExperimentResult, run_experiment
+from sim.experiments.experiment import load_experiment
+from sim.experiments.progress import make_reporter
+
+
+def _experiment_command(kind: str, doc: str) -> Callable[..., ExperimentResult]:
+    """The API function of the `ccsim` command `kind`: the same arguments as its options."""
+
+    def command(
+        experiment: str | Path | dict[str, Any],
+        replications: int | None = None,
+        overrides: dict[str, Any] | None = None,
+        workers: int | None = None,
+        dask: str | None = None,
+        out: str | Path | None = None,
+        progress: bool = False,
+    ) -> ExperimentResult:
+        loaded = load_experiment(experiment, kind, overrides, replications)
+        reporter = make_reporter() if progress else None
+        if out is not None:
+            return run_experiment(loaded, out, workers, dask, reporter)
+        with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
+            result = run_experiment(loaded, Path(tmp) / "out", workers, dask, reporter)
+        result.out = None
+        return result
+
+    command.__name__ = command.__qualname__ = kind
+    command.__doc__ = doc
+    return command
+
+
+compare = _experiment_command(
+    "compare",
+    """Run an experiment's variants with paired replications; `.summary`, `.differences`, `.runs`
+    are DataFrames. Results go to `out` (resumable) or a temporary folder when it is None.""",
+)
+sweep = _experiment_command(
+    "sweep",
+    """Run the experiment's [grid] x [sample] design for every variant; DataFrames as compare.""",
+)
+sensitivity = _experiment_command(
+    "sensitivity",
+    """Run the [sensitivity] design and compute SALib indices (`.sensitivity` DataFrame).""",
+)

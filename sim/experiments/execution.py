@@ -1,0 +1,178 @@
+"""Running an experiment: executing (or resuming) its runs in a results folder, then writing
+and summarising the results (the notebook API on top of it: `api.py`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import UsageError
+from sim.experiments.design import resolve
+from sim.experiments.executors import default_workers, make_executor
+from sim.experiments.experiment import Experiment
+from sim.experiments.progress import Reporter, SilentReporter
+from sim.experiments.sensitivity_indices import sensitivity_table
+from sim.experiments.statistics import paired_differences, records, summarize
+from sim.experiments.store import ResultStore, execute_pending, tables
+from sim.files import write_atomic, write_json
+from sim.version import __version__
+
+
+@dataclass
+class ExperimentResult:
+    """What an experiment produced: per-run and per-day tables, summaries, where they are."""
+
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+    out: Path | None
+    failed: pd.DataFrame
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `--json` prints and summary.json holds: summary and difference records."""
+        return {"summary": records(self.summary), "differences": records(self.differences)}
+
+
+def _git_commit() -> str | None:
+    """The commit of the source tree this package runs from, when it is a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def check_out_dir(out: Path, experiment: Experiment) -> None:
+    """Refuse an --out that is a file, or a folder of something other than this experiment."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a directory")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    manifest = out / "manifest.json"
+    if not manifest.is_file():
+        raise UsageError(f"--out {out}: holds other files and no experiment manifest.json")
+    try:
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UsageError(f"--out {out}: manifest.json is unreadable") from None
+    if (previous.get("command"), previous.get("name")) != (experiment.kind, experiment.name):
+        raise UsageError(
+            f"--out {out}: holds results of `{previous.get('command')}` of experiment "
+            f"{previous.get('name')!r}, not `{experiment.kind}` of {experiment.name!r}; "
+            "choose another --out"
+        )
+
+
+def default_out(experiment: Experiment) -> Path:
+    """A new folder under results/: the experiment's name and the start time."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("results") / f"{experiment.name}-{stamp}"
+
+
+def manifest(experiment: Experiment, executor: str, started: str, **extra: Any) -> dict[str, Any]:
+    """What produced the results: experiment file, resolved scenarios, version, commit, times."""
+    return {
+        "package": "ccsim",
+        "version": __version__,
+        "git_commit": _git_commit(),
+        "command": experiment.kind,
+        "name": experiment.name,
+        "experiment_file": str(experiment.path) if experiment.path else None,
+        "experiment_text": experiment.text,
+        "experiment": experiment.spec.model_dump(mode="json"),
+        "overrides": experiment.overrides,
+        "replications": experiment.replications,
+        "seeds": [experiment.spec.seed + k for k in range(experiment.replications)],
+        "executor": executor,
+        "started_at": started,
+        "base_scenario": experiment.base.to_dict(),
+        "variants": {
+            name: {
+                "overrides": changes,
+                "scenario": resolve(experiment.base.model_dump(), changes).to_dict(),
+            }
+            for name, changes in experiment.variants.items()
+        },
+        "design_points": experiment.points if experiment.params else [],
+        **extra,
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_experiment(
+    experiment: Experiment,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    reporter: Reporter | None = None,
+    stop_after: int | None = None,
+) -> ExperimentResult:
+    """Execute (or resume) every run of the experiment in `out` and summarise the results."""
+    out = Path(out) if out is not None else default_out(experiment)
+    check_out_dir(out, experiment)
+    unique = len({t.run_id for t in experiment.tasks})
+    executor = make_executor(max(1, min(workers or default_workers(), unique)), dask)
+    store = ResultStore(out)
+    started = _now()
+    first = out / "manifest.json"
+    if first.is_file():
+        started_first = json.loads(first.read_text(encoding="utf-8")).get("first_started_at")
+    else:
+        started_first = started
+    info = dict(first_started_at=started_first, finished_at=None, status="running")
+    write_json(first, manifest(experiment, executor.description, started, **info))
+    status = "interrupted"
+    try:
+        records_ = execute_pending(
+            store, experiment.tasks, executor, reporter or SilentReporter(), stop_after=stop_after
+        )
+        status = "complete"
+    finally:
+        if status != "complete":
+            info.update(finished_at=_now(), status=status)
+            write_json(first, manifest(experiment, executor.description, started, **info))
+    result = summarize_results(experiment, store, records_)
+    ok = int((result.runs["status"] == "ok").sum())
+    status = "complete" if result.failed.empty else "failed runs"
+    info.update(finished_at=_now(), status=status, runs=len(result.runs), runs_ok=ok)
+    info["runs_failed"] = len(result.failed)
+    write_json(first, manifest(experiment, executor.description, started, **info))
+    return result
+
+
+def summarize_results(
+    experiment: Experiment, store: ResultStore, records_: dict[str, dict[str, Any]]
+) -> ExperimentResult:
+    """Summary, paired differences (and sensitivity indices) from the recorded runs; written."""
+    runs, daily = tables(experiment.tasks, records_)
+    variants, params = list(experiment.variants), experiment.params
+    summary = summarize(runs, experiment.kpis, variants, params)
+    differences = paired_differences(runs, experiment.kpis, variants, params)
+    failed = runs[runs["status"] != "ok"]
+    result = ExperimentResult(runs, daily, summary, differences, None, store.out, failed)
+    write_json(store.out / "summary.json", result.to_json())
+    write_atomic(store.out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+    if experiment.kind == "sensitivity":
+        result.sensitivity = sensitivity_table(experiment, runs)
+        write_json(store.out / "sensitivity.json", records(result.sensitivity))
+        write_atomic(
+            store.out / "sensitivity.csv", lambda tmp: result.sensitivity.to_csv(tmp, index=False)
+        )
+    return result

@@ -1,0 +1,223 @@
+"""Experiment files: a base scenario, the variants to compare, what to vary, replications, seeds.
+
+An experiment file is TOML, validated strictly (unknown keys are errors). Loading resolves it
+into the full list of runs; nothing is written until everything is known to be valid.
+See docs/EXPERIMENTS.md for the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.errors import ExperimentError, ScenarioError, did_you_mean
+from sim.experiments.design import (
+    RunTask,
+    build_tasks,
+    cross,
+    grid_points,
+    integer_keys,
+    resolve,
+    scale_points,
+    unit_sample,
+    unit_to_bounds,
+)
+from sim.experiments.sensitivity_indices import sample as sensitivity_sample
+from sim.experiments.spec import ExperimentSpec, describe_error
+from sim.metrics import run
+from sim.scenario import Scenario, read_toml, valid_keys
+
+KINDS = ("compare", "sweep", "sensitivity")
+
+
+def _check_keys(where: str, keys: list[str], source: str | None) -> None:
+    """Every varied key must be a scenario key."""
+    known = set(valid_keys())
+    problems = []
+    for key in keys:
+        if key not in known:
+            hint = did_you_mean(key, sorted(known))
+            problems.append(f"{where}: unknown key {key!r}{hint}; see `ccsim keys`")
+    if problems:
+        raise ExperimentError(problems, source)
+
+
+@dataclass
+class Experiment:
+    """An experiment resolved into runs: every variant and design point validated."""
+
+    kind: str
+    spec: ExperimentSpec
+    path: Path | None
+    text: str
+    overrides: dict[str, Any]
+    base: Scenario
+    variants: dict[str, dict[str, Any]]
+    points: list[dict[str, Any]]
+    params: list[str]
+    tasks: list[RunTask]
+    replications: int
+    kpis: list[str] = field(default_factory=list)
+    design: Any = None  # the sensitivity design matrix (unrounded), if any
+
+    @property
+    def name(self) -> str:
+        """The experiment's name (the file name when the file names none)."""
+        return self.spec.name or (self.path.stem if self.path else "experiment")
+
+
+def _variants(spec: ExperimentSpec, source: str | None) -> dict[str, dict[str, Any]]:
+    variants = {p: {"policy.name": p} for p in spec.policies}
+    for name, overrides in spec.variants.items():
+        if name in variants:
+            raise ExperimentError(f"variant {name!r} is named twice (policies, variants)", source)
+        variants[name] = overrides
+    return variants or {"base": {}}
+
+
+def _points(
+    kind: str, spec: ExperimentSpec, base: dict[str, Any], source: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The design points for the command `kind` (and the sensitivity matrix)."""
+    varied = bool(spec.grid) or spec.sample is not None
+    if kind == "compare" and (varied or spec.sensitivity):
+        raise ExperimentError(
+            "this experiment has a [grid], [sample] or [sensitivity]; run it with "
+            "`ccsim sweep` or `ccsim sensitivity` (compare runs the variants only)",
+            source,
+        )
+    if kind == "sweep":
+        if not varied:
+            raise ExperimentError(
+                "nothing to sweep: give a [grid] (KEY = [values]) or a [sample] with bounds",
+                source,
+            )
+        _check_keys("[grid]", list(spec.grid), source)
+        for key, values in spec.grid.items():
+            if len({repr(v) for v in values}) != len(values):
+                raise ExperimentError(f"grid.{key!r} lists a value twice: {values}", source)
+        sampled: list[dict[str, Any]] = []
+        if spec.sample is not None:
+            _check_keys("[sample.bounds]", list(spec.sample.bounds), source)
+            seed = spec.seed if spec.sample.seed is None else spec.sample.seed
+            unit = unit_sample(spec.sample.method, spec.sample.n, len(spec.sample.bounds), seed)
+            bounds = {k: (v[0], v[1]) for k, v in spec.sample.bounds.items()}
+            integers = integer_keys(base, list(bounds))
+            sampled = scale_points(unit_to_bounds(unit, bounds), bounds, integers)
+        return cross(grid_points(spec.grid), sampled), None
+    if kind == "sensitivity":
+        sens = spec.sensitivity
+        if sens is None:
+            raise ExperimentError(
+                "no [sensitivity] table: give method, n, outputs and [sensitivity.bounds]", source
+            )
+        if varied:
+            raise ExperimentError("a sensitivity experiment takes no [grid] or [sample]", source)
+        _check_keys("[sensitivity.bounds]", list(sens.bounds), source)
+        bounds = {k: (v[0], v[1]) for k, v in sens.bounds.items()}
+        seed = spec.seed if sens.seed is None else sens.seed
+        matrix = sensitivity_sample(
+            sens.method, bounds, sens.n, seed, sens.second_order, sens.levels
+        )
+        return scale_points(matrix, bounds, integer_keys(base, list(bounds))), matrix
+    return [{}], None
+
+
+def _resolve_base(spec: ExperimentSpec, path: Path | None, overrides: dict[str, Any]) -> Scenario:
+    folder = path.parent if path is not None else Path.cwd()
+    scenario_path = folder / spec.scenario
+    try:
+        data = read_toml(scenario_path)
+    except ScenarioError as exc:
+        problems = [f"scenario = {spec.scenario!r}: {p}" for p in exc.problems]
+        raise ExperimentError(problems, _src(path)) from None
+    try:
+        file_scenario = resolve(data, {})
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems, str(scenario_path)) from None
+    for where, changes in (("[base]", spec.base), ("--set", overrides)):
+        try:
+            file_scenario = resolve(file_scenario.model_dump(), changes)
+        except ScenarioError as exc:
+            raise ExperimentError([f"{where}: {p}" for p in exc.problems], _src(path)) from None
+    return file_scenario
+
+
+def _src(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def load_experiment(
+    source: str | Path | dict[str, Any],
+    kind: str = "compare",
+    overrides: dict[str, Any] | None = None,
+    replications: int | None = None,
+) -> Experiment:
+    """Read and validate an experiment (a TOML file or a dict) and resolve every run of it."""
+    overrides = dict(overrides or {})
+    path = None if isinstance(source, dict) else Path(source)
+    if path is not None:
+        try:
+            data, text = read_toml(path), path.read_text(encoding="utf-8")
+        except ScenarioError as exc:
+            raise ExperimentError(exc.problems) from None
+    else:
+        data, text = dict(source), ""  # type: ignore[arg-type]
+    where = _src(path)
+    try:
+        spec = ExperimentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ExperimentError([describe_error(e) for e in exc.errors()], where) from None
+    if replications is not None and (isinstance(replications, bool) or replications < 1):
+        raise ExperimentError(f"replications = {replications!r}: must be 1 or more", where)
+    reps = replications or spec.replications
+    base = _resolve_base(spec, path, overrides)
+    base_data = base.model_dump()
+    variants = _variants(spec, where)
+    points, matrix = _points(kind, spec, base_data, where)
+    params = list(dict.fromkeys(k for p in points for k in p))
+    resolved: dict[str, list[dict[str, Any]]] = {}
+    for name, changes in variants.items():
+        resolved[name] = []
+        for point in points:
+            try:
+                scenario = resolve(base_data, {**changes, **point})
+            except ScenarioError as exc:
+                at = f"variant {name!r}" + (f" at {point}" if point else "")
+                raise ExperimentError([f"{at}: {p}" for p in exc.problems], where) from None
+            resolved[name].append(scenario.to_dict())
+    tasks = build_tasks(resolved, points, reps, spec.seed)
+    experiment = Experiment(
+        kind, spec, path, text, overrides, base, variants, points, params, tasks, reps
+    )
+    experiment.design = matrix
+    experiment.kpis = _kpis(experiment, where)
+    return experiment
+
+
+def kpi_names(base: Scenario) -> list[str]:
+    """The KPI names a run of this scenario reports (from one tiny run of it)."""
+    tiny = {"calendar.days": 1, "arrivals.rate_per_hour": min(base.arrivals.rate_per_hour, 20.0)}
+    tiny["customers.population"] = min(base.customers.population, 200)
+    return list(run(base.with_overrides(tiny), seed=0).kpis)
+
+
+def _kpis(experiment: Experiment, where: str | None) -> list[str]:
+    spec = experiment.spec
+    wanted = spec.kpis
+    if experiment.kind == "sensitivity" and spec.sensitivity is not None:
+        wanted = list(dict.fromkeys([*spec.sensitivity.outputs, *(spec.kpis or [])]))
+    known = kpi_names(experiment.base)
+    if wanted is None:
+        return known
+    unknown = [k for k in wanted if k not in known]
+    if unknown:
+        problems = []
+        for name in unknown:
+            hint = did_you_mean(name, known)
+            problems.append(f"unknown KPI {name!r}{hint}; known: {', '.join(known)}")
+        raise ExperimentError(problems, where)
+    return list(wanted)

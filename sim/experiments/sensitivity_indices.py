@@ -1,0 +1,136 @@
+"""Global sensitivity analysis with SALib: Sobol indices (Saltelli sampling) and Morris
+elementary effects, each with SALib's bootstrap confidence intervals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import UsageError
+
+
+def _salib() -> tuple[Any, Any, Any, Any]:
+    """SALib's samplers and analysers, or a usage error that says how to install SALib."""
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import morris as morris_sample
+        from SALib.sample import sobol as sobol_sample
+    except ImportError:
+        raise UsageError(
+            "ccsim sensitivity needs SALib, which is not installed; "
+            "install it with: pip install 'ccsim[sensitivity]'"
+        ) from None
+    return sobol_sample, sobol_analyze, morris_sample, morris_analyze
+
+
+def problem(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """SALib's problem definition: parameter names and bounds."""
+    return {
+        "num_vars": len(bounds),
+        "names": list(bounds),
+        "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()],
+    }
+
+
+def sample(
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+    n: int,
+    seed: int,
+    second_order: bool = False,
+    levels: int = 4,
+) -> np.ndarray:
+    """The design matrix: Saltelli/Sobol' (n * (D + 2) rows) or Morris (n * (D + 1) rows)."""
+    sobol_sample, _, morris_sample, _ = _salib()
+    spec = problem(bounds)
+    if method == "sobol":
+        return sobol_sample.sample(spec, n, calc_second_order=second_order, seed=seed)
+    return morris_sample.sample(spec, n, num_levels=levels, seed=seed)
+
+
+def analyze(
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    second_order: bool = False,
+    levels: int = 4,
+    confidence: float = 0.95,
+) -> list[dict[str, Any]]:
+    """Indices per parameter: Sobol S1 and ST (with *_conf), or Morris mu_star, mu, sigma."""
+    _, sobol_analyze, _, morris_analyze = _salib()
+    spec = problem(bounds)
+    if method == "sobol":
+        result = sobol_analyze.analyze(
+            spec, y, calc_second_order=second_order, conf_level=confidence, seed=seed
+        )
+        fields = ("S1", "S1_conf", "ST", "ST_conf")
+    else:
+        result = morris_analyze.analyze(
+            spec, x, y, conf_level=confidence, num_levels=levels, seed=seed
+        )
+        fields = ("mu_star", "mu_star_conf", "mu", "sigma")
+    return [
+        {"parameter": name, **{f: float(np.asarray(result[f])[i]) for f in fields}}
+        for i, name in enumerate(spec["names"])
+    ]
+
+
+def indices(
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+    x: np.ndarray,
+    outputs: dict[str, np.ndarray],
+    seed: int,
+    **options: Any,
+) -> list[dict[str, Any]]:
+    """Indices for every output; an output with missing or non-finite values is reported, not
+    analysed (SALib needs one value per design point)."""
+    rows = []
+    for output, y in outputs.items():
+        bad = int((~np.isfinite(y)).sum())
+        if bad:
+            rows.append(
+                {
+                    "output": output,
+                    "parameter": None,
+                    "note": f"not analysed: {bad} of {len(y)} design points have no value",
+                }
+            )
+            continue
+        for row in analyze(method, bounds, x, y, seed, **options):
+            rows.append({"output": output, **row, "note": ""})
+    return rows
+
+
+def sensitivity_table(experiment: Any, runs: pd.DataFrame) -> pd.DataFrame:
+    """Indices per variant and output from the runs of a sensitivity experiment.
+
+    The output at a design point is its mean over the point's replications that are ok.
+    """
+    spec = experiment.spec.sensitivity
+    bounds = {k: (v[0], v[1]) for k, v in spec.bounds.items()}
+    seed = experiment.spec.seed if spec.seed is None else spec.seed
+    ok = runs[runs["status"] == "ok"].set_index("run_id") if len(runs) else runs
+    n_points = len(experiment.points)
+    rows = []
+    for variant in experiment.variants:
+        sums = {o: np.zeros(n_points) for o in spec.outputs}
+        counts = np.zeros(n_points)
+        for task in experiment.tasks:
+            if task.variant != variant or task.run_id not in ok.index:
+                continue
+            counts[task.point] += 1
+            for output in spec.outputs:
+                sums[output][task.point] += float(ok.at[task.run_id, output])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            outputs = {o: np.where(counts > 0, sums[o] / counts, np.nan) for o in spec.outputs}
+        options = {"second_order": spec.second_order, "levels": spec.levels}
+        for row in indices(spec.method, bounds, experiment.design, outputs, seed, **options):
+            rows.append({"variant": variant, "method": spec.method, **row})
+    return pd.DataFrame(rows)

@@ -1,0 +1,152 @@
+"""Results on disk that survive interruptions: a journal of one JSON file per finished run,
+written atomically, consolidated into runs.parquet and daily.parquet in design order.
+
+A run counts as done only when its journal file exists, so a resumed experiment skips exactly
+the runs that finished, never duplicates one, and rebuilds the same tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.experiments.design import RunTask
+from sim.experiments.executors import Executor, execute
+from sim.experiments.progress import Reporter
+from sim.files import json_ready, write_atomic, write_parquet
+
+RUN_COLUMNS = ["run_id", "variant", "replication", "seed", "status", "error", "wall_seconds"]
+
+
+class ResultStore:
+    """The experiment folder: journal in `runs/`, consolidated tables next to it."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.journal = self.out / "runs"
+
+    def load(self) -> dict[str, dict[str, Any]]:
+        """Every run recorded in the journal, by run id (temporary files are never read)."""
+        records: dict[str, dict[str, Any]] = {}
+        if not self.journal.is_dir():
+            return records
+        for path in sorted(self.journal.glob("*.json")):
+            if path.name.startswith("."):
+                continue
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # unreadable: treated as not run, so it runs again
+            records[record["run_id"]] = record
+        return records
+
+    def record(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Write one finished run to the journal atomically; returns it as it will be read back."""
+        text = json.dumps(json_ready(result), allow_nan=False, separators=(",", ":"))
+        path = self.journal / f"{result['run_id']}.json"
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return json.loads(text)
+
+    def consolidate(
+        self, tasks: list[RunTask], records: dict[str, dict[str, Any]]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Write runs.parquet and daily.parquet for the runs of `tasks` that are recorded."""
+        runs, daily = tables(tasks, records)
+        write_parquet(self.out / "runs.parquet", runs)
+        write_parquet(self.out / "daily.parquet", daily)
+        return runs, daily
+
+
+def _numeric(frame: pd.DataFrame, keep: Iterable[str]) -> pd.DataFrame:
+    """Columns of numbers (JSON null meaning NaN) as float; text columns and `keep` untouched."""
+    keep = set(keep)
+    for column in frame.columns:
+        if column in keep or frame[column].dtype != object:
+            continue
+        values = frame[column].dropna()
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            frame[column] = frame[column].astype(float)
+    return frame
+
+
+def tables(
+    tasks: list[RunTask], records: dict[str, dict[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per recorded run and one per run and day, in the order of `tasks`.
+
+    Design points that coincide (e.g. after rounding) are one run and give one row.
+    """
+    rows, days = [], []
+    param_keys: list[str] = list(dict.fromkeys(k for t in tasks for k in t.params))
+    seen: set[str] = set()
+    for task in tasks:
+        record = records.get(task.run_id)
+        if record is None or task.run_id in seen:
+            continue
+        seen.add(task.run_id)
+        head = {
+            "run_id": task.run_id,
+            "variant": task.variant,
+            "replication": task.replication,
+            "seed": task.seed,
+        }
+        params = {k: task.params.get(k) for k in param_keys}
+        rows.append(
+            {
+                **head,
+                "status": record["status"],
+                "error": record.get("error") or "",
+                "wall_seconds": record.get("wall_seconds", math.nan),
+                **params,
+                **{k: (math.nan if v is None else v) for k, v in record["kpis"].items()},
+            }
+        )
+        days.extend({**head, **params, **day} for day in record.get("daily", []))
+    runs = pd.DataFrame(rows, columns=None if rows else RUN_COLUMNS + param_keys)
+    daily = pd.DataFrame(days)
+    return _numeric(runs, RUN_COLUMNS + param_keys), _numeric(daily, RUN_COLUMNS + param_keys)
+
+
+def execute_pending(
+    store: ResultStore,
+    tasks: list[RunTask],
+    executor: Executor,
+    reporter: Reporter,
+    checkpoint_seconds: float = 30.0,
+    stop_after: int | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Run every task not already ok in the journal, journalling each run as it finishes.
+
+    Failed runs in the journal are run again. The tables are rewritten every
+    `checkpoint_seconds` and at the end, also when interrupted (KeyboardInterrupt is re-raised
+    after saving). `stop_after` stops after that many runs (to test resuming).
+    """
+    records = store.load()
+    wanted = {t.run_id for t in tasks}
+    done = {i for i, r in records.items() if i in wanted and r["status"] == "ok"}
+    pending = list({t.run_id: t for t in tasks if t.run_id not in done}.values())
+    reporter.start(len(wanted), len(done), executor.description)
+    last = time.monotonic()
+    finished = 0
+    try:
+        for result in executor.imap_unordered(execute, pending):
+            record = store.record(result)
+            records[record["run_id"]] = record
+            reporter.update(record)
+            finished += 1
+            if time.monotonic() - last > checkpoint_seconds:
+                store.consolidate(tasks, records)
+                last = time.monotonic()
+            if stop_after is not None and finished >= stop_after:
+                raise KeyboardInterrupt
+    finally:
+        executor.close()
+        reporter.finish()
+        store.consolidate(tasks, records)
+    return records

@@ -1,0 +1,82 @@
+"""What each KPI is called, how it is shown, and which way is better (tables, figures, reports).
+
+The KPI values themselves come from `queue.py` and `behavior.py`; this is their catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KpiInfo:
+    """A KPI's readable label, its display format (shares as percentages), and its direction."""
+
+    label: str
+    format: str
+    lower_is_better: bool = False
+
+
+KPIS: dict[str, KpiInfo] = {
+    "offered": KpiInfo("calls offered", "{:,.0f}"),
+    "handled": KpiInfo("calls handled", "{:,.0f}"),
+    "abandoned": KpiInfo("calls abandoned", "{:,.0f}", lower_is_better=True),
+    "redials": KpiInfo("redials", "{:,.0f}"),
+    "abandonment_rate": KpiInfo("abandonment rate", "{:.1%}", lower_is_better=True),
+    "delayed_fraction": KpiInfo("delayed (waited > 0 s)", "{:.1%}"),
+    "service_level": KpiInfo("service level", "{:.1%}"),
+    "asa": KpiInfo("ASA, answered calls (s)", "{:.1f}", lower_is_better=True),
+    "mean_wait": KpiInfo("mean wait, all calls (s)", "{:.1f}", lower_is_better=True),
+    "aht": KpiInfo("AHT (s)", "{:.1f}"),
+    "occupancy": KpiInfo("occupancy", "{:.1%}"),
+    "mean_queue_length": KpiInfo("mean queue length while open", "{:.2f}", lower_is_better=True),
+    "max_queue_length": KpiInfo("max queue length", "{:,.0f}", lower_is_better=True),
+    "staffed_hours": KpiInfo("staffed hours", "{:,.1f}"),
+    "revenue": KpiInfo("revenue", "{:,.0f}"),
+    "sales_revenue": KpiInfo("  from sales", "{:,.0f}"),
+    "recurring_revenue": KpiInfo("  recurring (retained base)", "{:,.0f}"),
+    "cost": KpiInfo("cost", "{:,.0f}", lower_is_better=True),
+    "employee_cost": KpiInfo("  employees", "{:,.0f}", lower_is_better=True),
+    "team_leader_cost": KpiInfo("  team leaders", "{:,.0f}", lower_is_better=True),
+    "hiring_cost": KpiInfo("  hiring", "{:,.0f}", lower_is_better=True),
+    "profit": KpiInfo("profit", "{:,.0f}"),
+    "sales": KpiInfo("sales", "{:,.0f}"),
+    "offers": KpiInfo("closing questions asked", "{:,.0f}"),
+    "conversion_rate": KpiInfo("conversion (sales / offers)", "{:.1%}"),
+    "csat": KpiInfo("CSAT (share of 4-5)", "{:.1%}"),
+    "nps": KpiInfo("NPS", "{:+.0f}"),
+    "fcr": KpiInfo("first-contact resolution", "{:.1%}"),
+    "failure_demand_share": KpiInfo("failure demand", "{:.1%}", lower_is_better=True),
+    "mean_quality": KpiInfo("mean conversation quality", "{:.2f}"),
+    "survey_answers": KpiInfo("survey answers", "{:,.0f}"),
+    "churned_customers": KpiInfo("customers churned", "{:,.0f}", lower_is_better=True),
+    "churned_value": KpiInfo("future value lost to churn", "{:,.0f}", lower_is_better=True),
+    "active_customers": KpiInfo("customers remaining", "{:,.0f}"),
+    "lost_demand": KpiInfo("calls not made (churned)", "{:,.0f}", lower_is_better=True),
+    "attrition": KpiInfo("employees who quit", "{:,.0f}", lower_is_better=True),
+    "attrition_rate_annual": KpiInfo("attrition, annualised", "{:.0%}", lower_is_better=True),
+    "hires": KpiInfo("hires", "{:,.0f}"),
+    "mean_skill": KpiInfo("mean service skill", "{:.3f}"),
+    "mean_sales_skill": KpiInfo("mean sales skill", "{:.3f}"),
+    "mean_stress": KpiInfo("mean stress", "{:.3f}", lower_is_better=True),
+    "mean_engagement": KpiInfo("mean engagement", "{:.3f}"),
+    "coaching_hours": KpiInfo("coaching hours", "{:,.1f}"),
+    "training_hours": KpiInfo("training hours", "{:,.1f}"),
+    "meeting_hours": KpiInfo("meeting hours", "{:,.1f}"),
+    "outbound_attempts": KpiInfo("outbound attempts", "{:,.0f}"),
+    "outbound_connects": KpiInfo("outbound connects", "{:,.0f}"),
+    "outbound_sales": KpiInfo("outbound sales", "{:,.0f}"),
+}
+
+
+def kpi_info(name: str) -> KpiInfo:
+    """The entry of `name`; a KPI not listed shows its key and 4 significant digits."""
+    return KPIS.get(name) or KpiInfo(name, "{:.4g}")
+
+
+def format_kpi(name: str, value: float) -> tuple[str, str]:
+    """(label, value as text) for a KPI; 'n/a' where it is undefined (NaN)."""
+    info = kpi_info(name)
+    if value != value:  # NaN: undefined, e.g. no calls answered
+        return info.label, "n/a"
+    return info.label, info.format.format(value)

@@ -1,0 +1,165 @@
+"""Queue metrics of a finished run: its KPIs, and tables per day and per interval.
+
+Everything is computed after the run from the columnar call log and the staffing record,
+vectorised with numpy, so measuring costs the event loop nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.opening_hours import DAY
+from sim.metrics.binning import (
+    group_counter,
+    max_overlap_per_bin,
+    overlap_per_bin,
+    ratio,
+    step_integral_per_bin,
+)
+
+if TYPE_CHECKING:
+    from sim.engine.model import ContactCenterModel
+
+
+def _grouped(key: np.ndarray, size: int, columns: dict[str, np.ndarray], sl_seconds: float) -> dict:
+    """Call counts and averages per group (day or day-interval), for groups 0..size-1."""
+    answered, abandoned, wait = columns["answered"], columns["abandoned"], columns["wait"]
+    handle = columns["talk"] + columns["acw"]
+    count = group_counter(key, size)
+    offered = count()
+    handled = count(answered)
+    within = count(answered & (wait <= sl_seconds))
+    return {
+        "offered": offered.astype(np.int64),
+        "handled": handled.astype(np.int64),
+        "abandoned": count(abandoned).astype(np.int64),
+        "service_level": ratio(within, offered),
+        "abandonment_rate": ratio(count(abandoned), offered),
+        "asa": ratio(count(answered, wait), handled),
+        "aht": ratio(count(answered, handle), handled),
+    }
+
+
+def _staffed_step(model: ContactCenterModel) -> tuple[np.ndarray, np.ndarray]:
+    times, levels = zip(*model.staffing.changes, strict=True)
+    return np.asarray(times, dtype=float), np.asarray(levels, dtype=float)
+
+
+def call_bins(
+    columns: dict[str, np.ndarray], model: ContactCenterModel
+) -> tuple[np.ndarray, np.ndarray]:
+    """Day and interval (within the opening hours) in which each call arrived."""
+    hours = model.hours
+    day = (columns["arrival"] // DAY).astype(np.int64)
+    second = columns["arrival"] - day * DAY
+    interval = np.clip(
+        ((second - hours.open) // hours.interval).astype(np.int64), 0, hours.intervals_per_day - 1
+    )
+    return day, interval
+
+
+def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd.DataFrame:
+    """One row per day and interval of the opening hours."""
+    hours = model.hours
+    n_int, days = hours.intervals_per_day, hours.days
+    day, interval = call_bins(columns, model)
+    stats = _grouped(
+        day * n_int + interval, days * n_int, columns, model.config.kpi.service_level_seconds
+    )
+
+    starts = np.array([hours.interval_start(d, k) for d in range(days) for k in range(n_int)])
+    ends = starts + hours.interval
+    edges = np.empty(2 * len(starts))
+    edges[0::2], edges[1::2] = starts, ends
+    answered = columns["answered"]
+    busy = overlap_per_bin(columns["answer"][answered], columns["end"][answered], edges)[0::2]
+    staffed = step_integral_per_bin(*_staffed_step(model), edges)[0::2]
+    queue_start = columns["arrival"]
+    queue_end = np.where(answered, columns["answer"], columns["end"])
+    waited = queue_end > queue_start
+    queued = overlap_per_bin(queue_start[waited], queue_end[waited], edges)[0::2]
+    queue_max = max_overlap_per_bin(queue_start[waited], queue_end[waited], edges)[0::2]
+
+    table = pd.DataFrame(
+        {
+            "day": np.repeat(np.arange(days), n_int),
+            "weekday": np.repeat([hours.weekday(d) for d in range(days)], n_int),
+            "interval": np.tile(np.arange(n_int), days),
+            "start": [
+                _clock(s - d * DAY)
+                for s, d in zip(starts, np.repeat(np.arange(days), n_int), strict=True)
+            ],
+            "start_time": starts,
+            **stats,
+            "staffed": staffed / hours.interval,
+            "occupancy": ratio(busy, staffed),
+            "queue_mean": queued / hours.interval,
+            "queue_max": queue_max.astype(np.int64),
+        }
+    )
+    return table
+
+
+def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd.DataFrame:
+    """One row per simulated day; busy and staffed time include work after closing."""
+    hours = model.hours
+    days = hours.days
+    day, _ = call_bins(columns, model)
+    stats = _grouped(day, days, columns, model.config.kpi.service_level_seconds)
+    edges = np.arange(days + 1) * DAY
+    edges[-1] = max(
+        edges[-1], float(np.nanmax(columns["end"], initial=0.0))
+    )  # drain after the last day
+    answered = columns["answered"]
+    busy = overlap_per_bin(columns["answer"][answered], columns["end"][answered], edges)
+    staffed = step_integral_per_bin(*_staffed_step(model), edges)
+    return pd.DataFrame(
+        {
+            "day": np.arange(days),
+            "weekday": [hours.weekday(d) for d in range(days)],
+            **stats,
+            "staffed_hours": staffed / 3600.0,
+            "occupancy": ratio(busy, staffed),
+        }
+    )
+
+
+def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[str, float]:
+    """The run's headline KPIs: flat, snake_case, deterministic for a given seed."""
+    answered, abandoned, wait = columns["answered"], columns["abandoned"], columns["wait"]
+    offered = len(wait)
+    handled = int(answered.sum())
+    sl = model.config.kpi.service_level_seconds
+    available, busy = model.staffing.totals()
+    open_seconds = model.hours.days * model.hours.open_per_day
+
+    def mean(values: np.ndarray) -> float:
+        return float(values.mean()) if len(values) else float("nan")
+
+    def share(count: float) -> float:
+        return count / offered if offered else float("nan")
+
+    return {
+        "offered": float(offered),
+        "handled": float(handled),
+        "abandoned": float(abandoned.sum()),
+        "redials": float((columns["attempt"] > 0).sum()),
+        "abandonment_rate": share(float(abandoned.sum())),
+        "delayed_fraction": share(float((wait > 0).sum())),
+        "service_level": share(float((answered & (wait <= sl)).sum())),
+        "asa": mean(wait[answered]),
+        "mean_wait": mean(wait),
+        "aht": mean((columns["talk"] + columns["acw"])[answered]),
+        "occupancy": busy / available if available else float("nan"),
+        "mean_queue_length": model.router.area_until(model.time) / open_seconds,
+        "max_queue_length": float(model.router.max_waiting),
+        "staffed_hours": available / 3600.0,
+    }
+
+
+def _clock(second: float) -> str:
+    minutes = round(second / 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,0 +1,58 @@
+"""Running one scenario with one seed: the engine composed with the behaviour the scenario asks
+for, run to the end, and its result gathered. The one place where the layers meet for a run."""
+
+from __future__ import annotations
+
+import time
+
+from sim.behavior import ContactCenterBehavior
+from sim.engine import ContactCenterModel, NoBehavior
+from sim.metrics.behavior import behavior_daily, behavior_kpis
+from sim.metrics.queue import call_bins, daily_table, interval_table, run_kpis
+from sim.metrics.result import RunResult
+from sim.scenario import Scenario
+
+
+def build_model(scenario: Scenario, seed: int | None = None) -> ContactCenterModel:
+    """The Mesa model of `scenario` (seed None: the scenario's own), with the behavioural layer
+    when `behavior.enabled` is true and as a pure queue otherwise; not yet run."""
+    behavior = ContactCenterBehavior if scenario.behavior.enabled else NoBehavior
+    return ContactCenterModel(scenario, seed=seed, behavior=behavior)
+
+
+def run(scenario: Scenario, seed: int | None = None) -> RunResult:
+    """Simulate `scenario` (seed None: the scenario's own) and return its KPIs and tables."""
+    started = time.perf_counter()
+    model = build_model(scenario, seed)
+    model.run_model()
+    result = gather(model, started)
+    model.dispose()  # freed now, by reference counting (see ContactCenterModel.dispose)
+    return result
+
+
+def gather(model: ContactCenterModel, started: float) -> RunResult:
+    """The KPIs and tables of a model that has run (`started`: its perf_counter start)."""
+    columns = model.log.arrays()
+    day, interval = call_bins(columns, model)
+    kpis = run_kpis(columns, model)
+    calls = model.log.to_frame(columns, day, interval)
+    daily = daily_table(columns, model)
+    layer = model.behavior
+    policy = None
+    if isinstance(layer, ContactCenterBehavior):
+        contacts = layer.contacts.frame(layer.reason_names)
+        calls = calls.join(contacts)
+        kpis.update(behavior_kpis(layer, contacts))
+        daily = daily.merge(behavior_daily(layer, contacts, day), on="day", how="left")
+        policy = layer.policy.describe()
+    return RunResult(
+        scenario=model.config,
+        seed=model.seed,
+        kpis=kpis,
+        calls=calls,
+        intervals=interval_table(columns, model),
+        daily=daily,
+        snapshots=model.datacollector.get_model_vars_dataframe(),
+        policy=policy,
+        wall_seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,183 @@
+"""The management policy's settings: its parameters (declared once), the presets that name a set
+of them, and the `[policy]` section that picks a preset and overrides any parameter.
+
+Presets are data. A preset may also name the policy class that acts on its parameters (a
+subclass registered with `sim.register_policy`); the behavioural layer turns a scenario's
+`[policy]` section into that object once per run (`sim.behavior.policy.make_policy`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Field, create_model, field_validator
+from pydantic.fields import FieldInfo
+
+from sim.scenario.section import NonNegative, Section
+from sim.scenario.section import Probability as Share
+
+
+class PolicyParameters(Section):
+    """Everything a policy can set; docs/MODEL.md gives each parameter's effect and source."""
+
+    time_pressure: Share = Field(0.0, description="base pressure to keep calls short")
+    aht_target_seconds: NonNegative = Field(0.0, description="AHT target (0: none)")
+    contacts_per_hour_target: NonNegative = Field(
+        0.0, description="contacts per phone hour target (0: none)"
+    )
+    review_push: Share = Field(
+        0.0, description="pressure added to an employee who misses a target at the daily review"
+    )
+    review_relief: Share = Field(
+        0.1, description="pressure removed from an employee who meets the targets"
+    )
+    closing_question: Share = Field(
+        0.5, description="chance to ask the closing question when there is an opportunity"
+    )
+    closing_skip_under_pressure: Share = Field(
+        0.0, description="share of closing questions skipped at full pressure"
+    )
+    closing_quality_gate: Share = Field(
+        0.0, description="ask only after a conversation of at least this quality"
+    )
+    outbound_when_idle: Share = Field(
+        0.0, description="chance an idle employee makes an outbound sales call"
+    )
+    meeting_hours_per_week: NonNegative = Field(0.0, description="per employee")
+    training_hours_per_week: NonNegative = Field(0.0, description="per employee")
+    coaching_hours_per_week: NonNegative = Field(0.0, description="per employee")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of policy parameters, and the class that acts on them (None: the standard
+    `sim.behavior.policy.Policy`)."""
+
+    parameters: PolicyParameters
+    policy_class: type | None = None
+
+
+PRESETS: dict[str, Preset] = {}
+
+
+def register_preset(name: str, parameters: PolicyParameters, policy_class: type | None = None):
+    """Make `name` selectable as `policy.name` (`sim.register_policy` checks the class first)."""
+    PRESETS[name] = Preset(parameters, policy_class)
+
+
+def policy_names() -> list[str]:
+    """Names accepted by `policy.name` (besides 'package.module:ClassName' import paths)."""
+    return sorted(PRESETS)
+
+
+# AHT-driven: an AHT target pushed at daily reviews, hurried conversations that skip the closing
+# question, meetings about the numbers, the short training of the source text, little coaching.
+register_preset(
+    "aht",
+    PolicyParameters(
+        time_pressure=0.25,
+        aht_target_seconds=300.0,
+        review_push=0.15,
+        review_relief=0.05,
+        closing_question=0.6,
+        closing_skip_under_pressure=0.7,
+        meeting_hours_per_week=1.5,
+        training_hours_per_week=0.25,
+        coaching_hours_per_week=0.25,
+    ),
+)
+# Call-volume-driven: a contacts-per-hour target; idle time goes to outbound sales calls.
+register_preset(
+    "volume",
+    PolicyParameters(
+        time_pressure=0.3,
+        contacts_per_hour_target=11.0,
+        review_push=0.15,
+        review_relief=0.05,
+        closing_question=0.8,
+        closing_skip_under_pressure=0.3,
+        outbound_when_idle=0.6,
+        meeting_hours_per_week=1.5,
+        training_hours_per_week=0.25,
+        coaching_hours_per_week=0.25,
+    ),
+)
+# Quality-driven: no AHT target; team leaders listen and coach; take the time the need requires
+# and end good conversations with the closing question; longer training.
+register_preset(
+    "quality",
+    PolicyParameters(
+        time_pressure=0.0,
+        review_relief=0.1,
+        closing_question=0.95,
+        closing_quality_gate=0.55,
+        meeting_hours_per_week=0.5,
+        training_hours_per_week=1.0,
+        coaching_hours_per_week=1.5,
+    ),
+)
+# Neutral starting point for a policy composed entirely in a scenario file.
+register_preset("custom", PolicyParameters())
+
+
+def import_policy_class(path: str) -> type:
+    """The class a 'package.module:ClassName' policy name points to (ValueError if none)."""
+    module_name, _, class_name = path.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise ValueError(f"cannot import policy class {path!r}: {exc}") from None
+    if not isinstance(found, type):
+        raise ValueError(f"{path!r} is not a class")
+    return found
+
+
+class _PolicyChoice(Section):
+    """The policy's name, checked against the presets (or importable as a class)."""
+
+    name: str = Field("aht", description="aht, volume, quality, or a registered policy")
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if ":" in name:
+            import_policy_class(name)
+        elif name not in PRESETS:
+            raise ValueError(
+                f"unknown policy; allowed: {', '.join(policy_names())}, "
+                "or 'package.module:ClassName' of a sim.Policy subclass"
+            )
+        return name
+
+
+def _override(field: FieldInfo) -> tuple[Any, Any]:
+    """A parameter as an optional override: its type and bounds, None meaning the preset's."""
+    return Annotated[field.annotation, *field.metadata] | None, Field(
+        None, description=field.description
+    )
+
+
+PolicySettings: type[_PolicyChoice] = create_model(
+    "Policy",
+    __base__=_PolicyChoice,
+    __doc__="Management policy: a preset (`name`) whose parameters any key here overrides.\n\n"
+    "Policies act only through these parameters and the hooks of `sim.Policy`.",
+    **{name: _override(field) for name, field in PolicyParameters.model_fields.items()},
+)
+"""The `[policy]` section: `name`, then every parameter of `PolicyParameters` as an override."""
+
+
+def resolve_policy(settings: _PolicyChoice) -> tuple[type | None, PolicyParameters]:
+    """The class (None: the standard one) and parameters a `[policy]` section selects: the
+    preset's (or the defaults for an imported class), then the section's overrides."""
+    if ":" in settings.name:
+        policy_class, preset = import_policy_class(settings.name), PolicyParameters()
+    else:
+        policy_class, preset = (
+            PRESETS[settings.name].policy_class,
+            PRESETS[settings.name].parameters,
+        )
+    given = {k: v for k, v in settings.model_dump().items() if k != "name" and v is not None}
+    return policy_class, PolicyParameters.model_validate({**preset.model_dump(), **given})

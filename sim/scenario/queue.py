@@ -1,0 +1,178 @@
+"""Scenario sections of the queueing core: calendar, arrivals, durations, redials, staffing,
+KPI settings, and the switch between the pure queue and the behavioural model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.scenario.section import NonNegative, Positive, Probability, Section
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_clock(text: str) -> int:
+    """Seconds after midnight for an "HH:MM" clock time ("24:00": the end of the day)."""
+    try:
+        hours, minutes = text.split(":")
+        h, m = int(hours), int(minutes)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a clock time; use 'HH:MM', e.g. '08:30'") from None
+    if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m != 0):
+        raise ValueError(f"{text!r} is not a clock time between '00:00' and '24:00'")
+    return h * 3600 + m * 60
+
+
+class Calendar(Section):
+    """Opening days and hours, and the length of a reporting interval."""
+
+    days: int = Field(5, ge=1, le=3660, description="number of consecutive opening days simulated")
+    open_from: str = Field("08:00", description="opening time, HH:MM")
+    open_until: str = Field("20:00", description="closing time, HH:MM ('24:00' = midnight)")
+    interval_minutes: int = Field(15, ge=1, le=1440, description="reporting/staffing interval")
+    weekdays: list[Literal[WEEKDAYS]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        min_length=1,
+        description="weekdays the center is open; simulated days cycle through them",
+    )
+    start_weekday: Literal[WEEKDAYS] | None = Field(  # type: ignore[valid-type]
+        None, description="weekday of the first simulated day (default: the first of weekdays)"
+    )
+
+    @field_validator("open_from", "open_until")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Calendar:
+        if self.close_second <= self.open_second:
+            raise ValueError(
+                f"calendar.open_until ({self.open_until!r}) must be later than "
+                f"calendar.open_from ({self.open_from!r})"
+            )
+        if (self.close_second - self.open_second) % self.interval_seconds:
+            raise ValueError(
+                f"the opening hours {self.open_from}-{self.open_until} are not a whole number of "
+                f"calendar.interval_minutes ({self.interval_minutes})"
+            )
+        if len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError(f"calendar.weekdays {self.weekdays} names a weekday twice")
+        if self.start_weekday is not None and self.start_weekday not in self.weekdays:
+            raise ValueError(
+                f"calendar.start_weekday {self.start_weekday!r} is not one of calendar.weekdays "
+                f"{self.weekdays}"
+            )
+        return self
+
+    @property
+    def open_second(self) -> int:
+        return parse_clock(self.open_from)
+
+    @property
+    def close_second(self) -> int:
+        return parse_clock(self.open_until)
+
+    @property
+    def interval_seconds(self) -> int:
+        return self.interval_minutes * 60
+
+    @property
+    def intervals_per_day(self) -> int:
+        return (self.close_second - self.open_second) // self.interval_seconds
+
+    def weekday(self, day: int) -> str:
+        """Weekday name of simulated day `day` (0-based)."""
+        first = self.weekdays.index(self.start_weekday) if self.start_weekday else 0
+        return self.weekdays[(first + day) % len(self.weekdays)]
+
+
+class Arrivals(Section):
+    """Poisson arrivals: a base rate shaped by an optional intraday profile and weekday factors."""
+
+    rate_per_hour: NonNegative = Field(300.0, description="mean calls per hour (profile factor 1)")
+    profile: list[NonNegative] | None = Field(
+        None, description="one factor per interval of the opening hours (mean 1 keeps the rate)"
+    )
+    day_of_week: dict[Literal[WEEKDAYS], NonNegative] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="factor per weekday; weekdays not named get 1.0"
+    )
+
+
+class Duration(Section):
+    """A random duration in seconds."""
+
+    distribution: Literal["exponential", "lognormal", "deterministic"] = "exponential"
+    mean_seconds: Positive = 240.0
+    cv: Positive = 1.0
+
+
+class Service(Duration):
+    """Talk time of a handled call."""
+
+    distribution: Literal["exponential", "lognormal", "deterministic"] = Field(
+        "lognormal", description="talk-time distribution"
+    )
+    mean_seconds: Positive = Field(240.0, description="mean talk time, seconds")
+    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
+
+
+class AfterCallWork(Section):
+    """Wrap-up work after the talk, during which the employee cannot take a call."""
+
+    distribution: Literal["none", "exponential", "lognormal", "deterministic"] = Field(
+        "none", description="after-call work distribution ('none': no after-call work)"
+    )
+    mean_seconds: Positive = Field(30.0, description="mean after-call work, seconds")
+    cv: Positive = Field(0.5, description="coefficient of variation (lognormal only)")
+
+
+class Patience(Section):
+    """How long a caller is willing to wait before abandoning ('none': forever)."""
+
+    distribution: Literal["none", "exponential", "lognormal", "deterministic"] = Field(
+        "exponential", description="patience distribution ('none': callers never abandon)"
+    )
+    mean_seconds: Positive = Field(180.0, description="mean patience, seconds")
+    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
+
+
+class Redial(Section):
+    """Abandoned callers who try again later."""
+
+    probability: Probability = Field(0.0, description="chance an abandoned caller calls again")
+    mean_delay_seconds: Positive = Field(
+        600.0, description="mean of the exponential delay before redialling, in opening time"
+    )
+
+
+class Staffing(Section):
+    """Employees on the phones: a constant number or one number per interval."""
+
+    employees: int = Field(40, ge=0, le=100_000, description="employees on the phones")
+    schedule: list[Annotated[int, Field(ge=0, le=100_000)]] | None = Field(
+        None, description="employees on the phones per interval (overrides `employees`)"
+    )
+    scale: NonNegative = Field(
+        1.0,
+        description="multiplies every staffing target (rounded to whole employees): "
+        "one key to sweep staffing up or down",
+    )
+
+
+class Kpi(Section):
+    """How KPIs are measured."""
+
+    service_level_seconds: NonNegative = Field(
+        20.0, description="service level counts calls answered within this many seconds"
+    )
+
+
+class Behavior(Section):
+    """The behavioural layer; disabled gives the pure queue (arrivals, service, routing)."""
+
+    enabled: bool = Field(
+        True, description="false: pure queue (no customers' memory, policies or money)"
+    )

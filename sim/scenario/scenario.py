@@ -1,0 +1,109 @@
+"""The validated scenario: every section, cross-section checks, and readable validation errors.
+
+Every key has a default, so a scenario file states only what differs from the defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+
+from sim.errors import ScenarioError, did_you_mean
+from sim.scenario import behavior as bc
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.policy import PolicySettings
+from sim.scenario.queue import (
+    AfterCallWork,
+    Arrivals,
+    Behavior,
+    Calendar,
+    Kpi,
+    Patience,
+    Redial,
+    Service,
+    Staffing,
+)
+from sim.scenario.section import Section, dotted_keys
+
+
+class Scenario(Section):
+    """A complete, validated scenario."""
+
+    name: str = Field("", description="short name shown in tables and manifests")
+    description: str = Field("", description="one line on what the scenario is for")
+    seed: int = Field(1, ge=0, description="default seed when a run names none")
+    calendar: Calendar = Field(default_factory=Calendar)
+    arrivals: Arrivals = Field(default_factory=Arrivals)
+    service: Service = Field(default_factory=Service)
+    after_call_work: AfterCallWork = Field(default_factory=AfterCallWork)
+    patience: Patience = Field(default_factory=Patience)
+    redial: Redial = Field(default_factory=Redial)
+    staffing: Staffing = Field(default_factory=Staffing)
+    kpi: Kpi = Field(default_factory=Kpi)
+    behavior: Behavior = Field(default_factory=Behavior)
+    customers: bc.Customers = Field(default_factory=bc.Customers)
+    demand: bc.Demand = Field(default_factory=bc.Demand)
+    conversation: bc.Conversation = Field(default_factory=bc.Conversation)
+    sales: bc.Sales = Field(default_factory=bc.Sales)
+    satisfaction: bc.Satisfaction = Field(default_factory=bc.Satisfaction)
+    churn: bc.Churn = Field(default_factory=bc.Churn)
+    employees: bc.Employees = Field(default_factory=bc.Employees)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+    outbound: bc.Outbound = Field(default_factory=bc.Outbound)
+    money: bc.Money = Field(default_factory=bc.Money)
+
+    @model_validator(mode="after")
+    def _per_interval_lengths(self) -> Scenario:
+        n = self.calendar.intervals_per_day
+        for key, values in (
+            ("arrivals.profile", self.arrivals.profile),
+            ("staffing.schedule", self.staffing.schedule),
+        ):
+            if values is not None and len(values) != n:
+                raise ValueError(
+                    f"{key} has {len(values)} values; the opening hours "
+                    f"{self.calendar.open_from}-{self.calendar.open_until} in "
+                    f"{self.calendar.interval_minutes}-minute intervals need exactly {n}"
+                )
+        return self
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """A new validated scenario with dotted-key overrides applied."""
+        return validate(apply_overrides(self.model_dump(), overrides))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible dict of every setting, defaults included."""
+        return self.model_dump(mode="json")
+
+
+def valid_keys() -> list[str]:
+    """Every dotted key a scenario accepts, sections included."""
+    return dotted_keys(Scenario)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """One line per pydantic error: the dotted field, the value and what is allowed."""
+    key = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return f"unknown key {key!r}{did_you_mean(key, valid_keys())}"
+    if not key:
+        return message
+    value = error.get("input")
+    if isinstance(value, dict) and error["type"] == "value_error":
+        return message  # a section-level check: its message names the fields
+    if isinstance(value, dict):
+        return f"{key}: {message}, not a table"
+    if isinstance(value, list) and len(repr(value)) > 60:
+        return f"{key}: {message}"
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it
+    return f"{key} = {shown}: {message}"
+
+
+def validate(data: dict[str, Any], source: str | None = None) -> Scenario:
+    """Validate a nested dict into a Scenario, raising ScenarioError with readable messages."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_describe(e) for e in exc.errors()], source) from None
