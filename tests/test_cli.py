@@ -357,6 +357,9 @@ BAD_SETS = [
     (["calendar.interval_minutes=25"], ["calendar.interval_minutes (25)", "whole number"]),
     (["arrivals.profile=[1,2]"], ["arrivals.profile has 2 values", "need exactly 96"]),
     (["policy.name=nosuch"], ["policy.name", "nosuch", "allowed: aht", "quality"]),
+    (["policy.name=no_such_module:Policy"], ["policy.name", "cannot import policy class"]),
+    (["policy.name=math:pi"], ["policy.name", "'math:pi' is not a class"]),
+    (["policy.time_pressure=2"], ["policy.time_pressure", "less than or equal to 1"]),
     (["novalue"], ["'novalue'", "KEY=VALUE"]),
     (["staffing..employees=3"], ["'staffing..employees'", "dotted key"]),
 ]
@@ -373,6 +376,16 @@ def test_bad_set_exits_2(
     code, out, err = ccsim(capsys, "run", ERLANG, *SMALL, *args, "--out", out_dir, "--json")
     assert_usage_error(code, out, err, fragments)
     assert not (tmp_path / "results").exists()
+
+
+def test_a_policy_class_that_is_not_a_policy_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    baseline = ROOT / "experiments" / "scenarios" / "baseline.toml"
+    args = ["--set", "calendar.days=1", "--set", "policy.name=sim.errors:UsageError"]
+    code, out, err = ccsim(capsys, "run", baseline, *args, "--out", tmp_path / "out")
+    assert_usage_error(code, out, err, ["policy.name", "not a sim.Policy subclass"])
+    assert not (tmp_path / "out").exists()
 
 
 BAD_FILES = [

@@ -20,7 +20,6 @@ from sim.experiments.execution import default_out
 from sim.experiments.progress import make_reporter
 from sim.experiments.statistics import records
 from sim.files import json_ready
-from sim.report import write_comparison_page
 
 EXIT_FAILED_RUNS = 1
 
@@ -51,6 +50,8 @@ def command_experiment(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     if not experiment.params:
+        from sim.report import write_comparison_page  # plotly: imported when a page is made
+
         write_comparison_page(result.summary, experiment.name, result.out)
     if args.json:
         payload = (
