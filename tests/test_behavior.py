@@ -212,7 +212,7 @@ def test_user_policy_class_can_be_registered_and_named_by_path():
     assert PolicyParameters().outbound_when_idle == 0
 
 
-def test_same_seed_same_behaviour_different_seed_differs():
+def test_same_seed_same_behavior_different_seed_differs():
     a, b = sim.run(short(), seed=11), sim.run(short(), seed=11)
     pd.testing.assert_frame_equal(a.calls, b.calls)
     assert a.kpis == b.kpis

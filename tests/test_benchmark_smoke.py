@@ -32,7 +32,7 @@ def test_benchmark_quick_run_produces_ratios_for_the_same_system() -> None:
     assert max(offered) - min(offered) < 6 * 120
 
 
-def test_behaviour_benchmark_runs_interleaved_and_reports_each_policy() -> None:
+def test_behavior_benchmark_runs_interleaved_and_reports_each_policy() -> None:
     report = run_script("bench_behavior.py", "--rounds", "1", "--days", "1")
     assert set(report["policies"]) == {"aht", "volume", "quality"}
     for row in report["policies"].values():

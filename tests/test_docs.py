@@ -5,15 +5,15 @@ from __future__ import annotations
 from sim.scenario import key_reference
 from tests.helpers import ROOT
 
-BEHAVIOURAL = {
+BEHAVIORAL = {
     "customers", "demand", "conversation", "sales", "satisfaction", "churn", "employees",
     "policy", "outbound", "money",
 }  # fmt: skip
 
 
-def test_model_doc_names_every_behavioural_parameter() -> None:
+def test_model_doc_names_every_behavioral_parameter() -> None:
     text = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
-    keys = [r["key"] for r in key_reference() if r["key"].split(".")[0] in BEHAVIOURAL]
+    keys = [r["key"] for r in key_reference() if r["key"].split(".")[0] in BEHAVIORAL]
     assert len(keys) > 80
     missing = [k for k in keys if k.split(".")[-1] not in text]
     assert not missing, f"document these in docs/MODEL.md: {missing}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,13 @@ def test_files_and_columns(compared: tuple[Path, dict, str]) -> None:
         assert key in manifest
     assert manifest["started_at"] and manifest["finished_at"] and manifest["status"] == "complete"
     assert manifest["variants"]["lean"]["scenario"]["staffing"]["employees"] == 9
+
+
+def test_comparison_page_loads_nothing_from_the_network(compared: tuple[Path, dict, str]) -> None:
+    page = (compared[0] / "comparison.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts and not [s for s in scripts if "src=" in s]  # plotly.js is inline
+    assert "Plotly.newPlot" in page and len(page) > 1_000_000
 
 
 def test_common_random_numbers_pair_the_runs(compared: tuple[Path, dict, str]) -> None:

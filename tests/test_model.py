@@ -34,16 +34,16 @@ def test_model_is_a_mesa_model_with_employee_agents():
     assert model.time == 0.0
 
 
-def test_the_engine_takes_its_behaviour_as_an_argument():
+def test_the_engine_takes_its_behavior_as_an_argument():
     assert isinstance(ContactCenterModel(small(), seed=1).behavior, NoBehavior)
     assert isinstance(sim.build_model(small(), seed=1).behavior, NoBehavior)
-    behavioural = baseline(calendar__days=1)
-    assert isinstance(sim.build_model(behavioural, seed=1).behavior, ContactCenterBehavior)
-    model = ContactCenterModel(behavioural, seed=1, behavior=ContactCenterBehavior)
+    behavioral = baseline(calendar__days=1)
+    assert isinstance(sim.build_model(behavioral, seed=1).behavior, ContactCenterBehavior)
+    model = ContactCenterModel(behavioral, seed=1, behavior=ContactCenterBehavior)
     assert isinstance(model.behavior, ContactCenterBehavior)
     # without its behaviour, a behavioural scenario would run as a bare queue: refused
     with pytest.raises(sim.ScenarioError, match=r"sim\.build_model"):
-        ContactCenterModel(behavioural, seed=1)
+        ContactCenterModel(behavioral, seed=1)
 
 
 def test_run_until_advances_time_and_processes_calls_in_order():

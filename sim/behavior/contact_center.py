@@ -153,7 +153,7 @@ class ContactCenterBehavior:
     def redial_allowed(self, previous: int) -> bool:
         return not self._callers[previous].churned
 
-    def redialled(self, previous: int, call: int) -> None:
+    def redialed(self, previous: int, call: int) -> None:
         contacts = self.contacts
         contacts.add(contacts.reason[previous], REDIAL, contacts.need[previous])
         customer = self._callers[previous]

@@ -36,7 +36,7 @@ class Behavior(Protocol):
     def redial_allowed(self, previous: int) -> bool:
         """Whether the caller of an abandoned call still redials when the time comes."""
 
-    def redialled(self, previous: int, call: int) -> None:
+    def redialed(self, previous: int, call: int) -> None:
         """A redial of `previous` was offered as `call`."""
 
     def idle_work(self, employee: Employee, time: float) -> float:
@@ -81,7 +81,7 @@ class NoBehavior:
     def redial_allowed(self, previous: int) -> bool:
         return True
 
-    def redialled(self, previous: int, call: int) -> None:
+    def redialed(self, previous: int, call: int) -> None:
         pass
 
     def idle_work(self, employee: Employee, time: float) -> float:

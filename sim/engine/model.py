@@ -266,7 +266,7 @@ class ContactCenterModel(mesa.Model):
             log.attempt[previous] + 1,
             log.customer[previous],
         )
-        self.behavior.redialled(previous, call)
+        self.behavior.redialed(previous, call)
         self.offer(call, time)
 
     # --- time --------------------------------------------------------------------------------
