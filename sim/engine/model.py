@@ -162,9 +162,9 @@ class ContactCenterModel(mesa.Model):
 
     def offer(self, call: int, time: float) -> None:
         """Route a call: to the longest-idle employee, else to the back of the queue."""
-        employee = self.router.pop_longest_idle()
-        if employee is not None:
-            self._answer(employee, call, time)
+        idle = self.router.idle  # the hot path works its own router's deque; others use methods
+        if idle:
+            self._answer(idle.popleft(), call, time)
             return
         self.router.enqueue(call, time)
         patience = self.log.patience[call]
@@ -221,7 +221,7 @@ class ContactCenterModel(mesa.Model):
                 self.events.schedule(time + work, self._finish_work, employee)
                 return
             employee.idle_since = time
-            self.router.add_idle(employee)
+            self.router.idle.append(employee)  # at the back: idle shortest
 
     def schedule_block(self, employee: Employee, start: float, end: float) -> None:
         """Take `employee` off the phones from `start` to `end` (meeting, training, coaching)."""

@@ -18,7 +18,8 @@ class Router:
 
     def __init__(self, outcome: list[int]):
         self.queue: deque[int] = deque()  # call ids; abandoned ones are skipped lazily
-        self.idle: deque[Employee] = deque()  # left end idle longest; use the methods below
+        self.idle: deque[Employee] = deque()  # left end idle longest (the model's hot path
+        # pops and appends here itself; everything else uses the methods below)
         self.waiting = 0  # calls in the queue that have not abandoned
         self.max_waiting = 0
         self.area = 0.0  # integral of `waiting` over time, up to `_last`
@@ -54,15 +55,6 @@ class Router:
         self._advance(time)
         self.waiting -= 1
         return call
-
-    def add_idle(self, employee: Employee) -> None:
-        """A free employee on the phones waits for a call (at the back: idle shortest)."""
-        self.idle.append(employee)
-
-    def pop_longest_idle(self) -> Employee | None:
-        """The employee idle longest, who takes the next call; None if nobody is idle."""
-        idle = self.idle
-        return idle.popleft() if idle else None
 
     def pop_shortest_idle(self) -> Employee | None:
         """The employee idle shortest, who logs off first; None if nobody is idle."""
