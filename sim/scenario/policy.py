@@ -137,7 +137,11 @@ def import_policy_class(path: str) -> type:
 class _PolicyChoice(Section):
     """The policy's name, checked against the presets (or importable as a class)."""
 
-    name: str = Field("aht", description="aht, volume, quality, or a registered policy")
+    name: str = Field(
+        "aht",
+        description="aht, volume, quality, custom, a registered policy, or "
+        "'package.module:ClassName' of a sim.Policy subclass (from custom's parameters)",
+    )
 
     @field_validator("name")
     @classmethod

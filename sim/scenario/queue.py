@@ -170,7 +170,7 @@ class Kpi(Section):
     )
 
 
-class Behavior(Section):
+class BehaviorSwitch(Section):
     """The behavioural layer; disabled gives the pure queue (arrivals, service, routing)."""
 
     enabled: bool = Field(

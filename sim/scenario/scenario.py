@@ -10,13 +10,23 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError, did_you_mean
-from sim.scenario import behavior as bc
+from sim.scenario.behavior import (
+    Churn,
+    Conversation,
+    Customers,
+    Demand,
+    Employees,
+    Money,
+    Outbound,
+    Sales,
+    Satisfaction,
+)
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.policy import PolicySettings
 from sim.scenario.queue import (
     AfterCallWork,
     Arrivals,
-    Behavior,
+    BehaviorSwitch,
     Calendar,
     Kpi,
     Patience,
@@ -41,17 +51,17 @@ class Scenario(Section):
     redial: Redial = Field(default_factory=Redial)
     staffing: Staffing = Field(default_factory=Staffing)
     kpi: Kpi = Field(default_factory=Kpi)
-    behavior: Behavior = Field(default_factory=Behavior)
-    customers: bc.Customers = Field(default_factory=bc.Customers)
-    demand: bc.Demand = Field(default_factory=bc.Demand)
-    conversation: bc.Conversation = Field(default_factory=bc.Conversation)
-    sales: bc.Sales = Field(default_factory=bc.Sales)
-    satisfaction: bc.Satisfaction = Field(default_factory=bc.Satisfaction)
-    churn: bc.Churn = Field(default_factory=bc.Churn)
-    employees: bc.Employees = Field(default_factory=bc.Employees)
+    behavior: BehaviorSwitch = Field(default_factory=BehaviorSwitch)
+    customers: Customers = Field(default_factory=Customers)
+    demand: Demand = Field(default_factory=Demand)
+    conversation: Conversation = Field(default_factory=Conversation)
+    sales: Sales = Field(default_factory=Sales)
+    satisfaction: Satisfaction = Field(default_factory=Satisfaction)
+    churn: Churn = Field(default_factory=Churn)
+    employees: Employees = Field(default_factory=Employees)
     policy: PolicySettings = Field(default_factory=PolicySettings)
-    outbound: bc.Outbound = Field(default_factory=bc.Outbound)
-    money: bc.Money = Field(default_factory=bc.Money)
+    outbound: Outbound = Field(default_factory=Outbound)
+    money: Money = Field(default_factory=Money)
 
     @model_validator(mode="after")
     def _per_interval_lengths(self) -> Scenario:
