@@ -27,6 +27,7 @@ class Employee(mesa.Agent):
         self.available_time = 0.0  # seconds logged on to the phones (idle or busy)
         self.busy_time = 0.0  # seconds talking or in after-call work
         self.calls_handled = 0
+        self.handle_time_total = 0.0  # seconds of inbound handle time (for AHT reviews)
         self.away = False  # off the phones for an activity, onboarding or leaving the company
         self.quitting = False
         # behavioural state (neutral values in pure-queue mode)
@@ -36,7 +37,6 @@ class Employee(mesa.Agent):
         self.stress = 0.0
         self.engagement = 0.7
         self.pressure = 0.0  # pressure added by the team leader's reviews
-        self.handle_time_total = 0.0  # seconds of inbound handle time (for AHT reviews)
         self.outbound_attempts = 0
         self.onboarding_left = 0.0  # classroom hours before the first call
 
