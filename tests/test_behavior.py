@@ -248,3 +248,10 @@ def test_manifest_records_the_resolved_policy(tmp_path):
     assert policy["class"] == "sim.behavior.policy.Policy"
     assert policy["coaching_hours_per_week"] == 2.0  # the override
     assert policy["closing_quality_gate"] == 0.55  # the preset's value
+
+
+def test_sales_worth_nothing_run_and_earn_nothing():
+    """A zero sale value is allowed (sales then add no revenue), not a math error."""
+    result = sim.run(baseline(calendar__days=2, sales__value_mean=0.0), seed=1)
+    assert result.kpis["sales"] > 0
+    assert result.kpis["sales_revenue"] == 0.0

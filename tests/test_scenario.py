@@ -661,3 +661,31 @@ def test_interval_dividing_the_opening_hours_is_accepted() -> None:
     assert scenario.calendar.intervals_per_day == 16
     scenario = load_scenario(None, {"calendar.interval_minutes": 30, "calendar.open_from": "08:30"})
     assert scenario.calendar.intervals_per_day == 23
+
+
+def test_one_field_of_a_default_reason_can_be_set_alone() -> None:
+    scenario = load_scenario(None, {"demand.reasons.question.need_mean_seconds": 200.0})
+    reasons, defaults = scenario.demand.reasons, Scenario().demand.reasons
+    assert reasons["question"].need_mean_seconds == 200.0
+    assert reasons["question"].share == defaults["question"].share
+    assert list(reasons) == list(defaults)  # the other default reasons stay
+    assert reasons["buying"] == defaults["buying"]
+
+
+def test_reasons_with_shares_are_the_whole_mix() -> None:
+    mix = {
+        "demand.reasons": {
+            "question": {"share": 0.6, "need_mean_seconds": 240.0, "sales_opportunity": 0.25},
+            "buying": {"share": 0.4, "need_mean_seconds": 330.0, "sales_opportunity": 1.0},
+        }
+    }
+    assert list(load_scenario(None, mix).demand.reasons) == ["question", "buying"]
+    edited = load_scenario(None, {**mix, "demand.reasons.question.need_cv": 0.3})
+    assert list(edited.demand.reasons) == ["question", "buying"]
+    assert edited.demand.reasons["question"].need_cv == 0.3
+
+
+def test_editing_a_reason_that_is_not_a_default_says_how_to_add_one() -> None:
+    error = error_of({"demand.reasons.billing.need_mean_seconds": 200.0})
+    assert "demand.reasons.billing is not a default reason" in str(error)
+    assert "share, need_mean_seconds and sales_opportunity" in str(error)

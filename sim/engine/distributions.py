@@ -15,9 +15,11 @@ BATCH = 4096
 
 
 def lognormal_parameters(mean: float, cv: float) -> tuple[float, float]:
-    """(mu, sigma) of the underlying normal for a lognormal with this mean and CV."""
+    """(mu, sigma) of the underlying normal for a lognormal with this mean and CV; a mean of 0
+    gives mu = -inf, so exp(mu + sigma * z) is exactly 0 (e.g. sales worth nothing)."""
     sigma2 = math.log1p(cv * cv)
-    return math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
+    mu = math.log(mean) - sigma2 / 2 if mean > 0 else -math.inf
+    return mu, math.sqrt(sigma2)
 
 
 def draw(

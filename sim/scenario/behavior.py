@@ -4,6 +4,8 @@ Units are in the field names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, model_validator
 
 from sim.scenario.section import NonNegative, Positive, Section
@@ -64,6 +66,27 @@ class Demand(Section):
         description="chance, times (1 - quality), that an issue closed in the call comes back "
         "because what was promised is not done (failure demand FCR does not see)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _edits_of_the_default_reasons(cls, data: Any) -> Any:
+        """Reasons given with no `share` edit the default reasons (one field can change alone);
+        reasons given with shares are the whole mix, as docs/SCENARIOS.md shows."""
+        reasons = data.get("reasons") if isinstance(data, dict) else None
+        if not (isinstance(reasons, dict) and reasons):
+            return data
+        if not all(isinstance(r, dict) and "share" not in r for r in reasons.values()):
+            return data
+        defaults = {name: reason.model_dump() for name, reason in _default_reasons().items()}
+        unknown = sorted(set(reasons) - set(defaults))
+        if unknown:
+            raise ValueError(
+                f"demand.reasons.{unknown[0]} is not a default reason ({', '.join(defaults)}); "
+                "to edit a default reason, name it; to set the whole mix, give every reason "
+                "its share, need_mean_seconds and sales_opportunity"
+            )
+        edited = {name: {**fields, **reasons.get(name, {})} for name, fields in defaults.items()}
+        return {**data, "reasons": edited}
 
     @model_validator(mode="after")
     def _shares(self) -> Demand:
