@@ -179,9 +179,7 @@ def resolve_policy(settings: _PolicyChoice) -> tuple[type | None, PolicyParamete
     if ":" in settings.name:
         policy_class, preset = import_policy_class(settings.name), PolicyParameters()
     else:
-        policy_class, preset = (
-            PRESETS[settings.name].policy_class,
-            PRESETS[settings.name].parameters,
-        )
+        chosen = PRESETS[settings.name]
+        policy_class, preset = chosen.policy_class, chosen.parameters
     given = {k: v for k, v in settings.model_dump().items() if k != "name" and v is not None}
     return policy_class, PolicyParameters.model_validate({**preset.model_dump(), **given})
