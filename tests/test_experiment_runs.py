@@ -182,6 +182,31 @@ def test_resume_after_interruption_equals_uninterrupted(tmp_path: Path) -> None:
     assert whole.to_json() == resumed.to_json()
 
 
+def test_interrupt_just_after_a_journal_write_keeps_the_tables_in_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C between a run's journal write and its bookkeeping: runs.parquet still has it."""
+    from sim.experiments.store import ResultStore
+
+    original = ResultStore.record
+    calls = []
+
+    def record_then_interrupt(self: ResultStore, result: dict) -> dict:
+        original(self, result)
+        calls.append(result["run_id"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(self, result)
+
+    monkeypatch.setattr(ResultStore, "record", record_then_interrupt)
+    experiment = load_experiment(write(tmp_path, TINY), "compare", replications=3)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(experiment, tmp_path / "out", 1)
+    journal = sorted(p.stem for p in (tmp_path / "out" / "runs").glob("*.json"))
+    tables = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert len(journal) == 2 and sorted(tables["run_id"]) == journal
+
+
 def test_more_replications_reuse_the_runs_already_done(tmp_path: Path) -> None:
     path = write(tmp_path, TINY)
     first = run_experiment(load_experiment(path, "compare", replications=2), tmp_path / "o", 1)

@@ -125,7 +125,10 @@ def execute_pending(
 
     Failed runs in the journal are run again. The tables are rewritten every
     `checkpoint_seconds` and at the end, also when interrupted (KeyboardInterrupt is re-raised
-    after saving). `stop_after` stops after that many runs (to test resuming).
+    after saving). The final tables are read back from the journal, the one truth on disk: an
+    interrupt that lands between a run's journal write and its bookkeeping here still leaves
+    runs.parquet agreeing with what a resume will count as done. `stop_after` stops after that
+    many runs (to test resuming).
     """
     records = store.load()
     wanted = {t.run_id for t in tasks}
@@ -148,5 +151,6 @@ def execute_pending(
     finally:
         executor.close()
         reporter.finish()
+        records = store.load()
         store.consolidate(tasks, records)
     return records
