@@ -74,6 +74,7 @@ class ContactCenterBehavior:
         self.daily: list[dict[str, float]] = []
         self._pending_row: dict[str, float] | None = None
         self._last_counters: dict[str, float] = {}
+        self._measure_from: dict[str, float] = {}
 
     # --- contacts -------------------------------------------------------------------------------
 
@@ -215,6 +216,8 @@ class ContactCenterBehavior:
 
     def day_started(self, day: int) -> None:
         self._close_row()
+        if day == self.model.hours.warmup:
+            self._measure_from = self.totals()
         self.workforce.day_started(day)
 
     def day_ended(self, day: int) -> None:
@@ -228,6 +231,33 @@ class ContactCenterBehavior:
 
     def run_ended(self) -> None:
         self._close_row()
+
+    def measured(self) -> dict[str, float]:
+        """The `totals` accumulated since the warm-up ended: what KPIs and money count."""
+        start = self._measure_from
+        return {k: v - start.get(k, 0.0) for k, v in self.totals().items()}
+
+    def totals(self) -> dict[str, float]:
+        """Running totals of the run so far, for money and KPIs (`measured` windows them)."""
+        w, customers = self.workforce, self.customers
+        phone_seconds, _ = self.model.staffing.totals(self.model.time)
+        return {
+            "sales": float(self.sales),
+            "sales_revenue": self.sales_revenue,
+            "recurring_revenue": self.recurring_revenue,
+            "churned_customers": float(len(customers.churned)),
+            "lost_demand": float(self.lost_demand),
+            "quits": float(w.quits),
+            "hires": float(w.hires),
+            "phone_hours": phone_seconds / 3600,
+            "meeting_hours": w.activity_hours["meeting"],
+            "training_hours": w.activity_hours["training"],
+            "coaching_hours": w.activity_hours["coaching"],
+            "onboarding_hours": w.onboarding_hours,
+            "outbound_attempts": float(self.outbound.attempts),
+            "outbound_connects": float(self.outbound.connects),
+            "outbound_sales": float(self.outbound.sales),
+        }
 
     def _close_row(self) -> None:
         """A day's counters run until the next opening, so calls served after closing count."""

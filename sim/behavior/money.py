@@ -10,25 +10,30 @@ if TYPE_CHECKING:
 
 
 def ledger(layer: ContactCenterBehavior) -> dict[str, float]:
-    """Revenue, cost and profit of the run, with their parts (they add up exactly)."""
+    """Revenue, cost and profit of the measured days, with their parts (they add up exactly)."""
     model, money, workforce = layer.model, layer.cfg.money, layer.workforce
-    phone_seconds, _ = model.staffing.totals()
-    off_phone_hours = sum(workforce.activity_hours.values()) + workforce.onboarding_hours
-    employee_hours = phone_seconds / 3600 + off_phone_hours
+    t = layer.measured()
+    off_phone_hours = (
+        t["meeting_hours"] + t["training_hours"] + t["coaching_hours"] + t["onboarding_hours"]
+    )
+    employee_hours = t["phone_hours"] + off_phone_hours
     team_leaders = math.ceil(workforce.initial_roster / money.team_size)
-    team_leader_hours = team_leaders * model.hours.days * model.hours.open_per_day / 3600
+    hours = model.hours
+    team_leader_hours = team_leaders * hours.measured_days * hours.open_per_day / 3600
     employee_cost = employee_hours * money.employee_hourly_cost
     team_leader_cost = team_leader_hours * money.team_leader_hourly_cost
-    hiring_cost = workforce.hires * money.hiring_cost
-    revenue = layer.sales_revenue + layer.recurring_revenue
+    hiring_cost = t["hires"] * money.hiring_cost
+    revenue = t["sales_revenue"] + t["recurring_revenue"]
     cost = employee_cost + team_leader_cost + hiring_cost
+    since = model.measure_start.time
     churned_value = (
-        sum(c.monthly_value for c in layer.customers.churned) * layer.cfg.churn.horizon_months
+        sum(c.monthly_value for c in layer.customers.churned if c.churned_at >= since)
+        * layer.cfg.churn.horizon_months
     )
     return {
         "revenue": revenue,
-        "sales_revenue": layer.sales_revenue,
-        "recurring_revenue": layer.recurring_revenue,
+        "sales_revenue": t["sales_revenue"],
+        "recurring_revenue": t["recurring_revenue"],
         "cost": cost,
         "employee_cost": employee_cost,
         "team_leader_cost": team_leader_cost,

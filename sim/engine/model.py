@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from heapq import heappop
+from typing import NamedTuple
 
 import mesa
 from mesa.experimental.mesa_signals import ObservableSignals
@@ -52,6 +53,16 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class MeasureStart(NamedTuple):
+    """Where measuring starts (the opening of the first day after the warm-up), and the totals
+    that time-integral KPIs subtract: seconds on the phones, busy, and the queue's integral."""
+
+    time: float
+    available: float
+    busy: float
+    queue_area: float
+
+
 class ContactCenterModel(mesa.Model):
     """Callers arrive, wait in one FIFO queue, and are answered by the longest-idle employee
     or abandon. What callers and employees do beyond queueing is the `behavior` plugged in
@@ -82,6 +93,7 @@ class ContactCenterModel(mesa.Model):
         self.staffing = StaffingPlan(scenario.staffing, self.hours.intervals_per_day, self)
         self.behavior = behavior(self)
         self.open_day = -1  # day whose doors are open, -1 when closed
+        self.measure_start = MeasureStart(self.hours.measured_from, 0.0, 0.0, 0.0)
         self._arrivals: list[float] = [INF]  # today's arrival times, then an INF sentinel
         self._next_arrival = 0
         self._sample_talk = duration_sampler(scenario.service, self.streams["service"])
@@ -114,6 +126,8 @@ class ContactCenterModel(mesa.Model):
         """Open the doors: draw the day's arrivals and start the interval clock."""
         day = int(self.time // DAY)
         self.open_day = day
+        if day == self.hours.warmup:
+            self._start_measuring()
         self._arrivals = arrival_times(
             self.config.arrivals, self.hours, day, self.streams["arrivals"]
         ).tolist()
@@ -125,6 +139,14 @@ class ContactCenterModel(mesa.Model):
             Schedule(interval=self.hours.interval, start=self.time, end=self.hours.closes_at(day)),
             priority=Priority.HIGH,
         )
+
+    def _start_measuring(self) -> None:
+        """The warm-up is over: the totals that KPIs measure start from what they are now."""
+        available, busy = self.staffing.totals(self.time)
+        self.measure_start = MeasureStart(
+            self.time, available, busy, self.router.area_until(self.time)
+        )
+        self.router.reset_peak()
 
     def _interval_boundary(self) -> None:
         """Snapshot the interval that ended, staff the next one, or close at the last boundary."""

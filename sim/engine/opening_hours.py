@@ -1,6 +1,8 @@
 """The business calendar: simulated days, opening hours and reporting intervals in model seconds.
 
 Day `d` starts at `d * 86400`; the center is open from `open_from` to `open_until` each day.
+The first `warmup` simulated days are a warm-up: results are measured from the opening of day
+`warmup` on, and reported with that day as day 0.
 """
 
 from __future__ import annotations
@@ -16,13 +18,20 @@ class OpeningHours:
     """Converts between model time and (day, interval), and measures delays in opening time."""
 
     def __init__(self, calendar: Calendar):
-        self.days = calendar.days
+        self.days = calendar.simulated_days
+        self.warmup = calendar.warmup_days
+        self.measured_days = calendar.days
         self.open = float(calendar.open_second)
         self.close = float(calendar.close_second)
         self.interval = float(calendar.interval_seconds)
         self.intervals_per_day = calendar.intervals_per_day
         self.weekday = calendar.weekday
         self.open_per_day = self.close - self.open
+
+    @property
+    def measured_from(self) -> float:
+        """Model time at which measuring starts: the opening of the first measured day."""
+        return self.opens_at(self.warmup)
 
     def opens_at(self, day: int) -> float:
         """Model time at which `day` opens."""

@@ -70,6 +70,10 @@ class Router:
         """Employees idle on the phones now."""
         return len(self.idle)
 
+    def reset_peak(self) -> None:
+        """Start a new maximum of waiting calls from now (when measuring starts)."""
+        self.max_waiting = self.waiting
+
     def area_until(self, time: float) -> float:
         """Integral of the number of waiting calls over time, from 0 to `time`."""
         self._advance(time)

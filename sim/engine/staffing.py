@@ -93,10 +93,19 @@ class StaffingPlan:
         self.employees.remove(employee)
         employee.remove()
 
-    def totals(self) -> tuple[float, float]:
-        """(seconds on the phones, seconds busy) of everyone who worked, leavers included."""
+    def totals(self, time: float | None = None) -> tuple[float, float]:
+        """(seconds on the phones, seconds busy) of everyone who worked, leavers included:
+        finished sessions and work only, or up to `time` with the ones in progress."""
         available = self.departed_available + sum(e.available_time for e in self.employees)
         busy = self.departed_busy + sum(e.busy_time for e in self.employees)
+        if time is None:
+            return available, busy
+        answer = self.model.log.answer
+        for e in self.employees:
+            if e.on_phone:
+                available += time - e.logged_on_at
+            if e.busy:
+                busy += time - (answer[e.call] if e.call >= 0 else e.work_started)
         return available, busy
 
     def adjust(self, target: int, time: float) -> None:

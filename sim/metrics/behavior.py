@@ -45,16 +45,24 @@ def contact_measures(
     }
 
 
-def behavior_kpis(layer: ContactCenterBehavior, contacts: pd.DataFrame) -> dict[str, float]:
-    """The run's behavioural KPIs (flat, snake_case)."""
+def behavior_kpis(
+    layer: ContactCenterBehavior, contacts: pd.DataFrame, day: np.ndarray
+) -> dict[str, float]:
+    """The run's behavioural KPIs over the measured days (flat, snake_case); `day` is each
+    contact's measured arrival day (negative in the warm-up)."""
     workforce = layer.workforce
     team = workforce.snapshot()
-    days = layer.model.hours.days
+    days = layer.model.hours.measured_days
     days_per_year = 52 * len(layer.cfg.calendar.weekdays)
-    mean_roster = np.mean([row["roster"] for row in layer.daily]) if layer.daily else team["roster"]
+    rows = measured_rows(layer)
+    mean_roster = np.mean([row["roster"] for row in rows]) if rows else team["roster"]
     money = ledger(layer)
-    measures = {k: float(v[0]) for k, v in contact_measures(contacts).items()}
-    outbound = layer.outbound
+    t = layer.measured()
+    keep = day >= 0
+    measures = {
+        k: float(v[0])
+        for k, v in contact_measures(contacts if keep.all() else contacts[keep]).items()
+    }
     return {
         **{
             k: money[k]
@@ -69,38 +77,50 @@ def behavior_kpis(layer: ContactCenterBehavior, contacts: pd.DataFrame) -> dict[
                 "profit",
             )
         },
-        "sales": float(layer.sales),
+        "sales": t["sales"],
         "conversion_rate": measures.pop("conversion_rate"),
         **measures,
-        "churned_customers": float(len(layer.customers.churned)),
+        "churned_customers": t["churned_customers"],
         "churned_value": money["churned_value"],
         "active_customers": float(layer.customers.active),
-        "lost_demand": float(layer.lost_demand),
-        "attrition": float(workforce.quits),
+        "lost_demand": t["lost_demand"],
+        "attrition": t["quits"],
         "attrition_rate_annual": (
-            workforce.quits / mean_roster * days_per_year / days if mean_roster else float("nan")
+            t["quits"] / mean_roster * days_per_year / days if mean_roster else float("nan")
         ),
-        "hires": float(workforce.hires),
+        "hires": t["hires"],
         "mean_skill": team["mean_skill"],
         "mean_sales_skill": team["mean_sales_skill"],
         "mean_stress": team["mean_stress"],
         "mean_engagement": team["mean_engagement"],
-        "coaching_hours": workforce.activity_hours["coaching"],
-        "training_hours": workforce.activity_hours["training"] + workforce.onboarding_hours,
-        "meeting_hours": workforce.activity_hours["meeting"],
-        "outbound_attempts": float(outbound.attempts),
-        "outbound_connects": float(outbound.connects),
-        "outbound_sales": float(outbound.sales),
+        "coaching_hours": t["coaching_hours"],
+        "training_hours": t["training_hours"] + t["onboarding_hours"],
+        "meeting_hours": t["meeting_hours"],
+        "outbound_attempts": t["outbound_attempts"],
+        "outbound_connects": t["outbound_connects"],
+        "outbound_sales": t["outbound_sales"],
     }
+
+
+def measured_rows(layer: ContactCenterBehavior) -> list[dict[str, float]]:
+    """The daily rows of the measured days, numbered from 0 (the first after the warm-up)."""
+    warmup = layer.model.hours.warmup
+    if not warmup:
+        return layer.daily
+    return [row | {"day": row["day"] - warmup} for row in layer.daily if row["day"] >= warmup]
 
 
 def behavior_daily(
     layer: ContactCenterBehavior, contacts: pd.DataFrame, day: np.ndarray
 ) -> pd.DataFrame:
-    """One row per day: counters of the day, team averages at its end, contact measures."""
-    rows = pd.DataFrame(layer.daily)
+    """One row per measured day: counters of the day, team averages at its end, contact
+    measures (by arrival day)."""
+    rows = pd.DataFrame(measured_rows(layer))
     if rows.empty:
         return rows
+    keep = day >= 0
+    if not keep.all():
+        contacts, day = contacts[keep], day[keep]
     per_day = contact_measures(contacts, day, len(rows))
     measures = pd.DataFrame(per_day).drop(columns=["mean_quality", "survey_answers"])
     rows = pd.concat([rows.reset_index(drop=True), measures], axis=1)

@@ -51,26 +51,43 @@ def _staffed_step(model: ContactCenterModel) -> tuple[np.ndarray, np.ndarray]:
 def call_bins(
     columns: dict[str, np.ndarray], model: ContactCenterModel
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Day and interval (within the opening hours) in which each call arrived."""
+    """Measured day (0 = the first after the warm-up; negative in the warm-up) and interval
+    (within the opening hours) in which each call arrived."""
     hours = model.hours
-    day = (columns["arrival"] // DAY).astype(np.int64)
-    second = columns["arrival"] - day * DAY
+    simulated_day = (columns["arrival"] // DAY).astype(np.int64)
+    second = columns["arrival"] - simulated_day * DAY
     interval = np.clip(
         ((second - hours.open) // hours.interval).astype(np.int64), 0, hours.intervals_per_day - 1
     )
-    return day, interval
+    return simulated_day - hours.warmup, interval
+
+
+def measured(columns: dict[str, np.ndarray], day: np.ndarray) -> dict[str, np.ndarray]:
+    """The call-log columns of calls that arrived after the warm-up (the same arrays if none
+    did before)."""
+    keep = day >= 0
+    if keep.all():
+        return columns
+    return {name: values[keep] for name, values in columns.items()}
 
 
 def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd.DataFrame:
-    """One row per day and interval of the opening hours."""
+    """One row per measured day and interval of the opening hours (calls count by arrival;
+    busy, staffed and queue time by when it happened)."""
     hours = model.hours
-    n_int, days = hours.intervals_per_day, hours.days
+    n_int, days, first = hours.intervals_per_day, hours.measured_days, hours.warmup
     day, interval = call_bins(columns, model)
+    keep = day >= 0
     stats = _grouped(
-        day * n_int + interval, days * n_int, columns, model.config.kpi.service_level_seconds
+        (day * n_int + interval)[keep],
+        days * n_int,
+        measured(columns, day),
+        model.config.kpi.service_level_seconds,
     )
 
-    starts = np.array([hours.interval_start(d, k) for d in range(days) for k in range(n_int)])
+    starts = np.array(
+        [hours.interval_start(first + d, k) for d in range(days) for k in range(n_int)]
+    )
     ends = starts + hours.interval
     edges = np.empty(2 * len(starts))
     edges[0::2], edges[1::2] = starts, ends
@@ -86,11 +103,11 @@ def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) ->
     table = pd.DataFrame(
         {
             "day": np.repeat(np.arange(days), n_int),
-            "weekday": np.repeat([hours.weekday(d) for d in range(days)], n_int),
+            "weekday": np.repeat([hours.weekday(first + d) for d in range(days)], n_int),
             "interval": np.tile(np.arange(n_int), days),
             "start": [
                 _clock(s - d * DAY)
-                for s, d in zip(starts, np.repeat(np.arange(days), n_int), strict=True)
+                for s, d in zip(starts, np.repeat(first + np.arange(days), n_int), strict=True)
             ],
             "start_time": starts,
             **stats,
@@ -104,12 +121,14 @@ def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) ->
 
 
 def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd.DataFrame:
-    """One row per simulated day; busy and staffed time include work after closing."""
+    """One row per measured day; busy and staffed time include work after closing."""
     hours = model.hours
-    days = hours.days
+    days, first = hours.measured_days, hours.warmup
     day, _ = call_bins(columns, model)
-    stats = _grouped(day, days, columns, model.config.kpi.service_level_seconds)
-    edges = np.arange(days + 1) * DAY
+    stats = _grouped(
+        day[day >= 0], days, measured(columns, day), model.config.kpi.service_level_seconds
+    )
+    edges = (first + np.arange(days + 1)) * DAY
     edges[-1] = max(
         edges[-1], float(np.nanmax(columns["end"], initial=0.0))
     )  # drain after the last day
@@ -119,7 +138,7 @@ def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd
     return pd.DataFrame(
         {
             "day": np.arange(days),
-            "weekday": [hours.weekday(d) for d in range(days)],
+            "weekday": [hours.weekday(first + d) for d in range(days)],
             **stats,
             "staffed_hours": staffed / 3600.0,
             "occupancy": ratio(busy, staffed),
@@ -128,13 +147,17 @@ def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd
 
 
 def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[str, float]:
-    """The run's headline KPIs: flat, snake_case, deterministic for a given seed."""
+    """The run's headline KPIs over the measured days: flat, snake_case, deterministic for a
+    given seed. Calls count by arrival; time integrals from the end of the warm-up on."""
+    columns = measured(columns, call_bins(columns, model)[0])
     answered, abandoned, wait = columns["answered"], columns["abandoned"], columns["wait"]
     offered = len(wait)
     handled = int(answered.sum())
     sl = model.config.kpi.service_level_seconds
+    start = model.measure_start
     available, busy = model.staffing.totals()
-    open_seconds = model.hours.days * model.hours.open_per_day
+    available, busy = available - start.available, busy - start.busy
+    open_seconds = model.hours.measured_days * model.hours.open_per_day
 
     def mean(values: np.ndarray) -> float:
         return float(values.mean()) if len(values) else float("nan")
@@ -154,7 +177,8 @@ def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[
         "mean_wait": mean(wait),
         "aht": mean((columns["talk"] + columns["acw"])[answered]),
         "occupancy": busy / available if available else float("nan"),
-        "mean_queue_length": model.router.area_until(model.time) / open_seconds,
+        "mean_queue_length": (model.router.area_until(model.time) - start.queue_area)
+        / open_seconds,
         "max_queue_length": float(model.router.max_waiting),
         "staffed_hours": available / 3600.0,
     }

@@ -42,9 +42,15 @@ def gather(model: ContactCenterModel, started: float) -> RunResult:
     if isinstance(layer, ContactCenterBehavior):
         contacts = layer.contacts.frame(layer.reason_names)
         calls = calls.join(contacts)
-        kpis.update(behavior_kpis(layer, contacts))
+        kpis.update(behavior_kpis(layer, contacts, day))
         daily = daily.merge(behavior_daily(layer, contacts, day), on="day", how="left")
         policy = layer.policy.describe()
+    snapshots = model.datacollector.get_model_vars_dataframe()
+    warmup = model.hours.warmup
+    if warmup:  # the tables show the measured days only, numbered from 0
+        calls = calls[calls["day"] >= 0]
+        after = snapshots["time"] > model.measure_start.time  # a snapshot closes an interval
+        snapshots = snapshots[after].assign(day=lambda s: s["day"] - warmup)
     return RunResult(
         scenario=model.config,
         seed=model.seed,
@@ -52,7 +58,7 @@ def gather(model: ContactCenterModel, started: float) -> RunResult:
         calls=calls,
         intervals=interval_table(columns, model),
         daily=daily,
-        snapshots=model.datacollector.get_model_vars_dataframe(),
+        snapshots=snapshots,
         policy=policy,
         wall_seconds=time.perf_counter() - started,
     )

@@ -27,7 +27,14 @@ def parse_clock(text: str) -> int:
 class Calendar(Section):
     """Opening days and hours, and the length of a reporting interval."""
 
-    days: int = Field(5, ge=1, le=3660, description="number of consecutive opening days simulated")
+    days: int = Field(5, ge=1, le=3660, description="opening days measured (after the warm-up)")
+    warmup_days: int = Field(
+        0,
+        ge=0,
+        le=3660,
+        description="opening days simulated before the measured ones; no KPI, table or money "
+        "counts them",
+    )
     open_from: str = Field("08:00", description="opening time, HH:MM")
     open_until: str = Field("20:00", description="closing time, HH:MM ('24:00' = midnight)")
     interval_minutes: int = Field(15, ge=1, le=1440, description="reporting/staffing interval")
@@ -37,7 +44,7 @@ class Calendar(Section):
         description="weekdays the center is open; simulated days cycle through them",
     )
     start_weekday: Literal[WEEKDAYS] | None = Field(  # type: ignore[valid-type]
-        None, description="weekday of the first simulated day (default: the first of weekdays)"
+        None, description="weekday of the first measured day (default: the first of weekdays)"
     )
 
     @field_validator("open_from", "open_until")
@@ -83,10 +90,16 @@ class Calendar(Section):
     def intervals_per_day(self) -> int:
         return (self.close_second - self.open_second) // self.interval_seconds
 
+    @property
+    def simulated_days(self) -> int:
+        """Opening days simulated: the warm-up, then the measured days."""
+        return self.warmup_days + self.days
+
     def weekday(self, day: int) -> str:
-        """Weekday name of simulated day `day` (0-based)."""
+        """Weekday name of simulated day `day` (0-based, the warm-up first): the first measured
+        day falls on `start_weekday`."""
         first = self.weekdays.index(self.start_weekday) if self.start_weekday else 0
-        return self.weekdays[(first + day) % len(self.weekdays)]
+        return self.weekdays[(first + day - self.warmup_days) % len(self.weekdays)]
 
 
 class Arrivals(Section):
