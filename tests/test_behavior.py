@@ -24,6 +24,8 @@ ISSUE_KPIS = [
 
 
 def short(**overrides):
+    """Ten days of the baseline with no warm-up (a test that needs one says so)."""
+    overrides = {"calendar__warmup_days": 0, **overrides}
     return baseline(calendar__days=10, customers__population=30_000, **overrides)
 
 
@@ -149,11 +151,24 @@ def test_only_the_volume_policy_calls_out(by_policy):
 def test_accounting_adds_up(by_policy):
     for result in by_policy.values():
         k = result.kpis
+        calls = result.calls
         assert k["revenue"] == pytest.approx(k["sales_revenue"] + k["recurring_revenue"], rel=1e-12)
-        assert k["cost"] == pytest.approx(
-            k["employee_cost"] + k["team_leader_cost"] + k["hiring_cost"], rel=1e-12
+        assert k["labour_cost"] == pytest.approx(
+            k["employee_cost"] + k["team_leader_cost"], rel=1e-12
         )
+        assert k["other_cost"] == pytest.approx(
+            k["hiring_cost"] + k["overhead_cost"] + k["telephony_cost"], rel=1e-12
+        )
+        assert k["cost"] == pytest.approx(k["labour_cost"] + k["other_cost"], rel=1e-12)
         assert k["profit"] == pytest.approx(k["revenue"] - k["cost"], rel=1e-12)
+        assert k["profit_after_churn"] == pytest.approx(k["profit"] - k["churned_value"])
+        assert k["paid_hours"] > k["staffed_hours"] > 0
+        line = calls["wait"].sum() + calls.loc[calls["outcome"] == "answered", "talk_time"].sum()
+        inbound = line / 60 * result.scenario.money.telephony_per_minute
+        if k["outbound_attempts"] == 0:
+            assert k["telephony_cost"] == pytest.approx(inbound, rel=1e-9)
+        else:  # outbound calls are on the line too
+            assert k["telephony_cost"] > inbound
         calls = result.calls
         assert set(calls["outcome"].unique()) <= {"answered", "abandoned"}
         handled = calls["outcome"] == "answered"

@@ -7,7 +7,7 @@ from tests.helpers import ROOT
 
 BEHAVIORAL = {
     "customers", "demand", "conversation", "sales", "satisfaction", "churn", "employees",
-    "policy", "outbound", "money",
+    "policy", "outbound", "money", "shifts",
 }  # fmt: skip
 
 

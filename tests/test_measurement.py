@@ -15,7 +15,7 @@ WARMUP, MEASURED = 5, 3  # a whole week of warm-up keeps weekdays aligned with a
 def pair(make, **overrides):
     """A run with a warm-up, and a plain run of warm-up + measured days on the same seed."""
     warm = sim.run(make(calendar__days=MEASURED, calendar__warmup_days=WARMUP, **overrides), 3)
-    plain = sim.run(make(calendar__days=WARMUP + MEASURED, **overrides), 3)
+    plain = sim.run(make(calendar__days=WARMUP + MEASURED, calendar__warmup_days=0, **overrides), 3)
     return warm, plain
 
 

@@ -257,6 +257,10 @@ class ContactCenterBehavior:
             "outbound_attempts": float(self.outbound.attempts),
             "outbound_connects": float(self.outbound.connects),
             "outbound_sales": float(self.outbound.sales),
+            "outbound_line_seconds": self.outbound.seconds,
+            "paid_hours": w.paid_hours,
+            "unfilled_shift_hours": w.unfilled_shift_hours,
+            "coaching_requested": w.coaching_requested,
         }
 
     def _close_row(self) -> None:

@@ -2,44 +2,65 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.behavior.contact_center import ContactCenterBehavior
 
 
-def ledger(layer: ContactCenterBehavior) -> dict[str, float]:
-    """Revenue, cost and profit of the measured days, with their parts (they add up exactly)."""
+def ledger(layer: ContactCenterBehavior, inbound_line_seconds: float) -> dict[str, float]:
+    """Revenue, cost and profit of the measured days, with their parts (they add up exactly).
+
+    `inbound_line_seconds`: time inbound callers of the measured days were on the line,
+    waiting or talking (telephony is paid for both)."""
     model, money, workforce = layer.model, layer.cfg.money, layer.workforce
     t = layer.measured()
-    off_phone_hours = (
-        t["meeting_hours"] + t["training_hours"] + t["coaching_hours"] + t["onboarding_hours"]
-    )
-    employee_hours = t["phone_hours"] + off_phone_hours
-    team_leaders = math.ceil(workforce.initial_roster / money.team_size)
     hours = model.hours
-    team_leader_hours = team_leaders * hours.measured_days * hours.open_per_day / 3600
-    employee_cost = employee_hours * money.employee_hourly_cost
+    days_per_week = len(layer.cfg.calendar.weekdays)
+    contract_per_day = layer.cfg.employees.contract_hours_per_week / days_per_week
+    if workforce.rota:  # rostered hours with leave and sick pay, and onboarding
+        paid_hours = t["paid_hours"]
+    else:  # a flexible pool: paid for time on the phones and off-phone activities only
+        paid_hours = (
+            t["phone_hours"]
+            + t["meeting_hours"]
+            + t["training_hours"]
+            + t["coaching_hours"]
+            + t["onboarding_hours"]
+        )
+    team_leader_hours = workforce.team_leaders * hours.measured_days * contract_per_day
+    employee_cost = paid_hours * money.employee_hourly_cost
     team_leader_cost = team_leader_hours * money.team_leader_hourly_cost
     hiring_cost = t["hires"] * money.hiring_cost
+    overhead_cost = paid_hours * money.overhead_per_paid_hour
+    line_minutes = (inbound_line_seconds + t["outbound_line_seconds"]) / 60
+    telephony_cost = line_minutes * money.telephony_per_minute
+    labour_cost = employee_cost + team_leader_cost
+    other_cost = hiring_cost + overhead_cost + telephony_cost
     revenue = t["sales_revenue"] + t["recurring_revenue"]
-    cost = employee_cost + team_leader_cost + hiring_cost
+    cost = labour_cost + other_cost
     since = model.measure_start.time
     churned_value = (
         sum(c.monthly_value for c in layer.customers.churned if c.churned_at >= since)
         * layer.cfg.churn.horizon_months
     )
+    profit = revenue - cost
     return {
         "revenue": revenue,
         "sales_revenue": t["sales_revenue"],
         "recurring_revenue": t["recurring_revenue"],
         "cost": cost,
+        "labour_cost": labour_cost,
+        "other_cost": other_cost,
         "employee_cost": employee_cost,
         "team_leader_cost": team_leader_cost,
         "hiring_cost": hiring_cost,
-        "profit": revenue - cost,
+        "overhead_cost": overhead_cost,
+        "telephony_cost": telephony_cost,
+        "labour_share": labour_cost / cost if cost else float("nan"),
+        "profit": profit,
         "churned_value": churned_value,
-        "employee_hours": employee_hours,
+        "profit_after_churn": profit - churned_value,
+        "paid_hours": paid_hours,
         "team_leader_hours": team_leader_hours,
     }

@@ -31,6 +31,7 @@ class OutboundCounts:
     attempts: int = 0
     connects: int = 0
     sales: int = 0
+    seconds: float = 0.0  # on the line: dialling and talking
 
 
 def outbound_call(
@@ -54,6 +55,7 @@ def outbound_call(
     index = customers.index_for(u_customer)
     customer = customers.agents.get(index)  # None: never in contact before
     if (customer is not None and customer.churned) or u_connect >= out.connect_rate:
+        counts.seconds += out.dial_seconds
         return out.dial_seconds
     counts.connects += 1
     if customer is None:
@@ -69,4 +71,6 @@ def outbound_call(
     else:
         customer.experience(satisfaction.unwanted_call_experience, satisfaction.memory)
         layer.churn_check(customer, u_churn, time)
-    return out.dial_seconds + out.talk_mean_seconds * e_talk
+    seconds = out.dial_seconds + out.talk_mean_seconds * e_talk
+    counts.seconds += seconds
+    return seconds

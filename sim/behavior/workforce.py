@@ -1,6 +1,7 @@
-"""The workforce over days: off-phone time, learning, stress, engagement, attrition and hiring.
+"""The workforce over days: shifts, off-phone time, coaching capacity, learning, stress,
+engagement, attrition and hiring.
 
-Every formula here is in docs/MODEL.md (Submodels → Employees).
+Every formula here is in docs/MODEL.md (Submodels → Employees, Shifts).
 """
 
 from __future__ import annotations
@@ -8,8 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from sim.behavior.rota import Rota
 from sim.engine.employee import Employee
 
 if TYPE_CHECKING:
@@ -18,12 +18,12 @@ if TYPE_CHECKING:
     from sim.scenario.behavior import Employees
 
 
-def _skill(rng: np.random.Generator, mean: float, sd: float) -> float:
-    return float(min(1.0, max(0.0, rng.normal(mean, sd))))
+def _clip(x: float) -> float:
+    return float(min(1.0, max(0.0, x)))
 
 
 class Workforce:
-    """Daily development of every employee, and the hiring pipeline."""
+    """Daily development of every employee, the rota, and the hiring pipeline."""
 
     def __init__(self, config: Employees, policy: Policy, model: ContactCenterModel):
         self.config = config
@@ -31,38 +31,92 @@ class Workforce:
         self.model = model
         self.rng = model.streams["employees"]
         self.block_rng = model.streams["off_phone"]
+        self.absence_rng = model.streams["absence"]
+        self.days_per_week = len(model.config.calendar.weekdays)
         staffing = model.staffing
-        roster = config.roster or len(staffing.employees)
+        weekly = (
+            self.policy.off_phone_hours_per_week(staffing.employees[0])
+            if (staffing.employees)
+            else {}
+        )
+        self.rota: Rota | None = None
+        if model.config.shifts.enabled:
+            self.rota = Rota(model.config.shifts, config, sum(weekly.values()), model)
+            self.rota.plan(staffing.schedule)
+        default = self.rota.team_size() if self.rota else len(staffing.employees)
+        roster = config.roster or default
         while len(staffing.employees) < roster:
             staffing.hire(Employee(model))
         for employee in staffing.employees[roster:]:
             staffing.quit(employee, 0.0)
-        for employee in staffing.employees:
-            employee.service_skill = _skill(self.rng, config.skill_mean, config.skill_sd)
-            employee.sales_skill = _skill(self.rng, config.sales_skill_mean, config.skill_sd)
-            employee.stress = config.stress_initial
-            employee.engagement = config.engagement_initial
         self.initial_roster = len(staffing.employees)
+        self.team_leaders = math.ceil(self.initial_roster / policy.parameters.team_size)
+        coaching_capacity = self.team_leaders * config.coaching_capacity_hours_per_week
+        self.coaching_capacity_per_day = coaching_capacity / self.days_per_week
+        for employee in staffing.employees:
+            self._seasoned(employee, weekly, coaching_capacity / max(1, self.initial_roster))
+        if self.rota:
+            staffing.use_rota()
         self.vacancies: list[int] = []  # days on which a hire arrives
         self.quits = 0
         self.hires = 0
         self.onboarding_hours = 0.0
+        self.paid_hours = 0.0  # on a rota: rostered hours with leave and sick pay, onboarding
+        self.unfilled_shift_hours = 0.0
         self.activity_hours = {"meeting": 0.0, "training": 0.0, "coaching": 0.0}
+        self.coaching_requested = 0.0
         self._today: dict[int, dict[str, float]] = {}
         self._start: dict[int, tuple[float, float, int, int, float]] = {}
+
+    def _seasoned(self, employee: Employee, weekly: dict[str, float], coaching_cap: float) -> None:
+        """An employee of the team at the start: a tenure from the steady state of quitting
+        (exponential, mean 1 / `quit_base_daily` opening days) and the skills that tenure's
+        practice gives under this policy, with individual spread."""
+        c = self.config
+        coaching = min(weekly.get("coaching", 0.0), coaching_cap)
+        off_phone = sum(weekly.values()) - weekly.get("coaching", 0.0) + coaching
+        practice_per_week = (
+            max(0.0, c.contract_hours_per_week - off_phone)
+            + c.coaching_multiplier * coaching
+            + c.training_multiplier * weekly.get("training", 0.0)
+        )
+        tenure_days = self.rng.exponential(1.0 / c.quit_base_daily) if c.quit_base_daily else 0.0
+        hours = tenure_days * practice_per_week / self.days_per_week
+        employee.experience_hours = hours
+        learned = c.skill_max - (c.skill_max - c.new_hire_skill) * math.exp(
+            -hours / c.learning_hours
+        )
+        employee.service_skill = _clip(learned + c.skill_sd * self.rng.standard_normal())
+        employee.sales_skill = _clip(learned + c.skill_sd * self.rng.standard_normal())
+        employee.stress = c.stress_initial
+        employee.engagement = self._settled_engagement(employee, coaching)
+
+    def _settled_engagement(self, employee: Employee, coaching_per_week: float) -> float:
+        """Where the daily engagement update settles under this policy's base pressure and
+        coaching (its fixed point, §6.6 step 4), so a team starts as it would be after a while
+        under the policy rather than drifting towards it during the run."""
+        c = self.config
+        if c.engagement_reversion <= 0:
+            return c.engagement_initial
+        pressure = self.policy.guidance(employee).pressure  # before any review
+        drift = (
+            c.engagement_coaching_gain * coaching_per_week / self.days_per_week
+            - c.engagement_pressure_loss * pressure
+        )
+        return _clip(c.engagement_initial + drift / c.engagement_reversion)
 
     # --- the day ------------------------------------------------------------------------------
 
     def day_started(self, day: int) -> None:
-        """Hires arrive; each employee's off-phone time of the day is placed on the calendar."""
+        """Hires arrive; the day's shifts are handed out (on a rota); each working employee's
+        off-phone activities (coaching within the team leaders' capacity) are placed in their
+        working hours."""
         model = self.model
         while self.vacancies and self.vacancies[0] <= day:
             self.vacancies.pop(0)
             self._hire()
-        open_at, close_at = model.hours.opens_at(day), model.hours.closes_at(day)
-        open_hours = (close_at - open_at) / 3600
-        days_per_week = len(model.config.calendar.weekdays)
-        for employee in model.staffing.employees:
+        team = model.staffing.employees
+        for employee in team:
             self._start[employee.unique_id] = (
                 employee.phone_time(model.time),
                 employee.handle_time_total,
@@ -70,21 +124,86 @@ class Workforce:
                 employee.outbound_attempts,
                 employee.busy_time,
             )
+        open_at, close_at = model.hours.opens_at(day), model.hours.closes_at(day)
+        if self.rota:
+            day_hours = self.config.contract_hours_per_week / self.days_per_week
+        else:
+            day_hours = (close_at - open_at) / 3600
+        working: list[tuple[Employee, float, float]] = []  # who works, from when to when
+        self._today = {}
+        for employee in team:
             if employee.onboarding_left > 0:
-                hours = min(employee.onboarding_left, open_hours)
+                hours = min(employee.onboarding_left, day_hours)
                 employee.onboarding_left -= hours
                 self.onboarding_hours += hours
-                today = {"training": hours}
+                self._today[employee.unique_id] = {"training": hours}
+                if self.rota:  # off duty anyway; paid for the classroom hours
+                    self.paid_hours += hours
+                else:
+                    self._place(employee, open_at, close_at, hours * 3600, None)
+            elif not self.rota:
+                working.append((employee, open_at, close_at))
+        if self.rota:
+            ready = [e for e in team if e.onboarding_left <= 0 and not e.quitting]
+            assigned, unfilled = self.rota.assign(day, ready, self.absence_rng)
+            self.unfilled_shift_hours += unfilled
+            for employee, shift in assigned:
+                self.paid_hours += shift.length * self.rota.interval / 3600 * self.rota.pay_factor
+                start = open_at + shift.start * self.rota.interval
+                end = open_at + shift.end * self.rota.interval
+                model.schedule_shift(employee, start, end)
+                working.append((employee, start, end))
+        self._activities(working, open_at)
+
+    def _activities(self, working: list[tuple[Employee, float, float]], open_at: float) -> None:
+        """Each working employee's share of the policy's weekly off-phone hours, coaching
+        scaled down to what the team leaders can give today, as one block in working hours."""
+        weeks_today = 1.0 / self.days_per_week
+        plans = []
+        for employee, start, end in working:
+            weekly = self.policy.off_phone_hours_per_week(employee)
+            if self.rota:
+                share = (end - start) / 3600 / self.config.contract_hours_per_week
             else:
-                weekly = self.policy.off_phone_hours_per_week(employee)
-                today = {k: min(v / days_per_week, open_hours) for k, v in weekly.items() if v > 0}
-                for activity, hours in today.items():
-                    self.activity_hours[activity] += hours
+                share = weeks_today
+            hours = (end - start) / 3600
+            plans.append({k: min(v * share, hours) for k, v in weekly.items() if v > 0})
+        requested = sum(plan.get("coaching", 0.0) for plan in plans)
+        self.coaching_requested += requested
+        scale = 1.0
+        if requested > self.coaching_capacity_per_day:
+            scale = self.coaching_capacity_per_day / requested
+        for (employee, start, end), today in zip(working, plans, strict=True):
+            if scale < 1.0 and "coaching" in today:
+                today["coaching"] *= scale
+            for activity, hours in today.items():
+                self.activity_hours[activity] += hours
             self._today[employee.unique_id] = today
-            total = min(sum(today.values()), open_hours) * 3600
-            if total > 0:
-                start = open_at + self.block_rng.random() * (close_at - open_at - total)
-                model.schedule_block(employee, start, start + total)
+            pause = self.rota.break_of(start, end, self.block_rng.random()) if self.rota else None
+            if pause is not None:
+                self.model.schedule_block(employee, *pause)
+            self._place(employee, start, end, sum(today.values()) * 3600, pause)
+
+    def _place(
+        self,
+        employee: Employee,
+        start: float,
+        end: float,
+        seconds: float,
+        pause: tuple[float, float] | None,
+    ) -> None:
+        """One off-phone block of `seconds` placed uniformly in [start, end), clear of the
+        break if it can be."""
+        seconds = min(seconds, end - start)
+        if seconds <= 0:
+            return
+        at = start + self.block_rng.random() * (end - start - seconds)
+        if pause is not None and at < pause[1] and at + seconds > pause[0]:
+            if pause[1] + seconds <= end:
+                at = pause[1]
+            elif pause[0] - seconds >= start:
+                at = pause[0] - seconds
+        self.model.schedule_block(employee, at, at + seconds)
 
     def day_ended(self, day: int) -> None:
         """Daily review, learning, stress, engagement; then who quits."""

@@ -28,7 +28,7 @@ class Employee(mesa.Agent):
         self.busy_time = 0.0  # seconds talking or in after-call work
         self.calls_handled = 0
         self.handle_time_total = 0.0  # seconds of inbound handle time (for AHT reviews)
-        self.away = False  # off the phones for an activity, onboarding or leaving the company
+        self.away = 0  # reasons to be off the phones now: off shift, an activity, leaving
         self.quitting = False
         # behavioural state (neutral values in pure-queue mode)
         self.service_skill = 0.5

@@ -247,14 +247,19 @@ class ContactCenterModel(mesa.Model):
 
     def schedule_block(self, employee: Employee, start: float, end: float) -> None:
         """Take `employee` off the phones from `start` to `end` (meeting, training, coaching)."""
-        self.events.schedule(start, self._block_start, employee)
-        self.events.schedule(end, self._block_end, employee)
+        self.events.schedule(start, self._go_away, employee)
+        self.events.schedule(end, self._come_back, employee)
 
-    def _block_start(self, employee: Employee, time: float) -> None:
+    def schedule_shift(self, employee: Employee, start: float, end: float) -> None:
+        """Put `employee` on duty from `start` to `end` (staffing by rota)."""
+        self.events.schedule(start, self._come_back, employee)
+        self.events.schedule(end, self._go_away, employee)
+
+    def _go_away(self, employee: Employee, time: float) -> None:
         if not employee.quitting:
             self.staffing.take_off(employee, time)
 
-    def _block_end(self, employee: Employee, time: float) -> None:
+    def _come_back(self, employee: Employee, time: float) -> None:
         if not employee.quitting:
             self.staffing.bring_back(employee, time)
 

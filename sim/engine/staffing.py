@@ -25,6 +25,11 @@ class StaffingPlan:
 
     Extra employees log on at once; surplus idle employees log off at once and busy ones when
     their call ends. The on-phone head count is recorded at every change for interval metrics.
+
+    Two ways to staff: the schedule's target per interval, kept from a flexible pool (any team
+    member who is not away logs on; the pure queue and Erlang validation use this), or a rota
+    (`use_rota`): employees are off duty outside the shifts given to them
+    (`ContactCenterModel.schedule_shift`) and everyone on duty and not away is on the phones.
     """
 
     def __init__(self, config: Staffing, intervals_per_day: int, model: ContactCenterModel):
@@ -36,10 +41,18 @@ class StaffingPlan:
         self.changes: list[tuple[float, int]] = [(0.0, 0)]  # (time, employees on the phones)
         self.departed_available = 0.0  # phone and busy seconds of employees who left
         self.departed_busy = 0.0
+        self.rota = False
+
+    def use_rota(self) -> None:
+        """Staff by shifts from now on: everyone is off duty until a shift brings them on."""
+        self.rota = True
+        for employee in self.employees:
+            employee.away += 1
 
     def target(self, interval: int) -> int:
-        """Employees wanted on the phones during `interval` of a day."""
-        return self.schedule[interval]
+        """Employees wanted on the phones during `interval` of a day (on a rota: everyone
+        available)."""
+        return len(self.employees) if self.rota else self.schedule[interval]
 
     def _record(self, time: float) -> None:
         self.changes.append((time, self.on_phone))
@@ -60,8 +73,9 @@ class StaffingPlan:
             self._leave(employee)
 
     def take_off(self, employee: Employee, time: float) -> None:
-        """Send an employee off the phones (activity, onboarding); a colleague fills in if free."""
-        employee.away = True
+        """Send an employee off the phones (activity, onboarding, end of shift); a colleague
+        fills in if free (without a rota)."""
+        employee.away += 1
         if employee.on_phone:
             if employee.busy:
                 employee.leaving = True  # goes when the call in hand ends
@@ -71,12 +85,15 @@ class StaffingPlan:
         self.adjust(self.target_now, time)
 
     def bring_back(self, employee: Employee, time: float) -> None:
-        """An employee is available again; they log on if the target needs them."""
-        employee.away = False
+        """One reason to be away has ended; they log on if no other holds them and the target
+        needs them."""
+        employee.away -= 1
         self.adjust(self.target_now, time)
 
     def hire(self, employee: Employee) -> None:
-        """A new employee joins the team (off the phones)."""
+        """A new employee joins the team (off the phones; off duty on a rota)."""
+        if self.rota:
+            employee.away += 1
         self.employees.append(employee)
 
     def quit(self, employee: Employee, time: float) -> None:
@@ -132,8 +149,8 @@ class StaffingPlan:
                 break
             self.log_off(employee, time)
             staying -= 1
-        for employee in self.employees:
-            if staying == target:
+        for employee in self.employees:  # still too many: busy ones go after their call
+            if staying <= target:
                 break
             if employee.busy and not employee.leaving:
                 employee.leaving = True

@@ -46,17 +46,18 @@ def contact_measures(
 
 
 def behavior_kpis(
-    layer: ContactCenterBehavior, contacts: pd.DataFrame, day: np.ndarray
+    layer: ContactCenterBehavior, contacts: pd.DataFrame, day: np.ndarray, line_seconds: float
 ) -> dict[str, float]:
     """The run's behavioural KPIs over the measured days (flat, snake_case); `day` is each
-    contact's measured arrival day (negative in the warm-up)."""
+    contact's measured arrival day (negative in the warm-up), `line_seconds` the time inbound
+    callers were on the line (for telephony cost)."""
     workforce = layer.workforce
     team = workforce.snapshot()
     days = layer.model.hours.measured_days
     days_per_year = 52 * len(layer.cfg.calendar.weekdays)
     rows = measured_rows(layer)
     mean_roster = np.mean([row["roster"] for row in rows]) if rows else team["roster"]
-    money = ledger(layer)
+    money = ledger(layer, line_seconds)
     t = layer.measured()
     keep = day >= 0
     measures = {
@@ -71,17 +72,27 @@ def behavior_kpis(
                 "sales_revenue",
                 "recurring_revenue",
                 "cost",
+                "labour_cost",
+                "other_cost",
                 "employee_cost",
                 "team_leader_cost",
                 "hiring_cost",
+                "overhead_cost",
+                "telephony_cost",
+                "labour_share",
                 "profit",
+                "churned_value",
+                "profit_after_churn",
+                "paid_hours",
             )
         },
+        "shrinkage": 1.0 - t["phone_hours"] / money["paid_hours"]
+        if money["paid_hours"]
+        else float("nan"),
         "sales": t["sales"],
         "conversion_rate": measures.pop("conversion_rate"),
         **measures,
         "churned_customers": t["churned_customers"],
-        "churned_value": money["churned_value"],
         "active_customers": float(layer.customers.active),
         "lost_demand": t["lost_demand"],
         "attrition": t["quits"],
@@ -94,6 +105,11 @@ def behavior_kpis(
         "mean_stress": team["mean_stress"],
         "mean_engagement": team["mean_engagement"],
         "coaching_hours": t["coaching_hours"],
+        "coaching_shortfall": (
+            1.0 - t["coaching_hours"] / t["coaching_requested"] if t["coaching_requested"] else 0.0
+        ),
+        "team_leaders": float(workforce.team_leaders),
+        "unfilled_shift_hours": t["unfilled_shift_hours"],
         "training_hours": t["training_hours"] + t["onboarding_hours"],
         "meeting_hours": t["meeting_hours"],
         "outbound_attempts": t["outbound_attempts"],

@@ -184,6 +184,12 @@ def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[
     }
 
 
+def line_seconds(columns: dict[str, np.ndarray], model: ContactCenterModel) -> float:
+    """Seconds inbound callers of the measured days spent on the line: waiting or talking."""
+    columns = measured(columns, call_bins(columns, model)[0])
+    return float(columns["wait"].sum() + columns["talk"][columns["answered"]].sum())
+
+
 def _clock(second: float) -> str:
     minutes = round(second / 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -8,7 +8,7 @@ import time
 from sim.behavior import ContactCenterBehavior
 from sim.engine import ContactCenterModel, NoBehavior
 from sim.metrics.behavior import behavior_daily, behavior_kpis
-from sim.metrics.queue import call_bins, daily_table, interval_table, run_kpis
+from sim.metrics.queue import call_bins, daily_table, interval_table, line_seconds, run_kpis
 from sim.metrics.result import RunResult
 from sim.scenario import Scenario
 
@@ -42,7 +42,7 @@ def gather(model: ContactCenterModel, started: float) -> RunResult:
     if isinstance(layer, ContactCenterBehavior):
         contacts = layer.contacts.frame(layer.reason_names)
         calls = calls.join(contacts)
-        kpis.update(behavior_kpis(layer, contacts, day))
+        kpis.update(behavior_kpis(layer, contacts, day, line_seconds(columns, model)))
         daily = daily.merge(behavior_daily(layer, contacts, day), on="day", how="left")
         policy = layer.policy.describe()
     snapshots = model.datacollector.get_model_vars_dataframe()

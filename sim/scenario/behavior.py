@@ -4,7 +4,7 @@ Units are in the field names."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -175,11 +175,15 @@ class Employees(Section):
     """Skill, learning, stress, engagement, attrition and hiring."""
 
     roster: int | None = Field(
-        None, ge=1, le=100_000, description="employees in the team (default: the peak schedule)"
+        None,
+        ge=1,
+        le=100_000,
+        description="employees in the team (default: what the shifts need, or the peak of "
+        "the schedule without shifts)",
     )
-    skill_mean: Share = Field(0.55, description="mean initial service skill")
-    sales_skill_mean: Share = Field(0.5, description="mean initial sales skill")
-    skill_sd: NonNegative = Field(0.12, description="sd of initial skills")
+    skill_sd: NonNegative = Field(
+        0.12, description="sd of skills around what an employee's tenure gives"
+    )
     skill_max: Share = Field(0.95, description="skill ceiling of the learning curve")
     learning_hours: Positive = Field(
         600.0, description="phone hours that close 63% of the gap to skill_max"
@@ -215,10 +219,42 @@ class Employees(Section):
     quit_engagement_effect: NonNegative = Field(
         2.0, description="log-hazard per unit of engagement"
     )
+    contract_hours_per_week: Positive = Field(
+        36.0,
+        description="most hours an employee works in a week, leave included (team leaders: "
+        "their paid week)",
+    )
+    coaching_capacity_hours_per_week: NonNegative = Field(
+        12.0, description="hours a team leader can coach in a week (coaching beyond is not done)"
+    )
     hiring_delay_days: int = Field(15, ge=0, le=3650, description="opening days to fill a vacancy")
     new_hire_skill: Share = Field(0.25, description="service and sales skill of a new hire")
     onboarding_hours: NonNegative = Field(
         40.0, description="classroom hours a new hire spends before taking calls"
+    )
+
+
+class Shifts(Section):
+    """Paid shifts: who works when, and what of their paid time is not on the phones."""
+
+    enabled: bool = Field(
+        False,
+        description="true: employees work planned shifts and are paid for them, idle time "
+        "included; false: the schedule is kept by an unpaid flexible pool (paid: phone and "
+        "off-phone activity time only)",
+    )
+    lengths_hours: list[Annotated[float, Field(gt=0, le=24)]] = Field(
+        default_factory=lambda: [8.0, 6.0, 4.0],
+        min_length=1,
+        description="allowed shift lengths, paid and including breaks (whole intervals)",
+    )
+    break_minutes: NonNegative = Field(30.0, description="break in a shift longer than below")
+    break_after_hours: NonNegative = Field(5.5, description="shifts longer than this have a break")
+    absence_rate: Share = Field(
+        0.05, description="share of working days an employee is absent (sick pay: paid)"
+    )
+    paid_leave_share: Share = Field(
+        0.10, description="share of paid time that is holiday leave (paid, not worked)"
     )
 
 
@@ -244,5 +280,10 @@ class Money(Section):
     currency: str = Field("EUR", description="currency code used in reports")
     employee_hourly_cost: NonNegative = Field(32.0, description="per paid employee hour")
     team_leader_hourly_cost: NonNegative = Field(45.0, description="per paid team-leader hour")
-    team_size: int = Field(12, ge=1, le=1000, description="employees per team leader")
     hiring_cost: NonNegative = Field(4000.0, description="recruiting cost per hire")
+    overhead_per_paid_hour: NonNegative = Field(
+        14.0, description="seat, IT and facilities, per paid employee hour"
+    )
+    telephony_per_minute: NonNegative = Field(
+        0.01, description="line cost per minute a customer is connected (waiting or talking)"
+    )

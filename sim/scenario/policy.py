@@ -48,6 +48,7 @@ class PolicyParameters(Section):
     meeting_hours_per_week: NonNegative = Field(0.0, description="per employee")
     training_hours_per_week: NonNegative = Field(0.0, description="per employee")
     coaching_hours_per_week: NonNegative = Field(0.0, description="per employee")
+    team_size: int = Field(12, ge=1, le=1000, description="employees per team leader")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ register_preset(
         meeting_hours_per_week=0.5,
         training_hours_per_week=1.0,
         coaching_hours_per_week=1.5,
+        team_size=8,  # team leaders coach 12 h a week: 12 / 1.5 employees each
     ),
 )
 # Neutral starting point for a policy composed entirely in a scenario file.

@@ -20,6 +20,7 @@ from sim.scenario.behavior import (
     Outbound,
     Sales,
     Satisfaction,
+    Shifts,
 )
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.policy import PolicySettings
@@ -59,6 +60,7 @@ class Scenario(Section):
     satisfaction: Satisfaction = Field(default_factory=Satisfaction)
     churn: Churn = Field(default_factory=Churn)
     employees: Employees = Field(default_factory=Employees)
+    shifts: Shifts = Field(default_factory=Shifts)
     policy: PolicySettings = Field(default_factory=PolicySettings)
     outbound: Outbound = Field(default_factory=Outbound)
     money: Money = Field(default_factory=Money)
@@ -75,6 +77,30 @@ class Scenario(Section):
                     f"{key} has {len(values)} values; the opening hours "
                     f"{self.calendar.open_from}-{self.calendar.open_until} in "
                     f"{self.calendar.interval_minutes}-minute intervals need exactly {n}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _shifts(self) -> Scenario:
+        if not self.shifts.enabled:
+            return self
+        if not self.behavior.enabled:
+            raise ValueError(
+                "shifts.enabled = true needs behavior.enabled = true (the workforce works the "
+                "shifts); the pure queue keeps staffing.schedule exactly"
+            )
+        minutes = self.calendar.interval_minutes
+        open_hours = self.calendar.intervals_per_day * minutes / 60
+        for hours in self.shifts.lengths_hours:
+            if abs(hours * 60 / minutes - round(hours * 60 / minutes)) > 1e-9:
+                raise ValueError(
+                    f"shifts.lengths_hours: {hours:g} h is not a whole number of "
+                    f"calendar.interval_minutes ({minutes})"
+                )
+            if hours > open_hours:
+                raise ValueError(
+                    f"shifts.lengths_hours: {hours:g} h is longer than the opening hours "
+                    f"({open_hours:g} h)"
                 )
         return self
 
