@@ -11,7 +11,7 @@ for pol in ["aht","volume","quality"]:
     t=time.time()
     r=sim.run(baseline(calendar__days=days, policy__name=pol, **extra),1)
     k=r.kpis
-    print(pol, "%.1fs"%(time.time()-t), {x: round(float(k[x]),3) for x in ["service_level","abandonment_rate","aht","fcr","failure_demand_share","csat","paid_hours","staffed_hours","shrinkage","unfilled_shift_hours","labour_share","cost","profit","profit_after_churn","mean_skill","coaching_shortfall","team_leaders","occupancy","attrition_rate_annual"]})
+    print(pol, "%.1fs"%(time.time()-t), {x: round(float(k[x]),3) for x in ["service_level","abandonment_rate","aht","fcr","failure_demand_share","csat","paid_hours","staffed_hours","shrinkage","unfilled_shift_hours","labour_share","cost","profit","profit_after_churn","mean_skill","coaching_shortfall","team_leaders","occupancy","attrition_rate_annual","mean_experience","offers","conversion_rate","sales"]})
 
 def intervals(pol="aht"):
     r=sim.run(baseline(calendar__days=2, policy__name=pol, shifts__enabled=True),1)

@@ -63,9 +63,14 @@ def test_every_kpi_of_the_issue_is_reported(by_policy):
             assert column in daily.columns, column
 
 
-def test_more_time_pressure_shortens_calls_and_resolves_less():
-    calm = sim.run(short(policy__name="custom", policy__time_pressure=0.0), seed=5).kpis
-    hurried = sim.run(short(policy__name="custom", policy__time_pressure=0.8), seed=5).kpis
+def test_a_tighter_aht_target_shortens_calls_and_resolves_less():
+    """Felt pressure comes from how tight the target is against what the team achieves."""
+    calm = sim.run(short(policy__name="custom"), seed=5).kpis
+    tight = sim.run(short(policy__name="custom", policy__aht_target_seconds=200.0), seed=5)
+    loose = sim.run(short(policy__name="custom", policy__aht_target_seconds=900.0), seed=5)
+    hurried = tight.kpis
+    assert loose.daily["mean_pressure"].max() == 0.0  # far above what the team achieves
+    assert tight.daily["mean_pressure"].mean() > 0.3
     assert hurried["aht"] < calm["aht"] - 10
     n1 = calm["handled"] * (1 - calm["failure_demand_share"])
     n2 = hurried["handled"] * (1 - hurried["failure_demand_share"])
@@ -206,22 +211,22 @@ def test_policies_act_only_through_parameters():
     pd.testing.assert_frame_equal(a.calls, b.calls)
 
 
-class GenerousPolicy(Policy):
-    """A user's policy: every employee always asks the closing question."""
+class ShieldingPolicy(Policy):
+    """A user's policy: team leaders keep the targets' pressure away from the phones."""
 
     def guidance(self, employee):
         base = super().guidance(employee)
-        return type(base)(base.pressure, 1.0, 0.0)
+        return type(base)(0.0, base.quality_gate)
 
 
 def test_user_policy_class_can_be_registered_and_named_by_path():
-    register_policy("generous-test", GenerousPolicy, time_pressure=0.1)
-    registered = sim.run(short(policy__name="generous-test"), seed=1).kpis
-    by_path = sim.run(short(policy__name="tests.test_behavior:GenerousPolicy",
-                            policy__time_pressure=0.1), seed=1).kpis  # fmt: skip
-    plain = sim.run(short(policy__name="custom", policy__time_pressure=0.1), seed=1).kpis
+    register_policy("shielding-test", ShieldingPolicy, aht_target_seconds=200.0)
+    registered = sim.run(short(policy__name="shielding-test"), seed=1).kpis
+    by_path = sim.run(short(policy__name="tests.test_behavior:ShieldingPolicy",
+                            policy__aht_target_seconds=200.0), seed=1).kpis  # fmt: skip
+    plain = sim.run(short(policy__name="custom", policy__aht_target_seconds=200.0), seed=1).kpis
     assert registered == by_path
-    assert registered["offers"] > plain["offers"]
+    assert registered["aht"] > plain["aht"] + 10 and registered["offers"] > plain["offers"]
     with pytest.raises(ValueError, match="unknown policy parameters"):
         register_policy("broken", Policy, no_such_parameter=1)
     assert PolicyParameters().outbound_when_idle == 0

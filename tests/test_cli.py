@@ -359,7 +359,7 @@ BAD_SETS = [
     (["policy.name=nosuch"], ["policy.name", "nosuch", "allowed: aht", "quality"]),
     (["policy.name=no_such_module:Policy"], ["policy.name", "cannot import policy class"]),
     (["policy.name=math:pi"], ["policy.name", "'math:pi' is not a class"]),
-    (["policy.time_pressure=2"], ["policy.time_pressure", "less than or equal to 1"]),
+    (["policy.review_push=2"], ["policy.review_push", "less than or equal to 1"]),
     (["novalue"], ["'novalue'", "KEY=VALUE"]),
     (["staffing..employees=3"], ["'staffing..employees'", "dotted key"]),
 ]

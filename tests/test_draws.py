@@ -54,7 +54,7 @@ NEUTRAL = dict(opportunity=0.0, resolve=0.5, ask=0.0, buy=0.0, time=0.0, value=0
 def hold(**draws: float) -> Outcome:
     """A conversation about a question, unhurried, with these draws (the rest neutral)."""
     row = CONVERSATION_DRAWS.row(**(NEUTRAL | draws))
-    return CONVERSATION.hold(240.0, QUESTION, 0.5, Staff(), Guidance(0.0, 0.5, 0.0), row)
+    return CONVERSATION.hold(240.0, QUESTION, 0.5, Staff(), Guidance(0.0, 0.0), 0.0, 0.0, row)
 
 
 def test_the_outcome_has_every_field_on_both_paths() -> None:
@@ -111,7 +111,7 @@ def test_after_contact_draws_drive_survey_callback_and_churn() -> None:
     assert quiet.kpis["survey_answers"] == 0 and quiet.kpis["churned_customers"] == 0
     assert (quiet.calls["kind"] == "callback").sum() == 0
     surveyed = run_with(scenario, after=after(survey=0.0, csat=9.0, nps=9.0))
-    assert surveyed.kpis["survey_answers"] == surveyed.kpis["handled"]
+    assert surveyed.kpis["survey_answers"] == surveyed.kpis["offered"]  # abandoned answer too
     assert set(surveyed.calls["csat"].dropna()) == {5.0}
     assert set(surveyed.calls["nps"].dropna()) == {10.0}
     broken = run_with(scenario, after=after(broken=0.0, callback=0.0))

@@ -105,14 +105,19 @@ class ContactCenterBehavior:
         return self.customers.agents[customer].patience_factor
 
     def talk_time(self, employee: Employee, call: int) -> float:
-        """Hold the conversation; the employee talks as long as it takes."""
-        contacts = self.contacts
+        """Hold the conversation; the employee talks as long as it takes, given the pressure
+        they feel and the load on the center right now."""
+        contacts, model = self.contacts, self.model
+        on_phone = model.staffing.on_phone
+        router = model.router
         outcome = self.conversation.hold(
             contacts.need[call],
             self.reasons[contacts.reason[call]],
             self._callers[call].potential,
             employee,
             self.policy.guidance(employee),
+            len(router.idle) / on_phone if on_phone else 0.0,
+            router.waiting / on_phone if on_phone else 0.0,
             self._conversation(),
         )
         contacts.outcomes[call] = outcome
@@ -129,8 +134,9 @@ class ContactCenterBehavior:
             self.sale(customer, outcome.sale_value)
         repeat = self.contacts.kind[call] != VALUE
         wait = self.model.log.waited(call)
-        score = experience(quality, resolved, outcome.pushy, wait, repeat, s)
+        score = experience(quality, resolved, outcome.pushy, wait, outcome.overtalk, repeat, s)
         customer.experience(score, s.memory)
+        self.contacts.experience[call] = score
         if u_survey < s.survey_rate:
             csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
             nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
@@ -143,10 +149,18 @@ class ContactCenterBehavior:
         self.churn_check(customer, u_churn, time)
 
     def call_abandoned(self, call: int, redialing: bool, time: float) -> None:
+        """The caller's experience of hanging up (and their survey answer, if they give one);
+        an issue left open unless they will redial."""
         customer = self._callers[call]
-        _, _, u_churn, u_callback, _, _, e_delay = self._after()
+        _, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
         s = self.cfg.satisfaction
-        customer.experience(s.abandoned_experience, s.memory)
+        score = s.abandoned_experience
+        customer.experience(score, s.memory)
+        self.contacts.experience[call] = score
+        if u_survey < s.abandoned_survey_rate:
+            csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
+            nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
+            self.contacts.survey(call, csat, nps)
         if not redialing:
             self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
         self.churn_check(customer, u_churn, time)

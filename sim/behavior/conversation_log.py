@@ -24,6 +24,7 @@ class ConversationLog:
         self.need: list[float] = []
         self.outcomes: dict[int, Outcome] = {}  # by call id, for the calls that were answered
         self.surveys: dict[int, tuple[int, int]] = {}
+        self.experience: dict[int, float] = {}  # by call id: E of each contact that ended
 
     def add(self, reason: int, kind: int, need: float) -> None:
         """A new contact (its id is the next row, as in the call log)."""
@@ -54,6 +55,10 @@ class ConversationLog:
             csat[answered], nps[answered] = np.asarray(list(self.surveys.values()), dtype=float).T
         quality = np.full(n, math.nan)
         quality[handled] = columns["quality"][handled]
+        experience = np.full(n, math.nan)
+        if self.experience:
+            ended = np.fromiter(self.experience, dtype=np.int64, count=len(self.experience))
+            experience[ended] = np.fromiter(self.experience.values(), dtype=float, count=len(ended))
         return pd.DataFrame(
             {
                 "reason": pd.Categorical.from_codes(self.reason, categories=reason_names),
@@ -63,6 +68,8 @@ class ConversationLog:
                 "resolved": columns["resolved"].astype(np.int8),
                 **{k: columns[k].astype(bool) for k in ("opportunity", "offered", "pushy", "sold")},
                 "sale_value": columns["sale_value"],
+                "overtalk": columns["overtalk"],
+                "experience": experience,
                 "csat": csat,
                 "nps": nps,
             }

@@ -1,12 +1,12 @@
 """Management policies: a small interface of hooks, driven only by parameters.
 
 The engine and the behavioural mechanisms never look at a policy's name. A policy acts through
-four hooks — guidance at the start of a call, what an idle employee does, the daily review of
-each employee's figures, and the weekly off-phone time — and the built-in policies differ only in
-their parameters (the presets in `sim/scenario/policy.py`). A user can register a preset or a
-subclass without editing the package: `sim.register_policy("mine", MyPolicy,
-coaching_hours_per_week=2.0)`, or name a class in a scenario as `policy.name =
-"package.module:ClassName"`.
+five hooks — guidance at the start of a call, what an idle employee does, how tight its targets
+are against what the team achieves, the daily review of each employee's figures, and the weekly
+off-phone time — and the built-in policies differ only in their parameters (the presets in
+`sim/scenario/policy.py`). A user can register a preset or a subclass without editing the
+package: `sim.register_policy("mine", MyPolicy, coaching_hours_per_week=2.0)`, or name a class
+in a scenario as `policy.name = "package.module:ClassName"`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 
 
 class Guidance(NamedTuple):
-    """What an employee takes into a call: how hurried, how ready to ask the closing question."""
+    """What an employee takes into a call: the time pressure they feel, and management's
+    instruction on when an offer may be made."""
 
     pressure: float
-    ask_propensity: float
     quality_gate: float
 
 
@@ -35,21 +35,31 @@ class Policy:
 
     def __init__(self, parameters: PolicyParameters):
         self.parameters = parameters
-        self._guidance: dict[float, Guidance] = {}  # by review pressure; a few values a run
+        self._guidance: dict[float, Guidance] = {}  # by felt pressure; a few values a day
 
     def guidance(self, employee: Employee) -> Guidance:
-        """At the start of a call: base pressure plus what reviews added for this employee.
+        """At the start of a call: the pressure the employee feels (from the targets and from
+        their reviews, set daily by the workforce) and the offer instruction.
 
-        It depends only on the parameters and the employee's review pressure, so each value
-        is computed once (this hook runs at every call; building a Guidance costs 0.6 µs)."""
-        guidance = self._guidance.get(employee.pressure)
+        Each value is built once (this hook runs at every call; a Guidance costs 0.6 µs)."""
+        guidance = self._guidance.get(employee.felt_pressure)
         if guidance is None:
-            p = self.parameters
-            pressure = min(1.0, p.time_pressure + employee.pressure)
-            ask = p.closing_question * (1.0 - p.closing_skip_under_pressure * pressure)
-            guidance = Guidance(pressure, ask, p.closing_quality_gate)
-            self._guidance[employee.pressure] = guidance
+            guidance = Guidance(employee.felt_pressure, self.parameters.closing_quality_gate)
+            self._guidance[employee.felt_pressure] = guidance
         return guidance
+
+    def target_tightness(self, aht: float, contacts_per_hour: float) -> float:
+        """How the team's day compares with the targets: achieved / target for AHT, target /
+        achieved for contacts per hour (1: exactly on target; above 1: missed); the tightest
+        target counts; 0 without targets."""
+        p = self.parameters
+        tightness = 0.0
+        if p.aht_target_seconds > 0:
+            tightness = max(tightness, aht / p.aht_target_seconds)
+        if p.contacts_per_hour_target > 0:
+            achieved = contacts_per_hour if contacts_per_hour > 0 else 1e-9
+            tightness = max(tightness, p.contacts_per_hour_target / achieved)
+        return tightness
 
     def outbound_propensity(self, employee: Employee) -> float:
         """When idle with no caller waiting: the chance to start an outbound sales call."""

@@ -50,6 +50,12 @@ class Workforce:
         for employee in staffing.employees[roster:]:
             staffing.quit(employee, 0.0)
         self.initial_roster = len(staffing.employees)
+        # a team that has worked under the policy meets its targets about exactly (if it has
+        # any: a team missing everything would feel them)
+        has_targets = policy.target_tightness(math.inf, 0.0) > 0
+        self.team_pressure = self.felt(1.0) if has_targets else 0.0
+        for employee in staffing.employees:
+            employee.felt_pressure = self.team_pressure
         self.team_leaders = math.ceil(self.initial_roster / policy.parameters.team_size)
         coaching_capacity = self.team_leaders * config.coaching_capacity_hours_per_week
         self.coaching_capacity_per_day = coaching_capacity / self.days_per_week
@@ -206,9 +212,13 @@ class Workforce:
         self.model.schedule_block(employee, at, at + seconds)
 
     def day_ended(self, day: int) -> None:
-        """Daily review, learning, stress, engagement; then who quits."""
+        """The day's figures: the team's against the targets (tomorrow's felt pressure), each
+        employee's at the review; learning, stress and engagement from the pressure felt today;
+        then who quits."""
         c = self.config
         now = self.model.time
+        figures = []
+        team_phone = team_handle = team_calls = team_contacts = 0.0
         for employee in list(self.model.staffing.employees):
             if employee.quitting:
                 continue
@@ -217,14 +227,26 @@ class Workforce:
             )
             phone = employee.phone_time(now) - phone0
             calls = employee.calls_handled - calls0
+            handle = employee.handle_time_total - handle0
             contacts = calls + employee.outbound_attempts - outbound0
-            aht = (employee.handle_time_total - handle0) / calls if calls else 0.0
-            per_hour = contacts / (phone / 3600) if phone > 0 else 0.0
             occupancy = (employee.busy_time - busy0) / phone if phone > 0 else 0.0
-            today = self._today.get(employee.unique_id, {})
+            figures.append((employee, phone, calls, handle, contacts, occupancy))
+            team_phone += phone
+            team_handle += handle
+            team_calls += calls
+            team_contacts += contacts
+        if team_phone > 0:
+            tightness = self.policy.target_tightness(
+                team_handle / team_calls if team_calls else 0.0, team_contacts / (team_phone / 3600)
+            )
+            self.team_pressure = self.felt(tightness)
+        for employee, phone, calls, handle, contacts, occupancy in figures:
+            pressure = employee.felt_pressure  # today's
             if phone > 0:
-                self.policy.daily_review(employee, aht, per_hour)
-            pressure = self.policy.guidance(employee).pressure  # as the employee feels it
+                aht = handle / calls if calls else 0.0
+                self.policy.daily_review(employee, aht, contacts / (phone / 3600))
+            employee.felt_pressure = min(1.0, self.team_pressure + employee.pressure)
+            today = self._today.get(employee.unique_id, {})
             self._learn(employee, phone / 3600, today)
             off_hours = sum(today.values())
             stress = (
@@ -243,6 +265,16 @@ class Workforce:
             employee.engagement = min(1.0, max(0.0, engagement))
             if self.rng.random() < self.quit_hazard(employee):
                 self._quit(employee, day)
+
+    def felt(self, tightness: float) -> float:
+        """Time pressure a team feels from its targets: none while its figure is further from
+        the tightest target than `target_comfort`, `target_pressure` when it just meets it,
+        more when it misses (at most 1)."""
+        c = self.config
+        if c.target_comfort >= 1.0:
+            return c.target_pressure if tightness >= 1.0 else 0.0
+        ramp = (tightness - c.target_comfort) / (1.0 - c.target_comfort)
+        return min(1.0, c.target_pressure * max(0.0, ramp))
 
     def quit_hazard(self, employee: Employee) -> float:
         """Daily chance of quitting: rises with stress, falls with engagement."""
@@ -278,6 +310,7 @@ class Workforce:
         employee.stress = c.stress_initial
         employee.engagement = c.engagement_initial
         employee.onboarding_left = c.onboarding_hours
+        employee.felt_pressure = self.team_pressure
         self.model.staffing.hire(employee)
         self.hires += 1
 
@@ -293,5 +326,5 @@ class Workforce:
             "mean_sales_skill": sum(e.sales_skill for e in team) / n if n else math.nan,
             "mean_stress": sum(e.stress for e in team) / n if n else math.nan,
             "mean_engagement": sum(e.engagement for e in team) / n if n else math.nan,
-            "mean_pressure": sum(e.pressure for e in team) / n if n else math.nan,
+            "mean_pressure": sum(e.felt_pressure for e in team) / n if n else math.nan,
         }

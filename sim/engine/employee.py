@@ -37,6 +37,7 @@ class Employee(mesa.Agent):
         self.stress = 0.0
         self.engagement = 0.7
         self.pressure = 0.0  # pressure added by the team leader's reviews
+        self.felt_pressure = 0.0  # time pressure felt: the targets' and the reviews' (0..1)
         self.outbound_attempts = 0
         self.onboarding_left = 0.0  # classroom hours before the first call
 

@@ -33,6 +33,8 @@ def contact_measures(
     answers = count(~np.isnan(csat))
     everyone = count()
     handled = ~np.isnan(quality)
+    experience = contacts["experience"].to_numpy()
+    ended = ~np.isnan(experience)
     return {
         "csat": ratio(count(csat >= 4), answers),
         "nps": 100 * ratio(count(nps >= 9) - count(nps <= 6), answers),
@@ -41,6 +43,7 @@ def contact_measures(
         "offers": count(offered),
         "conversion_rate": ratio(count(offered & contacts["sold"].to_numpy()), count(offered)),
         "mean_quality": ratio(count(handled, quality), count(handled)),
+        "mean_experience": ratio(count(ended, np.where(ended, experience, 0.0)), count(ended)),
         "survey_answers": answers,
     }
 

@@ -107,6 +107,16 @@ class Conversation(Section):
     pressure_shortening: Share = Field(
         0.4, description="fraction of the need cut at full time pressure"
     )
+    idle_stretch: NonNegative = Field(
+        0.2,
+        description="talk stretches by this fraction when every colleague on the phones is "
+        "idle (nobody waits: conversations run on beyond the need)",
+    )
+    load_compression: Share = Field(
+        0.2,
+        description="talk compresses by this fraction when as many callers wait as there are "
+        "employees on the phones",
+    )
     time_noise_cv: NonNegative = Field(0.25, description="CV of time spent around the plan")
     completeness_exponent: Positive = Field(
         1.0, description="quality ~ completeness^exponent (completeness = time spent / need)"
@@ -136,6 +146,22 @@ class Sales(Section):
     pushy_threshold: Share = Field(
         0.5, description="an offer after a conversation of lower quality is pushy"
     )
+    ask_habit: Share = Field(
+        0.7,
+        description="chance an employee of sales skill 0.5 asks the closing question when there "
+        "is an opportunity, unhurried and with nobody waiting",
+    )
+    ask_skill_effect: NonNegative = Field(
+        0.8, description="the habit rises by this times (sales skill - 0.5)"
+    )
+    ask_pressure_skip: Share = Field(
+        0.6, description="share of closing questions skipped at full felt time pressure"
+    )
+    ask_queue_effect: NonNegative = Field(
+        1.0,
+        description="the chance to ask is divided by 1 + this times the callers waiting per "
+        "employee on the phones",
+    )
 
 
 class Satisfaction(Section):
@@ -146,6 +172,10 @@ class Satisfaction(Section):
     resolution_weight: NonNegative = Field(0.35, description="weight of resolution in E")
     wait_weight: NonNegative = Field(0.20, description="weight of a short wait in E")
     wait_tolerance_seconds: Positive = Field(300.0, description="wait at which the wait term is 0")
+    overtalk_penalty: NonNegative = Field(
+        0.1,
+        description="E lost when the talk ran on as long again as the question needed (pro rata)",
+    )
     pushy_penalty: NonNegative = Field(0.25, description="E lost by a pushy offer")
     repeat_penalty: NonNegative = Field(0.15, description="E lost when calling about a failure")
     abandoned_experience: Share = Field(0.15, description="E of hanging up in the queue")
@@ -156,6 +186,9 @@ class Satisfaction(Section):
         0.3, description="E of an outbound sales call the customer did not want"
     )
     survey_rate: Share = Field(0.15, description="share of handled contacts answering a survey")
+    abandoned_survey_rate: Share = Field(
+        0.15, description="share of callers who hung up in the queue answering a survey"
+    )
     csat_noise: NonNegative = Field(0.6, description="sd of CSAT answers around 1 + 4E")
     nps_noise: NonNegative = Field(1.5, description="sd of NPS answers around 10 * satisfaction")
 
@@ -193,6 +226,14 @@ class Employees(Section):
     )
     training_multiplier: NonNegative = Field(
         5.0, description="one training hour teaches as much as this many phone hours"
+    )
+    target_comfort: Share = Field(
+        0.85,
+        description="a target is felt once the team's figure is this close to it (achieved / "
+        "target for AHT, target / achieved for contacts per hour)",
+    )
+    target_pressure: Share = Field(
+        0.5, description="time pressure a team feels when it just meets its tightest target"
     )
     stress_initial: Share = Field(0.2, description="initial stress")
     stress_occupancy_gain: NonNegative = Field(
