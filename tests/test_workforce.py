@@ -160,3 +160,51 @@ def test_the_team_starts_from_a_tenure_mix_with_matching_skills() -> None:
     # aht: 36 contract hours - 2 off the phones + 12 x 0.25 coaching + 5 x 0.25 training
     expected = (1 / 0.0013) * (34.0 + 3.0 + 1.25) / 5
     assert abs(hours.mean() / expected - 1) < 4 / math.sqrt(len(hours))  # 4 SE (CV 1)
+
+
+# --- staffing to a service level ------------------------------------------------------------------
+
+
+def test_weekly_sizing_follows_erlang_a_from_last_weeks_contacts() -> None:
+    from sim.engine.queueing import required_staff
+    from sim.engine.sizing import sized_schedule
+
+    scenario = erlang_scenario(
+        calendar__days=14, staffing__employees=60, staffing__target_service_level=0.8
+    )
+    model = sim.build_model(scenario, seed=3)
+    model.run_until(7 * 86_400.0 + 1.0)  # the second week has just opened
+    first = sim.build_model(scenario.with_overrides({"calendar.days": 7}), seed=3)
+    first.run_model()
+    log = first.log
+    handled = [t + a for t, a, o in zip(log.talk, log.acw, log.outcome, strict=False) if o == 1]
+    rate = len(log.arrival) / (7 * 86_400.0)  # flat arrivals: every interval alike
+    expected = required_staff(rate, sum(handled) / len(handled), 180.0, 0.8, 20.0)
+    assert model.staffing.schedule == sized_schedule(first, 0, 7)
+    assert abs(np.mean(model.staffing.schedule) - expected) <= 2  # interval noise
+    assert max(model.staffing.schedule) < 60  # sized down from the first week's 60
+
+
+def test_sized_weeks_meet_the_target_and_longer_calls_pay_in_staff() -> None:
+    base = {"calendar__days": 15, "staffing__target_service_level": 0.8}
+    plain = sim.run(quiet(**base), seed=9)
+    slow = sim.run(
+        quiet(**base, **{"demand__callback_need_factor": 3.0, "conversation__idle_stretch": 0.6}),
+        seed=9,
+    )
+    calls = plain.calls[plain.calls["day"] >= 5]  # the sized weeks
+    within = (calls["outcome"] == "answered") & (calls["wait"] <= 20.0)
+    sl = within.mean()
+    # Erlang A sizes each interval to 80 %; shifts cover more than that, and the 95 % binomial
+    # margin of a share over these calls is below 0.01
+    assert sl >= 0.8 - 2 * math.sqrt(0.8 * 0.2 / len(calls))
+    assert slow.kpis["aht"] > plain.kpis["aht"]
+    assert slow.kpis["staffed_hours"] > plain.kpis["staffed_hours"]
+    assert slow.kpis["paid_hours"] > plain.kpis["paid_hours"]
+
+
+def test_the_baseline_accepts_a_service_level_target_from_the_command_line() -> None:
+    scenario = baseline().with_overrides({"staffing.target_service_level": 0.8})
+    assert scenario.staffing.target_service_level == 0.8
+    with pytest.raises(sim.ScenarioError, match="target_service_level"):
+        baseline().with_overrides({"staffing.target_service_level": 1.0})

@@ -63,6 +63,9 @@ class Workforce:
             self._seasoned(employee, weekly, coaching_capacity / max(1, self.initial_roster))
         if self.rota:
             staffing.use_rota()
+        staffing.pool_grows = False  # this workforce hires
+        self._planned_for = staffing.schedule
+        self.team_target = len(staffing.employees)  # the team the vacancies fill up to
         self.vacancies: list[int] = []  # days on which a hire arrives
         self.quits = 0
         self.hires = 0
@@ -121,6 +124,8 @@ class Workforce:
         while self.vacancies and self.vacancies[0] <= day:
             self.vacancies.pop(0)
             self._hire()
+        if model.staffing.schedule is not self._planned_for:
+            self._replan(day)
         team = model.staffing.employees
         for employee in team:
             self._start[employee.unique_id] = (
@@ -298,9 +303,23 @@ class Workforce:
         employee.service_skill = c.skill_max - (c.skill_max - employee.service_skill) * keep
         employee.sales_skill = c.skill_max - (c.skill_max - employee.sales_skill) * keep
 
+    def _replan(self, day: int) -> None:
+        """The schedule was resized: plan its shifts, and hire towards the team they need (a
+        team above it shrinks as people leave: leavers are then not replaced)."""
+        schedule = self._planned_for = self.model.staffing.schedule
+        if self.rota:
+            self.rota.plan(schedule)
+        needed = self.rota.team_size() if self.rota else max(schedule, default=0)
+        self.team_target = self.config.roster or needed
+        staying = sum(not e.quitting for e in self.model.staffing.employees)
+        for _ in range(self.team_target - staying - len(self.vacancies)):
+            self.vacancies.append(day + 1 + self.config.hiring_delay_days)
+
     def _quit(self, employee: Employee, day: int) -> None:
         self.quits += 1
-        self.vacancies.append(day + 1 + self.config.hiring_delay_days)
+        staying = sum(not e.quitting for e in self.model.staffing.employees) - 1
+        if staying + len(self.vacancies) < self.team_target:
+            self.vacancies.append(day + 1 + self.config.hiring_delay_days)
         self.model.staffing.quit(employee, self.model.time)
 
     def _hire(self) -> None:

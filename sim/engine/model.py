@@ -28,6 +28,7 @@ from sim.engine.hooks import Behavior, NoBehavior
 from sim.engine.opening_hours import DAY, OpeningHours
 from sim.engine.random_streams import RandomStreams
 from sim.engine.routing import Router
+from sim.engine.sizing import sized_schedule
 from sim.engine.staffing import StaffingPlan
 from sim.errors import ScenarioError
 from sim.scenario import Scenario
@@ -128,6 +129,8 @@ class ContactCenterModel(mesa.Model):
         self.open_day = day
         if day == self.hours.warmup:
             self._start_measuring()
+        if self.config.staffing.target_service_level is not None:
+            self._size_week(day)
         self._arrivals = arrival_times(
             self.config.arrivals, self.hours, day, self.streams["arrivals"]
         ).tolist()
@@ -139,6 +142,15 @@ class ContactCenterModel(mesa.Model):
             Schedule(interval=self.hours.interval, start=self.time, end=self.hours.closes_at(day)),
             priority=Priority.HIGH,
         )
+
+    def _size_week(self, day: int) -> None:
+        """On the first day of each week after the first: size the schedule to the target
+        service level from last week's contacts (`sim.engine.sizing`)."""
+        week = len(self.config.calendar.weekdays)
+        if day >= week and day % week == 0:
+            schedule = sized_schedule(self, day - week, week)
+            if schedule is not None:
+                self.staffing.resize(schedule)
 
     def _start_measuring(self) -> None:
         """The warm-up is over: the totals that KPIs measure start from what they are now."""

@@ -42,12 +42,20 @@ class StaffingPlan:
         self.departed_available = 0.0  # phone and busy seconds of employees who left
         self.departed_busy = 0.0
         self.rota = False
+        self.pool_grows = True  # a resized schedule adds employees (off when a workforce hires)
 
     def use_rota(self) -> None:
         """Staff by shifts from now on: everyone is off duty until a shift brings them on."""
         self.rota = True
         for employee in self.employees:
             employee.away += 1
+
+    def resize(self, schedule: list[int]) -> None:
+        """Staff to a new schedule from the next interval on (weekly sizing)."""
+        self.schedule = schedule
+        if self.pool_grows:
+            while len(self.employees) < max(schedule, default=0):
+                self.hire(Employee(self.model))
 
     def target(self, interval: int) -> int:
         """Employees wanted on the phones during `interval` of a day (on a rota: everyone

@@ -173,6 +173,14 @@ class Staffing(Section):
         description="multiplies every staffing target (rounded to whole employees): "
         "one key to sweep staffing up or down",
     )
+    target_service_level: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="size each week's schedule with Erlang A from the previous week's contacts "
+        "to this service level within kpi.service_level_seconds (the schedule or employees "
+        "staff the first week); none: keep the schedule",
+    )
 
 
 class Kpi(Section):
