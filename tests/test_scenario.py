@@ -73,7 +73,12 @@ def test_to_dict_is_plain_json_with_every_section() -> None:
         "behavior",
     }
     assert sections <= set(data)
-    assert data["staffing"] == {"employees": 40, "schedule": None, "scale": 1.0}
+    assert data["staffing"] == {
+        "employees": 40,
+        "schedule": None,
+        "scale": 1.0,
+        "target_service_level": None,
+    }
 
 
 def test_scenario_is_immutable() -> None:
