@@ -84,8 +84,10 @@ def test_a_tighter_aht_target_shortens_calls_and_resolves_less():
 
 
 def test_more_coaching_gives_higher_skill_after_weeks():
-    none = sim.run(short(policy__name="custom", policy__coaching_hours_per_week=0.0), seed=2)
-    lots = sim.run(short(policy__name="custom", policy__coaching_hours_per_week=3.0), seed=2)
+    # a green team (new hires' skill, little practice behind them) with enough coaches
+    green = {"policy__name": "custom", "policy__team_size": 4, "employees__quit_base_daily": 0.05}
+    none = sim.run(short(policy__coaching_hours_per_week=0.0, **green), seed=2)
+    lots = sim.run(short(policy__coaching_hours_per_week=3.0, **green), seed=2)
     assert lots.kpis["coaching_hours"] > 0 and none.kpis["coaching_hours"] == 0
     assert lots.kpis["mean_skill"] > none.kpis["mean_skill"] + 0.01
     skill = lots.daily["mean_skill"].to_numpy() - none.daily["mean_skill"].to_numpy()

@@ -186,7 +186,12 @@ def test_weekly_sizing_follows_erlang_a_from_last_weeks_contacts() -> None:
 
 
 def test_sized_weeks_meet_the_target_and_longer_calls_pay_in_staff() -> None:
-    base = {"calendar__days": 15, "staffing__target_service_level": 0.8}
+    # hires arrive the next day, so the team the sized shifts need is there from week 2
+    base = {
+        "calendar__days": 15,
+        "staffing__target_service_level": 0.8,
+        "employees__hiring_delay_days": 0,
+    }
     plain = sim.run(quiet(**base), seed=9)
     slow = sim.run(
         quiet(**base, **{"demand__callback_need_factor": 3.0, "conversation__idle_stretch": 0.6}),

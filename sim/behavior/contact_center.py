@@ -57,7 +57,7 @@ class ContactCenterBehavior:
         self._need_params = [
             lognormal_parameters(r.need_mean_seconds, r.need_cv) for r in self.reasons
         ]
-        self.conversation = Conversation(cfg.conversation, cfg.sales)
+        self.conversation = Conversation(cfg.conversation, cfg.sales, cfg.demand.resolvable_share)
         self._demand = DEMAND_DRAWS.sampler(streams["demand"])
         self._need = sampler(streams["need"].standard_normal)
         self._conversation = CONVERSATION_DRAWS.sampler(streams["conversation"])

@@ -48,9 +48,10 @@ CONVERSATION_DRAWS = DrawLayout(
 class Conversation:
     """The conversation model of a run: its parameters, and `hold` to play one conversation."""
 
-    def __init__(self, talk: ConversationConfig, sales: Sales):
+    def __init__(self, talk: ConversationConfig, sales: Sales, resolvable: float = 1.0):
         self.talk = talk
         self.sales = sales
+        self.resolvable = resolvable  # chance an issue can be resolved in a call at all
         self._time_noise = lognormal_parameters(1.0, talk.time_noise_cv)
         self._value = lognormal_parameters(sales.value_mean, sales.value_cv)
 
@@ -126,7 +127,7 @@ class Conversation:
         completeness = spent / effective_need
         overtalk = completeness - 1.0 if completeness > 1.0 else 0.0
         quality = self.quality(completeness if completeness < 1.0 else 1.0, employee)
-        resolved = u_resolve < quality
+        resolved = u_resolve < self.resolvable * quality
         opportunity = u_opportunity < reason.sales_opportunity
         # the closing question: customers who call to buy ask for it themselves
         if reason.buying_intent:

@@ -89,9 +89,12 @@ class Workforce:
             + c.coaching_multiplier * coaching
             + c.training_multiplier * weekly.get("training", 0.0)
         )
-        tenure_days = self.rng.exponential(1.0 / c.quit_base_daily) if c.quit_base_daily else 0.0
-        hours = tenure_days * practice_per_week / self.days_per_week
-        employee.experience_hours = hours
+        # nobody quits (hazard 0): tenure without end, every skill learned to the ceiling
+        tenure_days = (
+            self.rng.exponential(1.0 / c.quit_base_daily) if c.quit_base_daily else math.inf
+        )
+        hours = tenure_days * practice_per_week / self.days_per_week if practice_per_week else 0.0
+        employee.experience_hours = hours if hours < math.inf else 0.0
         learned = c.skill_max - (c.skill_max - c.new_hire_skill) * math.exp(
             -hours / c.learning_hours
         )

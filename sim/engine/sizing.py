@@ -26,9 +26,7 @@ def sized_schedule(model: ContactCenterModel, first_day: int, days: int) -> list
     config, hours, log = model.config, model.hours, model.log
     start = bisect_left(log.arrival, hours.opens_at(first_day))
     stop = bisect_left(log.arrival, hours.opens_at(first_day + days))
-    handled = [
-        log.talk[c] + log.acw[c] for c in range(start, stop) if log.outcome[c] == ANSWERED
-    ]
+    handled = [log.talk[c] + log.acw[c] for c in range(start, stop) if log.outcome[c] == ANSWERED]
     if not handled:
         return None
     mean_handle = sum(handled) / len(handled)

@@ -15,7 +15,7 @@ from sim.scenario.section import Probability as Share
 class Customers(Section):
     """The customer base: who can call, what they are worth, how they feel."""
 
-    population: int = Field(60_000, ge=1, le=10_000_000, description="customers in the base")
+    population: int = Field(250_000, ge=1, le=10_000_000, description="customers in the base")
     monthly_value_mean: NonNegative = Field(25.0, description="mean recurring value, per month")
     monthly_value_cv: NonNegative = Field(0.6, description="CV of recurring value (lognormal)")
     potential_mean: Share = Field(0.3, description="mean purchase potential (beta, 0..1)")
@@ -60,6 +60,11 @@ class Demand(Section):
     )
     callback_need_factor: Positive = Field(
         1.15, description="a repeat contact needs this much more time (explaining again)"
+    )
+    resolvable_share: Share = Field(
+        0.95,
+        description="chance an issue can be resolved in the call at all (the rest need work "
+        "outside it, whatever the conversation)",
     )
     broken_promise_rate: Share = Field(
         0.5,
@@ -239,15 +244,15 @@ class Employees(Section):
     stress_occupancy_gain: NonNegative = Field(
         0.8, description="daily stress gain per unit of occupancy above stress_occupancy_ref"
     )
-    stress_occupancy_ref: Share = Field(0.75, description="occupancy that adds no stress")
-    stress_pressure_gain: NonNegative = Field(0.15, description="daily stress gain at pressure 1")
+    stress_occupancy_ref: Share = Field(0.8, description="occupancy that adds no stress")
+    stress_pressure_gain: NonNegative = Field(0.08, description="daily stress gain at pressure 1")
     stress_recovery: Share = Field(0.2, description="share of stress recovered overnight")
     stress_off_phone_recovery: NonNegative = Field(
         0.02, description="stress recovered per off-phone hour"
     )
     engagement_initial: Share = Field(0.7, description="initial engagement")
     engagement_pressure_loss: NonNegative = Field(
-        0.02, description="daily engagement loss at pressure 1"
+        0.01, description="daily engagement loss at pressure 1"
     )
     engagement_coaching_gain: NonNegative = Field(0.02, description="engagement per coaching hour")
     engagement_reversion: Share = Field(

@@ -1,0 +1,79 @@
+"""The default scenario against the reference ranges it was calibrated to (docs/MODEL.md,
+"Default scenario"): 120 measured days under each preset, seed 1, printed as a Markdown table.
+
+    .venv/bin/python experiments/calibration_check.py [--days 120] [--seed 1]
+
+Only the aht column is calibrated (the typical center); volume and quality are outcomes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sim  # noqa: E402
+
+BASELINE = Path(__file__).resolve().parent / "scenarios" / "baseline.toml"
+POLICIES = ("aht", "volume", "quality")
+# KPI, reference range for the aht center (None: reported, not calibrated), format
+RANGES = {
+    "service_level": ((0.75, 0.90), "{:.1%}"),
+    "abandonment_rate": ((0.02, 0.06), "{:.1%}"),
+    "fcr": ((0.65, 0.75), "{:.1%}"),
+    "failure_demand_share": ((0.35, 0.55), "{:.1%}"),
+    "attrition_rate_annual": ((0.25, 0.50), "{:.0%}"),
+    "labour_share": ((0.55, 0.80), "{:.1%}"),
+    "shrinkage": ((0.30, 0.35), "{:.1%}"),
+    "contacts_per_customer_year": ((1.0, 6.0), "{:.1f}"),
+    "aht": (None, "{:.0f}"),
+    "occupancy": (None, "{:.1%}"),
+    "csat": (None, "{:.1%}"),
+    "nps": (None, "{:.0f}"),
+    "mean_experience": (None, "{:.3f}"),
+    "conversion_rate": (None, "{:.1%}"),
+    "sales": (None, "{:,.0f}"),
+    "churned_customers": (None, "{:,.0f}"),
+    "revenue": (None, "{:,.0f}"),
+    "cost": (None, "{:,.0f}"),
+    "profit": (None, "{:,.0f}"),
+    "churned_value": (None, "{:,.0f}"),
+    "profit_after_churn": (None, "{:,.0f}"),
+    "mean_skill": (None, "{:.3f}"),
+    "mean_stress": (None, "{:.2f}"),
+    "mean_engagement": (None, "{:.2f}"),
+    "coaching_hours": (None, "{:,.0f}"),
+    "outbound_attempts": (None, "{:,.0f}"),
+}
+
+
+def kpis(policy: str, days: int, seed: int) -> dict[str, float]:
+    scenario = sim.load_scenario(BASELINE, {"calendar.days": days, "policy.name": policy})
+    k = dict(sim.run(scenario, seed).kpis)
+    weeks_per_year = 52 * len(scenario.calendar.weekdays)
+    k["contacts_per_customer_year"] = (
+        k["offered"] / scenario.customers.population * weeks_per_year / days
+    )
+    return k
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with ProcessPoolExecutor(2) as pool:
+        runs = dict(zip(POLICIES, pool.map(kpis, POLICIES, [args.days] * 3, [args.seed] * 3)))
+    print("| KPI | reference (aht) | " + " | ".join(POLICIES) + " |")
+    print("| --- | --- |" + " --- |" * len(POLICIES))
+    for name, (reference, fmt) in RANGES.items():
+        ref = "" if reference is None else f"{fmt.format(reference[0])}–{fmt.format(reference[1])}"
+        values = " | ".join(fmt.format(runs[p][name]).replace("-", "−") for p in POLICIES)
+        print(f"| `{name}` | {ref} | {values} |")
+
+
+if __name__ == "__main__":
+    main()
