@@ -130,3 +130,56 @@ def test_sensitivity_end_to_end(
         by[("mean_wait", "arrivals.rate_per_hour")][key]
         > by[("mean_wait", "patience.mean_seconds")][key]
     )
+
+
+DIFFERENCE = SENSITIVITY.format(method="sobol", n=8).replace(
+    "replications = 1", "replications = 2"
+).replace(
+    'outputs = ["service_level", "mean_wait"]\n',
+    'outputs = ["service_level", "mean_wait"]\ndifference = ["few", "many"]\n',
+) + (
+    """[variants.few]
+"staffing.employees" = 4
+[variants.many]
+"staffing.employees" = 6
+"""
+)
+
+
+def test_sensitivity_of_a_paired_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sim.experiments import load_experiment
+    from sim.experiments.sensitivity_indices import analyze
+
+    text = DIFFERENCE
+    path = write(tmp_path, text)
+    out = tmp_path / "out"
+    code, stdout, stderr = ccsim(
+        capsys, "sensitivity", path, "--workers", "2", "--out", out, "--json"
+    )
+    assert code == 0, stderr
+    rows = json.loads(stdout)["sensitivity"]
+    assert {r["variant"] for r in rows} == {"few - many"} and len(rows) == 4
+    # the analysed output is the mean over replications of the paired difference
+    runs = pd.read_parquet(out / "runs.parquet")
+    experiment = load_experiment(path, "sensitivity")
+    by_run = runs.set_index("run_id")["mean_wait"]
+    diff = np.zeros(len(experiment.points))
+    for task in experiment.tasks:
+        sign = 1.0 if task.variant == "few" else -1.0
+        diff[task.point] += sign * by_run[task.run_id] / 2
+    bounds = {"arrivals.rate_per_hour": (30.0, 90.0), "patience.mean_seconds": (60.0, 300.0)}
+    expected = analyze("sobol", bounds, experiment.design, diff, seed=3)
+    got = [r for r in rows if r["output"] == "mean_wait"]
+    assert [r["ST"] for r in got] == pytest.approx([r["ST"] for r in expected])
+    assert diff.mean() > 0  # fewer employees, longer waits
+
+
+def test_a_difference_must_name_two_variants(tmp_path: Path, capsys) -> None:
+    text = SENSITIVITY.format(method="sobol", n=8).replace(
+        'outputs = ["service_level", "mean_wait"]\n',
+        'outputs = ["service_level", "mean_wait"]\ndifference = ["a", "b"]\n',
+    )
+    code, _, stderr = ccsim(capsys, "sensitivity", write(tmp_path, text), "--workers", "1")
+    assert code == 2 and "sensitivity.difference names ['a', 'b']" in stderr

@@ -189,6 +189,15 @@ def load_experiment(
                 at = f"variant {name!r}" + (f" at {point}" if point else "")
                 raise ExperimentError([f"{at}: {p}" for p in exc.problems], where) from None
             resolved[name].append(scenario.to_dict())
+    sens = spec.sensitivity
+    if kind == "sensitivity" and sens is not None and sens.difference is not None:
+        missing = [v for v in sens.difference if v not in variants]
+        if missing:
+            raise ExperimentError(
+                f"sensitivity.difference names {missing}, not a variant of this experiment "
+                f"(variants: {', '.join(variants)})",
+                where,
+            )
     tasks = build_tasks(resolved, points, reps, spec.seed)
     experiment = Experiment(
         kind, spec, path, text, overrides, base, variants, points, params, tasks, reps

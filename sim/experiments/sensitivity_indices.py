@@ -108,29 +108,56 @@ def indices(
     return rows
 
 
+def _point_values(
+    experiment: Any, ok: pd.DataFrame, variant: str, outputs: list[str]
+) -> dict[str, dict[tuple[int, int], float]]:
+    """Each output of a variant's runs that are ok, by (design point, replication)."""
+    values: dict[str, dict[tuple[int, int], float]] = {o: {} for o in outputs}
+    for task in experiment.tasks:
+        if task.variant == variant and task.run_id in ok.index:
+            for output in outputs:
+                values[output][task.point, task.replication] = float(ok.at[task.run_id, output])
+    return values
+
+
+def _means(values: dict[tuple[int, int], float], n_points: int) -> np.ndarray:
+    """The mean over replications at each design point (NaN where there is none)."""
+    sums, counts = np.zeros(n_points), np.zeros(n_points)
+    for (point, _), value in values.items():
+        sums[point] += value
+        counts[point] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
+
+
 def sensitivity_table(experiment: Any, runs: pd.DataFrame) -> pd.DataFrame:
     """Indices per variant and output from the runs of a sensitivity experiment.
 
-    The output at a design point is its mean over the point's replications that are ok.
+    The output at a design point is its mean over the point's replications that are ok. With
+    `difference = ["a", "b"]` the one analysed output is the paired difference a - b: per
+    replication (same seed) where both runs are ok, then averaged at the point.
     """
     spec = experiment.spec.sensitivity
     bounds = {k: (v[0], v[1]) for k, v in spec.bounds.items()}
     seed = experiment.spec.seed if spec.seed is None else spec.seed
     ok = runs[runs["status"] == "ok"].set_index("run_id") if len(runs) else runs
     n_points = len(experiment.points)
+    by_variant = {v: _point_values(experiment, ok, v, spec.outputs) for v in experiment.variants}
+    analysed: dict[str, dict[str, np.ndarray]] = {}
+    if spec.difference is not None:
+        a, b = spec.difference
+        outputs = {}
+        for output in spec.outputs:
+            left, right = by_variant[a][output], by_variant[b][output]
+            diff = {k: left[k] - right[k] for k in left.keys() & right.keys()}
+            outputs[output] = _means(diff, n_points)
+        analysed[f"{a} - {b}"] = outputs
+    else:
+        for variant, values in by_variant.items():
+            analysed[variant] = {o: _means(values[o], n_points) for o in spec.outputs}
     rows = []
-    for variant in experiment.variants:
-        sums = {o: np.zeros(n_points) for o in spec.outputs}
-        counts = np.zeros(n_points)
-        for task in experiment.tasks:
-            if task.variant != variant or task.run_id not in ok.index:
-                continue
-            counts[task.point] += 1
-            for output in spec.outputs:
-                sums[output][task.point] += float(ok.at[task.run_id, output])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            outputs = {o: np.where(counts > 0, sums[o] / counts, np.nan) for o in spec.outputs}
-        options = {"second_order": spec.second_order, "levels": spec.levels}
+    options = {"second_order": spec.second_order, "levels": spec.levels}
+    for variant, outputs in analysed.items():
         for row in indices(spec.method, bounds, experiment.design, outputs, seed, **options):
             rows.append({"variant": variant, "method": spec.method, **row})
     return pd.DataFrame(rows)

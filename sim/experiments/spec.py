@@ -50,10 +50,16 @@ class Sensitivity(Spec):
     second_order: bool = False
     levels: int = Field(4, ge=2, le=100)
     seed: int | None = Field(None, ge=0)
+    difference: list[str] | None = Field(None, min_length=2, max_length=2)
+    """Two variants ["a", "b"]: analyse each output's paired difference a - b (same seeds)."""
 
     @model_validator(mode="after")
     def _valid(self) -> Sensitivity:
         _check_bounds("sensitivity", self.bounds)
+        if self.difference is not None and self.difference[0] == self.difference[1]:
+            raise ValueError(
+                f"sensitivity.difference = {self.difference}: name two different variants"
+            )
         if self.method == "sobol" and self.n & (self.n - 1):
             raise ValueError(
                 f"sensitivity.n = {self.n}: Sobol' sampling needs a power of 2 (e.g. 32, 64, 128)"
