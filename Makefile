@@ -21,13 +21,13 @@ demo: $(STAMP)
 	$(BIN)/ccsim compare experiments/policy_comparison.toml --out results/policy-comparison
 
 test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks experiments
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks experiments
+	$(BIN)/ruff format --check sim tests benchmarks experiments
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

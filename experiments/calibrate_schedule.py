@@ -14,15 +14,12 @@ It prints the schedule (for baseline.toml) and both figures; nothing is written.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import sim  # noqa: E402
-from sim.engine.sizing import sized_schedule  # noqa: E402
+import sim
+from sim.engine.sizing import sized_schedule
 
 BASELINE = Path(__file__).resolve().parent / "scenarios" / "baseline.toml"
 SIZING_TARGET = 0.65  # Erlang A per interval; the shifts' overcover lifts the realised level
@@ -45,7 +42,7 @@ def sized(overrides: dict) -> list[int]:
         model = sim.build_model(scenario, seed=seed)
         model.run_model()
         schedules += [sized_schedule(model, 5 * w, 5) for w in range(2, WEEKS)]
-    return [int(round(x)) for x in np.mean(schedules, axis=0)]
+    return [round(float(x)) for x in np.mean(schedules, axis=0)]
 
 
 def unpressed(schedule: list[int]) -> tuple[float, float]:
@@ -53,8 +50,9 @@ def unpressed(schedule: list[int]) -> tuple[float, float]:
     common = {"staffing.schedule": schedule, "calendar.days": 40}
     aht = np.mean(
         [
-            sim.run(sim.load_scenario(BASELINE, common | {"policy.aht_target_seconds": 0.0}), s)
-            .kpis["aht"]
+            sim.run(
+                sim.load_scenario(BASELINE, common | {"policy.aht_target_seconds": 0.0}), s
+            ).kpis["aht"]
             for s in SEEDS
         ]
     )
@@ -75,9 +73,13 @@ def main() -> None:
         aht, per_hour = unpressed(schedule)
         target = {"policy.aht_target_seconds": round(0.9 * aht / 10) * 10}
         print(f"round {round_}: schedule {schedule}")
-        print(f"  AHT with no target {aht:.1f} s -> aht target {target['policy.aht_target_seconds']}")
-        print(f"  inbound contacts per phone hour {per_hour:.2f} -> volume target "
-              f"{round(1.1 * per_hour * 2) / 2}")
+        print(
+            f"  AHT with no target {aht:.1f} s -> aht target {target['policy.aht_target_seconds']}"
+        )
+        print(
+            f"  inbound contacts per phone hour {per_hour:.2f} -> volume target "
+            f"{round(1.1 * per_hour * 2) / 2}"
+        )
 
 
 if __name__ == "__main__":

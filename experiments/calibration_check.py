@@ -9,13 +9,10 @@ Only the aht column is calibrated (the typical center); volume and quality are o
 from __future__ import annotations
 
 import argparse
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import sim  # noqa: E402
+import sim
 
 BASELINE = Path(__file__).resolve().parent / "scenarios" / "baseline.toml"
 POLICIES = ("aht", "volume", "quality")
@@ -66,7 +63,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     with ProcessPoolExecutor(2) as pool:
-        runs = dict(zip(POLICIES, pool.map(kpis, POLICIES, [args.days] * 3, [args.seed] * 3)))
+        runs = dict(
+            zip(POLICIES, pool.map(kpis, POLICIES, [args.days] * 3, [args.seed] * 3), strict=True)
+        )
     print("| KPI | reference (aht) | " + " | ".join(POLICIES) + " |")
     print("| --- | --- |" + " --- |" * len(POLICIES))
     for name, (reference, fmt) in RANGES.items():

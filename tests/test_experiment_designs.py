@@ -59,6 +59,24 @@ def test_sweep_grid_crossed_with_variants_and_replications(
     for _, part in runs.groupby(["staffing.employees", "patience.mean_seconds"]):
         seeds = part.groupby("variant")["seed"].apply(sorted)
         assert seeds["fast"] == seeds["slow"] == [3, 4]
+    # The policy map: at each point the winner of each KPI, its margin and paired CI.
+    winners = pd.read_csv(out / "winners.csv")
+    assert len(winners) == 4 * 2 and winners.equals(pd.DataFrame(payload["winners"]))
+    summary = pd.DataFrame(payload["summary"])
+    for _, row in winners.iterrows():
+        at = (summary["staffing.employees"] == row["staffing.employees"]) & (
+            summary["patience.mean_seconds"] == row["patience.mean_seconds"]
+        )
+        means = summary[at & (summary["kpi"] == row["kpi"])].set_index("variant")["mean"]
+        better = means.idxmin() if row["kpi"] == "asa" else means.idxmax()  # less waiting wins
+        assert row["winner"] == better
+        gap = abs(means["fast"] - means["slow"])
+        assert row["margin"] == pytest.approx(gap, rel=1e-9)
+        assert row["ci_low"] <= row["margin"] <= row["ci_high"]
+        assert row["decided"] == (row["ci_low"] > 0)
+    # shorter calls wait less wherever staff are few
+    few = winners[(winners["staffing.employees"] == 4) & (winners["kpi"] == "asa")]
+    assert set(few["winner"]) == {"fast"}
 
 
 def test_sweep_latin_hypercube_rounds_whole_number_keys(

@@ -52,12 +52,22 @@ def ccsim(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, s
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize(
-    "name", ["policy_comparison.toml", "staffing_sweep.toml", "sensitivity.toml"]
-)
+SHIPPED = {
+    "policy_comparison.toml": "compare",
+    "staffing_sweep.toml": "sweep",
+    "sensitivity.toml": "sensitivity",
+    "policy_map.toml": "sweep",
+    "policy_difference.toml": "sensitivity",
+}
+
+
+def test_every_shipped_experiment_is_tested() -> None:
+    assert sorted(p.name for p in EXPERIMENTS.glob("*.toml")) == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_shipped_experiments_load(name: str) -> None:
-    kind = {"policy": "compare", "staffing": "sweep", "sensitivity": "sensitivity"}
-    experiment = load_experiment(EXPERIMENTS / name, kind[name.split("_")[0].split(".")[0]])
+    experiment = load_experiment(EXPERIMENTS / name, SHIPPED[name])
     assert experiment.tasks
     assert len({t.run_id for t in experiment.tasks}) == len(experiment.tasks)
 

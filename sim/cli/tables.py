@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.experiments import ExperimentResult
-from sim.metrics import format_kpi, kpi_info
+from sim.experiments.policy_map import COLUMNS as POLICY_MAP_COLUMNS
+from sim.metrics import format_kpi
 
 SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}
 
@@ -39,21 +40,30 @@ def _fmt(value: float) -> str:
 
 
 def print_winners(result: ExperimentResult) -> None:
-    """For a sweep: per design point and KPI, the variant with the best mean (the highest, or
-    the lowest for KPIs where less is better: waits, abandonment, costs, churn, stress)."""
-    summary = result.summary
-    params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
-    kpis = list(dict.fromkeys(summary["kpi"]))
-    table = Table(title="best mean per design point (which variant wins where)")
+    """For a sweep of several variants: per design point and KPI, the variant with the best
+    mean and its margin over the runner-up with the paired 95 % CI; "≈" marks a tie (the CI
+    includes zero)."""
+    frame = result.winners
+    if frame is None or frame.empty:
+        return
+    params = [c for c in frame.columns if c not in POLICY_MAP_COLUMNS]
+    kpis = list(dict.fromkeys(frame["kpi"]))
+    table = Table(title="the policy map: who wins where, by how much (paired 95% CI)")
     for column in [*params, *kpis]:
         table.add_column(column, overflow="fold")
-    for keys, part in summary.groupby(params, sort=False):
+    for keys, part in frame.groupby(params, sort=False):
         cells = []
+        by_kpi = {row["kpi"]: row for _, row in part.iterrows()}
         for kpi in kpis:
-            rows = part[part["kpi"] == kpi].dropna(subset=["mean"])
-            lower = kpi_info(kpi).lower_is_better
-            best = rows["mean"].idxmin() if lower else rows["mean"].idxmax()
-            cells.append(str(rows.loc[best, "variant"]) if len(rows) else "n/a")
+            row = by_kpi.get(kpi)
+            if row is None:
+                cells.append("n/a")
+                continue
+            mark = "" if row["decided"] else "≈ "
+            cells.append(
+                f"{mark}{row['winner']} +{_fmt(row['margin'])} "
+                f"[{_fmt(row['ci_low'])}; {_fmt(row['ci_high'])}]"
+            )
         table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
     Console().print(table)
 

@@ -16,6 +16,7 @@ from sim.errors import UsageError
 from sim.experiments.design import resolve
 from sim.experiments.executors import default_workers, make_executor
 from sim.experiments.experiment import Experiment
+from sim.experiments.policy_map import winners
 from sim.experiments.progress import Reporter, SilentReporter
 from sim.experiments.sensitivity_indices import sensitivity_table
 from sim.experiments.statistics import paired_differences, records, summarize
@@ -35,10 +36,15 @@ class ExperimentResult:
     sensitivity: pd.DataFrame | None
     out: Path | None
     failed: pd.DataFrame
+    winners: pd.DataFrame | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The object `--json` prints and summary.json holds: summary and difference records."""
-        return {"summary": records(self.summary), "differences": records(self.differences)}
+        """The object `--json` prints and summary.json holds: summary and difference records
+        (and, for a sweep of several variants, the winner per design point)."""
+        data = {"summary": records(self.summary), "differences": records(self.differences)}
+        if self.winners is not None:
+            data["winners"] = records(self.winners)
+        return data
 
 
 def _git_commit() -> str | None:
@@ -167,6 +173,9 @@ def summarize_results(
     differences = paired_differences(runs, experiment.kpis, variants, params)
     failed = runs[runs["status"] != "ok"]
     result = ExperimentResult(runs, daily, summary, differences, None, store.out, failed)
+    if experiment.kind == "sweep" and len(variants) > 1:
+        result.winners = winners(summary, differences, params)
+        write_atomic(store.out / "winners.csv", lambda tmp: result.winners.to_csv(tmp, index=False))
     write_json(store.out / "summary.json", result.to_json())
     write_atomic(store.out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
     if experiment.kind == "sensitivity":
