@@ -80,3 +80,22 @@ def test_abandoned_callers_count_in_csat() -> None:
     assert set(answers["outcome"]) == {"abandoned"}
     assert k.kpis["csat"] < 0.1  # hanging up in the queue is a poor experience
     assert k.kpis["mean_experience"] == pytest.approx(k.calls["experience"].mean())
+
+
+def test_a_purchase_uses_up_appetite_and_closes_a_buying_issue() -> None:
+    result = sim.run(
+        sim.load_scenario(
+            None,
+            {"calendar.days": 3, "customers.population": 2_000, "arrivals.rate_per_hour": 60.0},
+        ),
+        seed=4,
+    )
+    calls = result.calls
+    bought = calls[(calls["reason"] == "buying") & calls["sold"]]
+    assert len(bought) > 20 and (bought["resolved"] == 1).all()
+    scenario = sim.load_scenario()
+    model = sim.build_model(scenario.with_overrides({"calendar.days": 1}), seed=1)
+    customer = model.behavior.customers.get(0)
+    before = customer.potential
+    model.behavior.sale(customer, 100.0)
+    assert customer.potential == pytest.approx(before * (1 - scenario.sales.purchase_satiation))

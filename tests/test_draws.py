@@ -122,7 +122,10 @@ def test_after_contact_draws_drive_survey_callback_and_churn() -> None:
 
 
 def test_outbound_draws_drive_connecting_interest_and_buying() -> None:
-    volume = sim.load_scenario(None, SHORT | {"policy.name": "volume"})
+    # one customer takes every call here: no satiation, so every offer can sell
+    volume = sim.load_scenario(
+        None, SHORT | {"policy.name": "volume", "sales.purchase_satiation": 0.0}
+    )
 
     def outbound(**draws: float) -> dict[str, float]:
         neutral = dict(customer=0.5, connect=0.0, interest=0.0, buy=0.0, churn=0.99, value=0.0)

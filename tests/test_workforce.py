@@ -213,3 +213,17 @@ def test_the_baseline_accepts_a_service_level_target_from_the_command_line() -> 
     assert scenario.staffing.target_service_level == 0.8
     with pytest.raises(sim.ScenarioError, match="target_service_level"):
         baseline().with_overrides({"staffing.target_service_level": 1.0})
+
+
+def test_team_leaders_follow_the_team_as_it_grows() -> None:
+    grown = sim.run(
+        quiet(
+            calendar__days=15,
+            staffing__target_service_level=0.8,
+            employees__hiring_delay_days=0,
+            staffing__scale=1.5,
+        ),
+        seed=9,
+    ).kpis
+    start = sim.build_model(quiet(), seed=9).behavior.workforce
+    assert grown["team_leaders"] > start.team_leaders  # a mean over the measured days

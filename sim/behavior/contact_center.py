@@ -142,7 +142,8 @@ class ContactCenterBehavior:
             nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
             self.contacts.survey(call, csat, nps)
         broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - quality)
-        if resolved and not broken:
+        bought = outcome.sold and self.reasons[self.contacts.reason[call]].buying_intent
+        if (resolved and not broken) or bought:  # a purchase they called for closes the issue
             customer.open_issue = None
         else:
             self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
@@ -197,10 +198,12 @@ class ContactCenterBehavior:
             self._contact(time, customer, reason, CALLBACK, need_factor)
 
     def sale(self, customer: Customer, value: float) -> None:
-        """A purchase: one-off revenue, and a higher recurring value from now on."""
+        """A purchase: one-off revenue, a higher recurring value from now on, and less appetite
+        for the next offer."""
         self.sales += 1
         self.sales_revenue += value
         customer.purchases += 1
+        customer.potential *= 1.0 - self.cfg.sales.purchase_satiation  # less left to want
         self.customers.add_monthly_value(customer, self.cfg.sales.monthly_value_uplift)
 
     def churn_check(self, customer: Customer, u: float, time: float) -> None:
@@ -273,6 +276,7 @@ class ContactCenterBehavior:
             "outbound_sales": float(self.outbound.sales),
             "outbound_line_seconds": self.outbound.seconds,
             "paid_hours": w.paid_hours,
+            "team_leader_hours": w.team_leader_hours,
             "unfilled_shift_hours": w.unfilled_shift_hours,
             "coaching_requested": w.coaching_requested,
         }

@@ -146,6 +146,8 @@ class Conversation:
             )
         spent += talk.offer_seconds
         sold = u_buy < self.purchase_chance(potential, employee, quality)
+        if sold and reason.buying_intent:
+            resolved = True  # they called to buy, and bought
         value = self.sale_value(z_value) if sold else 0.0
         return new_outcome(
             Outcome, (spent, overtalk, quality, resolved, opportunity, True, pushy, sold, value)

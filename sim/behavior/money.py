@@ -15,9 +15,6 @@ def ledger(layer: ContactCenterBehavior, inbound_line_seconds: float) -> dict[st
     waiting or talking (telephony is paid for both)."""
     model, money, workforce = layer.model, layer.cfg.money, layer.workforce
     t = layer.measured()
-    hours = model.hours
-    days_per_week = len(layer.cfg.calendar.weekdays)
-    contract_per_day = layer.cfg.employees.contract_hours_per_week / days_per_week
     if workforce.rota:  # rostered hours with leave and sick pay, and onboarding
         paid_hours = t["paid_hours"]
     else:  # a flexible pool: paid for time on the phones and off-phone activities only
@@ -28,7 +25,7 @@ def ledger(layer: ContactCenterBehavior, inbound_line_seconds: float) -> dict[st
             + t["coaching_hours"]
             + t["onboarding_hours"]
         )
-    team_leader_hours = workforce.team_leaders * hours.measured_days * contract_per_day
+    team_leader_hours = t["team_leader_hours"]
     employee_cost = paid_hours * money.employee_hourly_cost
     team_leader_cost = team_leader_hours * money.team_leader_hourly_cost
     hiring_cost = t["hires"] * money.hiring_cost

@@ -56,9 +56,8 @@ class Workforce:
         self.team_pressure = self.felt(1.0) if has_targets else 0.0
         for employee in staffing.employees:
             employee.felt_pressure = self.team_pressure
-        self.team_leaders = math.ceil(self.initial_roster / policy.parameters.team_size)
-        coaching_capacity = self.team_leaders * config.coaching_capacity_hours_per_week
-        self.coaching_capacity_per_day = coaching_capacity / self.days_per_week
+        self._lead(staffing.employees)
+        coaching_capacity = self.coaching_capacity_per_day * self.days_per_week
         for employee in staffing.employees:
             self._seasoned(employee, weekly, coaching_capacity / max(1, self.initial_roster))
         if self.rota:
@@ -71,6 +70,7 @@ class Workforce:
         self.hires = 0
         self.onboarding_hours = 0.0
         self.paid_hours = 0.0  # on a rota: rostered hours with leave and sick pay, onboarding
+        self.team_leader_hours = 0.0
         self.unfilled_shift_hours = 0.0
         self.activity_hours = {"meeting": 0.0, "training": 0.0, "coaching": 0.0}
         self.coaching_requested = 0.0
@@ -103,6 +103,14 @@ class Workforce:
         employee.stress = c.stress_initial
         employee.engagement = self._settled_engagement(employee, coaching)
 
+    def _lead(self, team: list[Employee]) -> None:
+        """Team leaders for the team as it is: one per `policy.team_size` employees, each with
+        `coaching_capacity_hours_per_week` to coach."""
+        staying = sum(not e.quitting for e in team)
+        self.team_leaders = math.ceil(staying / self.policy.parameters.team_size)
+        capacity = self.team_leaders * self.config.coaching_capacity_hours_per_week
+        self.coaching_capacity_per_day = capacity / self.days_per_week
+
     def _settled_engagement(self, employee: Employee, coaching_per_week: float) -> float:
         """Where the daily engagement update settles under this policy's base pressure and
         coaching (its fixed point, §6.6 step 4), so a team starts as it would be after a while
@@ -130,6 +138,10 @@ class Workforce:
         if model.staffing.schedule is not self._planned_for:
             self._replan(day)
         team = model.staffing.employees
+        self._lead(team)
+        self.team_leader_hours += (
+            self.team_leaders * self.config.contract_hours_per_week / (self.days_per_week)
+        )
         for employee in team:
             self._start[employee.unique_id] = (
                 employee.phone_time(model.time),

@@ -57,6 +57,9 @@ def behavior_kpis(
     workforce = layer.workforce
     team = workforce.snapshot()
     days = layer.model.hours.measured_days
+    contract_per_day = layer.cfg.employees.contract_hours_per_week / len(
+        layer.cfg.calendar.weekdays
+    )
     days_per_year = 52 * len(layer.cfg.calendar.weekdays)
     rows = measured_rows(layer)
     mean_roster = np.mean([row["roster"] for row in rows]) if rows else team["roster"]
@@ -109,9 +112,11 @@ def behavior_kpis(
         "mean_engagement": team["mean_engagement"],
         "coaching_hours": t["coaching_hours"],
         "coaching_shortfall": (
-            1.0 - t["coaching_hours"] / t["coaching_requested"] if t["coaching_requested"] else 0.0
+            max(0.0, 1.0 - t["coaching_hours"] / t["coaching_requested"])
+            if t["coaching_requested"]
+            else 0.0
         ),
-        "team_leaders": float(workforce.team_leaders),
+        "team_leaders": t["team_leader_hours"] / contract_per_day / days if days else 0.0,
         "unfilled_shift_hours": t["unfilled_shift_hours"],
         "training_hours": t["training_hours"] + t["onboarding_hours"],
         "meeting_hours": t["meeting_hours"],

@@ -148,6 +148,9 @@ class Sales(Section):
     monthly_value_uplift: NonNegative = Field(
         3.0, description="recurring value a sale adds, per month"
     )
+    purchase_satiation: Share = Field(
+        0.75, description="share of a customer's purchase potential a purchase uses up"
+    )
     pushy_threshold: Share = Field(
         0.5, description="an offer after a conversation of lower quality is pushy"
     )
@@ -254,7 +257,9 @@ class Employees(Section):
     engagement_pressure_loss: NonNegative = Field(
         0.01, description="daily engagement loss at pressure 1"
     )
-    engagement_coaching_gain: NonNegative = Field(0.02, description="engagement per coaching hour")
+    engagement_coaching_gain: NonNegative = Field(
+        0.005, description="engagement per coaching hour"
+    )
     engagement_reversion: Share = Field(
         0.02, description="daily pull of engagement back towards engagement_initial"
     )
