@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from tests.helpers import baseline
+from tests.helpers import SCENARIOS, baseline
 
 RANGES = {
     "service_level": (0.75, 0.90),
@@ -28,3 +28,31 @@ def test_the_aht_center_is_in_the_reference_ranges() -> None:
     assert not outside, f"outside the reference ranges {RANGES}: {outside}"
     contacts_per_year = kpis["offered"] / 250_000 * 260 / 120
     assert 1.0 <= contacts_per_year <= 6.0
+
+
+@pytest.mark.slow
+def test_where_speed_is_all_that_counts_the_aht_policy_wins() -> None:
+    """The model's own logic: with sales worth nothing, resolution that barely depends on the
+    time a conversation gets and staff short, the aht policy's speed should beat the quality
+    policy's care on profit after churn (paired, common random numbers)."""
+    region = {
+        "calendar.days": 10,
+        "sales.value_mean": 0.0,
+        "sales.monthly_value_uplift": 0.0,
+        "conversation.completeness_exponent": 0.1,
+        "staffing.scale": 0.8,
+    }
+    experiment = {
+        "scenario": str(SCENARIOS / "baseline.toml"),
+        "replications": 4,
+        "seed": 1,
+        "kpis": ["profit_after_churn"],
+        "base": region,
+        "policies": ["aht", "quality"],
+    }
+    diff = sim.compare(experiment, workers=2).differences.iloc[0]
+    sign = 1 if diff["variant_a"] == "aht" else -1
+    low, high = sorted((sign * diff["ci_low"], sign * diff["ci_high"]))  # aht - quality
+    assert low > 0, (
+        f"aht - quality: {sign * diff['mean_diff']:,.0f} [{low:,.0f}; {high:,.0f}]"
+    )
