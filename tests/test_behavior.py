@@ -277,3 +277,15 @@ def test_sales_worth_nothing_run_and_earn_nothing():
     result = sim.run(baseline(calendar__days=2, sales__value_mean=0.0), seed=1)
     assert result.kpis["sales"] > 0
     assert result.kpis["sales_revenue"] == 0.0
+
+
+def test_a_center_that_answers_nobody_is_far_worse_than_one_that_answers():
+    answering = sim.run(short(), seed=4).kpis
+    dead = sim.run(short(staffing__scale=0.0), seed=4).kpis
+    assert dead["handled"] == 0 and dead["sales_revenue"] == 0
+    assert dead["cost"] < answering["cost"]  # nobody to pay ...
+    assert dead["churned_value"] > 5 * answering["churned_value"]  # ... but customers leave
+    # the lost sales and customers outweigh the wages saved many times over
+    assert answering["profit_after_churn"] - dead["profit_after_churn"] > 3 * (
+        answering["cost"] - dead["cost"]
+    )

@@ -135,12 +135,8 @@ class ContactCenterBehavior:
         repeat = self.contacts.kind[call] != VALUE
         wait = self.model.log.waited(call)
         score = experience(quality, resolved, outcome.pushy, wait, outcome.overtalk, repeat, s)
-        customer.experience(score, s.memory)
-        self.contacts.experience[call] = score
-        if u_survey < s.survey_rate:
-            csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
-            nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
-            self.contacts.survey(call, csat, nps)
+        surveyed = u_survey < s.survey_rate
+        self._experienced(customer, call, score, surveyed, z_csat, z_nps)
         broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - quality)
         bought = outcome.sold and self.reasons[self.contacts.reason[call]].buying_intent
         if (resolved and not broken) or bought:  # a purchase they called for closes the issue
@@ -155,16 +151,29 @@ class ContactCenterBehavior:
         customer = self._callers[call]
         _, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
         s = self.cfg.satisfaction
-        score = s.abandoned_experience
-        customer.experience(score, s.memory)
-        self.contacts.experience[call] = score
-        if u_survey < s.abandoned_survey_rate:
-            csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
-            nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
-            self.contacts.survey(call, csat, nps)
+        surveyed = u_survey < s.abandoned_survey_rate
+        self._experienced(customer, call, s.abandoned_experience, surveyed, z_csat, z_nps)
         if not redialing:
             self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
         self.churn_check(customer, u_churn, time)
+
+    def _experienced(
+        self,
+        customer: Customer,
+        call: int,
+        score: float,
+        surveyed: bool,
+        z_csat: float,
+        z_nps: float,
+    ) -> None:
+        """A contact's experience moves the customer's satisfaction; surveyed, they answer."""
+        s = self.cfg.satisfaction
+        customer.experience(score, s.memory)
+        self.contacts.experience[call] = score
+        if surveyed:
+            csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
+            nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
+            self.contacts.survey(call, csat, nps)
 
     def redial_allowed(self, previous: int) -> bool:
         return not self._callers[previous].churned

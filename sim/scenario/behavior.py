@@ -257,9 +257,7 @@ class Employees(Section):
     engagement_pressure_loss: NonNegative = Field(
         0.01, description="daily engagement loss at pressure 1"
     )
-    engagement_coaching_gain: NonNegative = Field(
-        0.005, description="engagement per coaching hour"
-    )
+    engagement_coaching_gain: NonNegative = Field(0.005, description="engagement per coaching hour")
     engagement_reversion: Share = Field(
         0.02, description="daily pull of engagement back towards engagement_initial"
     )
