@@ -42,6 +42,7 @@ from bench_queue import Case, simpy_model  # noqa: E402
 import sim  # noqa: E402
 from sim.engine.model import DAY, cyclic_gc_paused  # noqa: E402
 from sim.metrics import build_model, gather  # noqa: E402
+from sim.scenario.overrides import parse_assignment  # noqa: E402
 
 BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 
@@ -97,13 +98,18 @@ def same_size_case(scenario: sim.Scenario, kpis: dict[str, float]) -> Case:
     )
 
 
-def benchmark(rounds: int, days: int, progress: Callable[[str], None] = print) -> dict[str, Any]:
+def benchmark(
+    rounds: int,
+    days: int,
+    progress: Callable[[str], None] = print,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Interleaved ccsim and SimPy runs per policy; median calls per second and ratio."""
     report: dict[str, Any] = {"rounds": rounds, "days": days, "policies": {}}
     for policy in ("aht", "volume", "quality"):
         # no warm-up: every simulated day is timed and its calls counted
-        overrides = {"policy.name": policy, "calendar.days": days, "calendar.warmup_days": 0}
-        scenario = sim.load_scenario(BASELINE, overrides)
+        changes = {"policy.name": policy, "calendar.days": days, "calendar.warmup_days": 0}
+        scenario = sim.load_scenario(BASELINE, changes | (overrides or {}))
         case = same_size_case(scenario, sim.run(scenario, seed=0).kpis)  # pilot, untimed
         ours, simpy_rates, ratios = [], [], []
         for r in range(1, rounds + 1):
@@ -132,8 +138,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="scenario override"
+    )
     args = parser.parse_args(argv)
-    report = benchmark(args.rounds, args.days, progress=lambda s: None if args.json else print(s))
+    overrides = dict(parse_assignment(text) for text in args.set) or None
+    report = benchmark(
+        args.rounds,
+        args.days,
+        progress=lambda s: None if args.json else print(s),
+        overrides=overrides,
+    )
     if args.json:
         print(json.dumps(report))
         return

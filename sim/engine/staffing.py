@@ -90,13 +90,20 @@ class StaffingPlan:
             else:
                 self.model.router.remove_idle(employee)
                 self.log_off(employee, time)
-        self.adjust(self.target_now, time)
+        if not self.rota:  # on a rota nobody fills in
+            self.adjust(self.target_now, time)
 
     def bring_back(self, employee: Employee, time: float) -> None:
         """One reason to be away has ended; they log on if no other holds them and the target
-        needs them."""
+        needs them (on a rota: whenever the center is open)."""
         employee.away -= 1
-        self.adjust(self.target_now, time)
+        if not self.rota:
+            self.adjust(self.target_now, time)
+        elif self.target_now and not employee.away and not employee.quitting:
+            if not employee.on_phone:
+                self.log_on(employee, time)
+            elif employee.leaving:  # still finishing a call: stays on
+                employee.leaving = False
 
     def hire(self, employee: Employee) -> None:
         """A new employee joins the team (off the phones; off duty on a rota)."""
