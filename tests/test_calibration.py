@@ -53,6 +53,4 @@ def test_where_speed_is_all_that_counts_the_aht_policy_wins() -> None:
     diff = sim.compare(experiment, workers=2).differences.iloc[0]
     sign = 1 if diff["variant_a"] == "aht" else -1
     low, high = sorted((sign * diff["ci_low"], sign * diff["ci_high"]))  # aht - quality
-    assert low > 0, (
-        f"aht - quality: {sign * diff['mean_diff']:,.0f} [{low:,.0f}; {high:,.0f}]"
-    )
+    assert low > 0, f"aht - quality: {sign * diff['mean_diff']:,.0f} [{low:,.0f}; {high:,.0f}]"
