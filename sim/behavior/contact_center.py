@@ -301,16 +301,18 @@ class ContactCenterBehavior:
         self._pending_row = None
 
     def _counters(self) -> dict[str, float]:
-        w = self.workforce
+        """The daily table's counters: the running `totals`, named as the daily rows name them
+        (onboarding counts as training there)."""
+        t = self.totals()
         return {
-            "sales": float(self.sales),
-            "sales_revenue": self.sales_revenue,
-            "churned_customers": float(len(self.customers.churned)),
-            "attrition": float(w.quits),
-            "hires": float(w.hires),
-            "coaching_hours": w.activity_hours["coaching"],
-            "training_hours": w.activity_hours["training"] + w.onboarding_hours,
-            "meeting_hours": w.activity_hours["meeting"],
-            "outbound_attempts": float(self.outbound.attempts),
-            "outbound_connects": float(self.outbound.connects),
+            "sales": t["sales"],
+            "sales_revenue": t["sales_revenue"],
+            "churned_customers": t["churned_customers"],
+            "attrition": t["quits"],
+            "hires": t["hires"],
+            "coaching_hours": t["coaching_hours"],
+            "training_hours": t["training_hours"] + t["onboarding_hours"],
+            "meeting_hours": t["meeting_hours"],
+            "outbound_attempts": t["outbound_attempts"],
+            "outbound_connects": t["outbound_connects"],
         }

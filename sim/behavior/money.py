@@ -8,13 +8,15 @@ if TYPE_CHECKING:
     from sim.behavior.contact_center import ContactCenterBehavior
 
 
-def ledger(layer: ContactCenterBehavior, inbound_line_seconds: float) -> dict[str, float]:
+def ledger(
+    layer: ContactCenterBehavior, t: dict[str, float], inbound_line_seconds: float
+) -> dict[str, float]:
     """Revenue, cost and profit of the measured days, with their parts (they add up exactly).
 
+    `t`: the layer's totals over the measured days (`layer.measured()`);
     `inbound_line_seconds`: time inbound callers of the measured days were on the line,
     waiting or talking (telephony is paid for both)."""
     model, money, workforce = layer.model, layer.cfg.money, layer.workforce
-    t = layer.measured()
     if workforce.rota:  # rostered hours with leave and sick pay, and onboarding
         paid_hours = t["paid_hours"]
     else:  # a flexible pool: paid for time on the phones and off-phone activities only

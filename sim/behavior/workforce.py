@@ -179,20 +179,20 @@ class Workforce:
                 end = open_at + shift.end * self.rota.interval
                 model.schedule_shift(employee, start, end)
                 working.append((employee, start, end))
-        self._activities(working, open_at)
+        self._activities(working)
 
-    def _activities(self, working: list[tuple[Employee, float, float]], open_at: float) -> None:
-        """Each working employee's share of the policy's weekly off-phone hours, coaching
-        scaled down to what the team leaders can give today, as one block in working hours."""
-        weeks_today = 1.0 / self.days_per_week
+    def _activities(self, working: list[tuple[Employee, float, float]]) -> None:
+        """Each working employee's share of the policy's weekly off-phone hours (by shift hours
+        on a rota, a day's share without), coaching scaled down to what the team leaders can
+        give today, as one block in working hours."""
         plans = []
         for employee, start, end in working:
             weekly = self.policy.off_phone_hours_per_week(employee)
-            if self.rota:
-                share = (end - start) / 3600 / self.config.contract_hours_per_week
-            else:
-                share = weeks_today
             hours = (end - start) / 3600
+            if self.rota:
+                share = hours / self.config.contract_hours_per_week
+            else:
+                share = 1.0 / self.days_per_week
             plans.append({k: min(v * share, hours) for k, v in weekly.items() if v > 0})
         requested = sum(plan.get("coaching", 0.0) for plan in plans)
         self.coaching_requested += requested

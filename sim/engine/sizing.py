@@ -14,6 +14,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from sim.engine.call_log import ANSWERED
+from sim.engine.opening_hours import DAY
 from sim.engine.queueing import required_staff
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def sized_schedule(model: ContactCenterModel, first_day: int, days: int) -> list
     mean_handle = sum(handled) / len(handled)
     counts = [0] * hours.intervals_per_day
     for c in range(start, stop):
-        second = log.arrival[c] % 86_400.0 - hours.open
+        second = log.arrival[c] % DAY - hours.open
         k = int(second // hours.interval)
         counts[min(max(k, 0), hours.intervals_per_day - 1)] += 1
     patience = config.patience.mean_seconds

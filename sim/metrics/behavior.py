@@ -63,8 +63,8 @@ def behavior_kpis(
     days_per_year = 52 * len(layer.cfg.calendar.weekdays)
     rows = measured_rows(layer)
     mean_roster = np.mean([row["roster"] for row in rows]) if rows else team["roster"]
-    money = ledger(layer, line_seconds)
     t = layer.measured()
+    money = ledger(layer, t, line_seconds)
     keep = day >= 0
     measures = {
         k: float(v[0])
