@@ -47,7 +47,7 @@ class ContactCenterBehavior:
         streams = model.streams
         self.cfg = cfg
         self.policy = make_policy(cfg.policy)
-        self.customers = CustomerBase(cfg.customers, streams["customers"], model)
+        self.customers = CustomerBase(cfg.customers, streams["customers"])
         self.workforce = Workforce(cfg.employees, self.policy, model)
         self.contacts = ConversationLog()
         self.reason_names = list(cfg.demand.reasons)
