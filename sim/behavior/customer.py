@@ -43,17 +43,17 @@ class Customer:
     """A customer who has been in contact: satisfaction, value, potential and open issues."""
 
     __slots__ = (
-        "index",
-        "monthly_value",
-        "potential",
-        "satisfaction",
-        "patience_factor",
-        "open_issue",
-        "repeats",
-        "contacts",
-        "purchases",
         "churned",
         "churned_at",
+        "contacts",
+        "index",
+        "monthly_value",
+        "open_issue",
+        "patience_factor",
+        "potential",
+        "purchases",
+        "repeats",
+        "satisfaction",
     )
 
     def __init__(self, index: int, base: CustomerBase):
