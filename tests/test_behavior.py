@@ -191,6 +191,10 @@ def test_accounting_adds_up(by_policy):
         assert result.daily["churned_customers"].sum() == k["churned_customers"]
         assert result.daily["sales"].sum() == k["sales"]
         assert result.daily["recurring_revenue"].sum() == pytest.approx(k["recurring_revenue"])
+        # the days' money adds up to the run's (the report's daily profit relies on it)
+        for line in ("cost", "labour_cost", "other_cost", "churned_value", "profit_after_churn"):
+            assert result.daily[line].sum() == pytest.approx(k[line], rel=1e-12), line
+        assert result.daily["active_customers"].iloc[-1] == k["active_customers"]
 
 
 def test_failure_demand_is_an_outcome_not_an_input(by_policy):

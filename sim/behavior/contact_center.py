@@ -72,8 +72,9 @@ class ContactCenterBehavior:
         self.recurring_revenue = 0.0
         self.lost_demand = 0  # value demand of customers who had churned
         self.daily: list[dict[str, float]] = []
+        self.daily_totals: list[dict[str, float]] = []  # each row's `totals` of its day
         self._pending_row: dict[str, float] | None = None
-        self._last_counters: dict[str, float] = {}
+        self._last_totals: dict[str, float] = {}
         self._measure_from: dict[str, float] = {}
 
     # --- contacts -------------------------------------------------------------------------------
@@ -254,7 +255,11 @@ class ContactCenterBehavior:
         calendar_days = self.model.hours.calendar_days_after(day)
         accrual = self.customers.active_monthly_value * calendar_days / DAYS_PER_MONTH
         self.recurring_revenue += accrual
-        self._pending_row = {"day": day, "recurring_revenue": accrual}
+        self._pending_row = {
+            "day": day,
+            "recurring_revenue": accrual,
+            "active_customers": float(self.customers.active),
+        }
         self._pending_row.update(self.workforce.snapshot())
 
     def run_ended(self) -> None:
@@ -274,6 +279,7 @@ class ContactCenterBehavior:
             "sales_revenue": self.sales_revenue,
             "recurring_revenue": self.recurring_revenue,
             "churned_customers": float(len(customers.churned)),
+            "churned_value": customers.churned_monthly_value * self.cfg.churn.horizon_months,
             "lost_demand": float(self.lost_demand),
             "quits": float(w.quits),
             "hires": float(w.hires),
@@ -296,16 +302,17 @@ class ContactCenterBehavior:
         """A day's counters run until the next opening, so calls served after closing count."""
         if self._pending_row is None:
             return
-        now = self._counters()
-        row = self._pending_row | {k: now[k] - self._last_counters.get(k, 0.0) for k in now}
-        self._last_counters = now
-        self.daily.append(row)
+        totals = self.totals()
+        day = {k: v - self._last_totals.get(k, 0.0) for k, v in totals.items()}
+        self._last_totals = totals
+        self.daily.append(self._pending_row | self._counters(day))
+        self.daily_totals.append(day)
         self._pending_row = None
 
-    def _counters(self) -> dict[str, float]:
-        """The daily table's counters: the running `totals`, named as the daily rows name them
+    @staticmethod
+    def _counters(t: dict[str, float]) -> dict[str, float]:
+        """The daily table's counters from a day's `totals`, named as the daily rows name them
         (onboarding counts as training there)."""
-        t = self.totals()
         return {
             "sales": t["sales"],
             "sales_revenue": t["sales_revenue"],

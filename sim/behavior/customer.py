@@ -92,6 +92,7 @@ class CustomerBase:
         self.agents: dict[int, Customer] = {}
         self.active_monthly_value = float(self.monthly_value.sum())
         self.churned: list[Customer] = []
+        self.churned_monthly_value = 0.0  # running sum, for the value lost per day
 
     def index_for(self, u: float) -> int:
         """The customer a uniform draw picks (every customer equally likely)."""
@@ -112,6 +113,7 @@ class CustomerBase:
         customer.churned = True
         customer.churned_at = time
         self.active_monthly_value -= customer.monthly_value
+        self.churned_monthly_value += customer.monthly_value
         self.churned.append(customer)
 
     def add_monthly_value(self, customer: Customer, amount: float) -> None:

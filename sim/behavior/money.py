@@ -16,7 +16,23 @@ def ledger(
     `t`: the layer's totals over the measured days (`layer.measured()`);
     `inbound_line_seconds`: time inbound callers of the measured days were on the line,
     waiting or talking (telephony is paid for both)."""
-    model, money, workforce = layer.model, layer.cfg.money, layer.workforce
+    since = layer.model.measure_start.time
+    churned_value = (
+        sum(c.monthly_value for c in layer.customers.churned if c.churned_at >= since)
+        * layer.cfg.churn.horizon_months
+    )
+    return money_lines(layer, t, inbound_line_seconds, churned_value)
+
+
+def money_lines(
+    layer: ContactCenterBehavior,
+    t: dict[str, float],
+    inbound_line_seconds: float,
+    churned_value: float,
+) -> dict[str, float]:
+    """The ledger of any stretch of the run (the measured days, or one day) from the layer's
+    totals over it, the inbound line time and the value of the customers lost in it."""
+    money, workforce = layer.cfg.money, layer.workforce
     if workforce.rota:  # rostered hours with leave and sick pay, and onboarding
         paid_hours = t["paid_hours"]
     else:  # a flexible pool: paid for time on the phones and off-phone activities only
@@ -38,11 +54,6 @@ def ledger(
     other_cost = hiring_cost + overhead_cost + telephony_cost
     revenue = t["sales_revenue"] + t["recurring_revenue"]
     cost = labour_cost + other_cost
-    since = model.measure_start.time
-    churned_value = (
-        sum(c.monthly_value for c in layer.customers.churned if c.churned_at >= since)
-        * layer.cfg.churn.horizon_months
-    )
     profit = revenue - cost
     return {
         "revenue": revenue,

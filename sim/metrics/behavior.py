@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.behavior.conversation_log import VALUE
-from sim.behavior.money import ledger
+from sim.behavior.money import ledger, money_lines
 from sim.metrics.binning import group_counter, ratio
 
 if TYPE_CHECKING:
@@ -134,11 +134,19 @@ def measured_rows(layer: ContactCenterBehavior) -> list[dict[str, float]]:
     return [row | {"day": row["day"] - warmup} for row in layer.daily if row["day"] >= warmup]
 
 
+DAILY_MONEY = ["cost", "labour_cost", "other_cost", "profit", "churned_value", "profit_after_churn"]
+"""The ledger's lines in the daily table (revenue and its parts are counters there already)."""
+
+
 def behavior_daily(
-    layer: ContactCenterBehavior, contacts: pd.DataFrame, day: np.ndarray
+    layer: ContactCenterBehavior,
+    contacts: pd.DataFrame,
+    day: np.ndarray,
+    line_seconds: np.ndarray,
 ) -> pd.DataFrame:
     """One row per measured day: counters of the day, team averages at its end, contact
-    measures (by arrival day)."""
+    measures (by arrival day), and the day's money (`line_seconds`: inbound line time per
+    measured day); the days' money adds up to the run's."""
     rows = pd.DataFrame(measured_rows(layer))
     if rows.empty:
         return rows
@@ -149,4 +157,12 @@ def behavior_daily(
     measures = pd.DataFrame(per_day).drop(columns=["mean_quality", "survey_answers"])
     rows = pd.concat([rows.reset_index(drop=True), measures], axis=1)
     rows["revenue"] = rows["sales_revenue"] + rows["recurring_revenue"]
-    return rows
+    totals = layer.daily_totals[len(layer.daily_totals) - len(rows) :]  # the measured days
+    money = pd.DataFrame(
+        [
+            money_lines(layer, t, seconds, t["churned_value"])
+            for t, seconds in zip(totals, line_seconds, strict=True)
+        ],
+        columns=[*DAILY_MONEY, "paid_hours"],
+    )
+    return pd.concat([rows, money], axis=1)

@@ -190,6 +190,13 @@ def line_seconds(columns: dict[str, np.ndarray], model: ContactCenterModel) -> f
     return float(columns["wait"].sum() + columns["talk"][columns["answered"]].sum())
 
 
+def line_seconds_per_day(columns: dict[str, np.ndarray], day: np.ndarray, days: int) -> np.ndarray:
+    """`line_seconds` per measured day 0..days-1, by the day the call arrived."""
+    keep = day >= 0
+    on_line = columns["wait"] + np.where(columns["answered"], columns["talk"], 0.0)
+    return np.bincount(day[keep], weights=on_line[keep], minlength=days)[:days]
+
+
 def _clock(second: float) -> str:
     minutes = round(second / 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -8,7 +8,14 @@ import time
 from sim.behavior import ContactCenterBehavior
 from sim.engine import ContactCenterModel, NoBehavior
 from sim.metrics.behavior import behavior_daily, behavior_kpis
-from sim.metrics.queue import call_bins, daily_table, interval_table, line_seconds, run_kpis
+from sim.metrics.queue import (
+    call_bins,
+    daily_table,
+    interval_table,
+    line_seconds,
+    line_seconds_per_day,
+    run_kpis,
+)
 from sim.metrics.result import RunResult
 from sim.scenario import Scenario
 
@@ -43,7 +50,8 @@ def gather(model: ContactCenterModel, started: float) -> RunResult:
         contacts = layer.contacts.frame(layer.reason_names)
         calls = calls.join(contacts)
         kpis.update(behavior_kpis(layer, contacts, day, line_seconds(columns, model)))
-        daily = daily.merge(behavior_daily(layer, contacts, day), on="day", how="left")
+        per_day = line_seconds_per_day(columns, day, model.hours.measured_days)
+        daily = daily.merge(behavior_daily(layer, contacts, day, per_day), on="day", how="left")
         policy = layer.policy.describe()
     snapshots = model.datacollector.get_model_vars_dataframe()
     warmup = model.hours.warmup
