@@ -31,6 +31,7 @@ class ExperimentResult:
 
     runs: pd.DataFrame
     daily: pd.DataFrame
+    profile: pd.DataFrame  # each run's average day, per interval
     summary: pd.DataFrame
     differences: pd.DataFrame
     sensitivity: pd.DataFrame | None
@@ -167,12 +168,12 @@ def summarize_results(
     experiment: Experiment, store: ResultStore, records_: dict[str, dict[str, Any]]
 ) -> ExperimentResult:
     """Summary, paired differences (and sensitivity indices) from the recorded runs; written."""
-    runs, daily = tables(experiment.tasks, records_)
+    runs, daily, profile = tables(experiment.tasks, records_)
     variants, params = list(experiment.variants), experiment.params
     summary = summarize(runs, experiment.kpis, variants, params)
     differences = paired_differences(runs, experiment.kpis, variants, params)
     failed = runs[runs["status"] != "ok"]
-    result = ExperimentResult(runs, daily, summary, differences, None, store.out, failed)
+    result = ExperimentResult(runs, daily, profile, summary, differences, None, store.out, failed)
     if experiment.kind == "sweep" and len(variants) > 1:
         result.winners = winners(summary, differences, params)
         write_atomic(store.out / "winners.csv", lambda tmp: result.winners.to_csv(tmp, index=False))

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from sim.errors import UsageError
 from sim.experiments.design import RunTask
-from sim.metrics import run
+from sim.metrics import average_day, run
 from sim.scenario import validate
 
 DASK_TIMEOUT_SECONDS = 5
@@ -34,10 +34,11 @@ def execute(task: RunTask) -> dict[str, Any]:
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" (at {last[0].filename}:{last[0].lineno})" if last else ""
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}{where}", kpis={})
-        record.update(daily=[], wall_seconds=time.perf_counter() - started)
+        record.update(daily=[], profile=[], wall_seconds=time.perf_counter() - started)
         return record
     record.update(status="ok", error="", kpis={k: float(v) for k, v in result.kpis.items()})
     record["daily"] = result.daily.to_dict(orient="records")
+    record["profile"] = average_day(result.intervals).to_dict(orient="records")
     record["wall_seconds"] = time.perf_counter() - started
     return record
 

@@ -57,10 +57,11 @@ class ResultStore:
         self, tasks: list[RunTask], records: dict[str, dict[str, Any]]
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Write runs.parquet and daily.parquet for the runs of `tasks` that are recorded."""
-        runs, daily = tables(tasks, records)
+        runs, daily, profile = tables(tasks, records)
         write_parquet(self.out / "runs.parquet", runs)
         write_parquet(self.out / "daily.parquet", daily)
-        return runs, daily
+        write_parquet(self.out / "day_profile.parquet", profile)
+        return runs, daily, profile
 
 
 def _numeric(frame: pd.DataFrame, keep: Iterable[str]) -> pd.DataFrame:
@@ -77,12 +78,13 @@ def _numeric(frame: pd.DataFrame, keep: Iterable[str]) -> pd.DataFrame:
 
 def tables(
     tasks: list[RunTask], records: dict[str, dict[str, Any]]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per recorded run and one per run and day, in the order of `tasks`.
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One row per recorded run, one per run and day, and one per run and interval of its
+    average day (`sim.metrics.average_day`), in the order of `tasks`.
 
     Design points that coincide (e.g. after rounding) are one run and give one row.
     """
-    rows, days = [], []
+    rows, days, profile = [], [], []
     param_keys: list[str] = list(dict.fromkeys(k for t in tasks for k in t.params))
     seen: set[str] = set()
     for task in tasks:
@@ -108,9 +110,14 @@ def tables(
             }
         )
         days.extend({**head, **params, **day} for day in record.get("daily", []))
+        profile.extend({**head, **params, **row} for row in record.get("profile", []))
     runs = pd.DataFrame(rows, columns=None if rows else RUN_COLUMNS + param_keys)
-    daily = pd.DataFrame(days)
-    return _numeric(runs, RUN_COLUMNS + param_keys), _numeric(daily, RUN_COLUMNS + param_keys)
+    keep = RUN_COLUMNS + param_keys
+    return (
+        _numeric(runs, keep),
+        _numeric(pd.DataFrame(days), keep),
+        _numeric(pd.DataFrame(profile), [*keep, "start"]),
+    )
 
 
 def execute_pending(

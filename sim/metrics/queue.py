@@ -197,6 +197,39 @@ def line_seconds_per_day(columns: dict[str, np.ndarray], day: np.ndarray, days: 
     return np.bincount(day[keep], weights=on_line[keep], minlength=days)[:days]
 
 
+def average_day(intervals: pd.DataFrame) -> pd.DataFrame:
+    """The average measured day per interval of the opening hours: contacts offered, staff on
+    the phones, queue and the service level (pooled over the days: weighted by contacts)."""
+    if intervals.empty:
+        return pd.DataFrame(columns=["interval", "start", *AVERAGE_DAY])
+    weights = intervals["offered"].to_numpy(dtype=float)
+    frame = intervals.assign(
+        _within=intervals["service_level"].fillna(0.0) * weights,
+        _abandoned=intervals["abandoned"].astype(float),
+        _offered=weights,
+    )
+    grouped = frame.groupby(["interval", "start"], sort=True)
+    means = grouped[["offered", "handled", "staffed", "queue_mean"]].mean()
+    sums = grouped[["_within", "_abandoned", "_offered"]].sum()
+    offered = sums["_offered"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        service_level = np.where(offered > 0, sums["_within"].to_numpy() / offered, np.nan)
+        abandonment = np.where(offered > 0, sums["_abandoned"].to_numpy() / offered, np.nan)
+    table = means.assign(service_level=service_level, abandonment_rate=abandonment)
+    return table.reset_index()[["interval", "start", *AVERAGE_DAY]]
+
+
+AVERAGE_DAY = [
+    "offered",
+    "handled",
+    "staffed",
+    "queue_mean",
+    "service_level",
+    "abandonment_rate",
+]
+"""Columns of `average_day` besides the interval and its start."""
+
+
 def _clock(second: float) -> str:
     minutes = round(second / 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
