@@ -1,0 +1,28 @@
+"""Figure builders: functions from result tables to plotly figures, importable in a notebook.
+
+Each returns a `Chart`: the figure (its title states the finding; axes carry units) and a
+one-line caption on how to read it, in the language given.
+"""
+
+from sim.report.figures.chart import Chart
+from sim.report.figures.day import average_day
+from sim.report.figures.kpis import kpi_panel
+from sim.report.figures.policy_map import policy_maps
+from sim.report.figures.race import race
+from sim.report.figures.scatter import revenue_vs_satisfaction
+from sim.report.figures.sensitivity import sensitivity_bars
+from sim.report.figures.waterfall import channel_waterfall, money_waterfall
+from sim.report.figures.weeks import weeks
+
+__all__ = [
+    "Chart",
+    "average_day",
+    "channel_waterfall",
+    "kpi_panel",
+    "money_waterfall",
+    "policy_maps",
+    "race",
+    "revenue_vs_satisfaction",
+    "sensitivity_bars",
+    "weeks",
+]

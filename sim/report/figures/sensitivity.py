@@ -1,0 +1,53 @@
+"""Sensitivity indices as bars with their 95 % intervals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim.report.figures.chart import Chart, styled
+from sim.report.language import Language
+from sim.report.palette import OKABE_ITO
+
+INDICES = {  # method's (first, total) columns; Morris has one measure
+    "sobol": [("S1", "S1_conf", "first_order"), ("ST", "ST_conf", "total_order")],
+    "morris": [("mu_star", "mu_star_conf", "mu_star")],
+}
+
+
+def sensitivity_bars(table: pd.DataFrame, output: str, lang: Language) -> Chart:
+    """Indices of one output (all variants' analyses of it), longest first."""
+    part = table[(table["output"] == output) & table["parameter"].notna()]
+    method = str(part["method"].iloc[0]) if len(part) else "sobol"
+    measures = INDICES.get(method, INDICES["sobol"])
+    figure = go.Figure()
+    for variant, rows in part.groupby("variant", sort=False):
+        rows = rows.sort_values(measures[-1][0], ascending=True)
+        for k, (column, conf, label) in enumerate(measures):
+            if column not in rows:
+                continue
+            name = lang(label) if label in lang.table["text"] else column
+            if part["variant"].nunique() > 1:
+                name = f"{name}: {variant}"
+            figure.add_trace(
+                go.Bar(
+                    y=rows["parameter"],
+                    x=rows[column],
+                    error_x={"type": "data", "array": rows[conf]} if conf in rows else None,
+                    orientation="h",
+                    name=name,
+                    marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+                )
+            )
+    top_column = measures[-1][0]
+    top = str(part.loc[part[top_column].idxmax(), "parameter"]) if len(part) else ""
+    styled(
+        figure,
+        lang,
+        lang("sensitivity_title", top=top),
+        height=140 + 42 * max(len(set(part["parameter"])), 3),
+    )
+    figure.update_layout(barmode="group", margin={"l": 280})
+    figure.update_xaxes(title=lang("value_axis"))
+    caption = lang("sensitivity_caption", output=lang.kpi(output))
+    return Chart(f"sensitivity-{output}", figure, caption)

@@ -1,0 +1,85 @@
+"""Waterfalls of a difference between two policies: by line of the ledger, and by mechanism."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim.report.figures.chart import Chart, money_axis, styled
+from sim.report.language import Language
+from sim.report.palette import BETTER, INK, WORSE
+
+LEDGER = [  # (line, sign in profit after churn)
+    ("sales_revenue", 1.0),
+    ("recurring_revenue", 1.0),
+    ("labour_cost", -1.0),
+    ("other_cost", -1.0),
+    ("churned_value", -1.0),
+]
+
+
+def paired_mean(runs: pd.DataFrame, kpi: str, a: str, b: str) -> float:
+    """Mean over replications of `kpi` under `a` minus under `b` (runs paired by seed)."""
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    left = ok[ok["variant"] == a].set_index("seed")[kpi]
+    right = ok[ok["variant"] == b].set_index("seed")[kpi]
+    both = left.index.intersection(right.index)
+    return float((left[both] - right[both]).mean())
+
+
+def _waterfall(
+    labels: list[str], values: list[float], total_label: str, lang: Language
+) -> go.Figure:
+    return go.Figure(
+        go.Waterfall(
+            x=[*labels, total_label],
+            y=[*values, sum(values)],
+            measure=["relative"] * len(values) + ["total"],
+            text=[lang.money(v, signed=True) for v in values]
+            + [lang.money(sum(values), signed=True)],
+            textposition="outside",
+            increasing={"marker": {"color": BETTER}},
+            decreasing={"marker": {"color": WORSE}},
+            totals={"marker": {"color": INK}},
+            connector={"line": {"color": "#888", "dash": "dot"}},
+            hoverinfo="x+text",
+        )
+    )
+
+
+def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart:
+    """`a` − `b` in profit after churn, built up from the ledger's lines (paired means);
+    the lines add up to the total exactly."""
+    values = [sign * paired_mean(runs, line, a, b) for line, sign in LEDGER]
+    figure = _waterfall(
+        [lang.money_line(line) for line, _ in LEDGER], values, lang.money_line("total"), lang
+    )
+    total = sum(values)
+    title = lang(
+        "waterfall_title",
+        winner=lang.policy(a),
+        other=lang.policy(b),
+        delta=lang.money(abs(total)),
+    )
+    styled(figure, lang, title)
+    figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
+    figure.update_layout(showlegend=False)
+    return Chart("money", figure, lang("waterfall_caption"))
+
+
+def channel_waterfall(channels: pd.DataFrame, lang: Language) -> Chart:
+    """The difference split by mechanism: `channels` has a row per mechanism (`channel`,
+    `contribution` in euros) and one named `total` (the whole difference)."""
+    total = float(channels.loc[channels["channel"] == "total", "contribution"].iloc[0])
+    parts = channels[channels["channel"] != "total"]
+    labels = [lang.channel(c) for c in parts["channel"]]
+    values = [float(v) for v in parts["contribution"]]
+    labels.append(lang.channel("interaction"))
+    values.append(total - sum(values))
+    figure = _waterfall(labels, values, lang.money_line("total"), lang)
+    top = max(range(len(values) - 1), key=lambda k: abs(values[k])) if len(values) > 1 else 0
+    share = lang.percent(values[top] / total, 0) if total else "n/a"
+    styled(figure, lang, lang("channels_title", share=share, channel=labels[top].lower()))
+    figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
+    figure.update_layout(showlegend=False)
+    return Chart("channels", figure, lang("channels_caption"))

@@ -1,0 +1,94 @@
+"""The headline in words, from the data: who wins on profit after churn, by how much, and at
+what service level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.experiments.statistics import mean_ci
+from sim.report.language import Language
+
+
+@dataclass
+class Finding:
+    """The best variant on profit after churn against the runner-up, paired."""
+
+    winner: str
+    other: str
+    delta: float  # mean paired difference, winner - other
+    low: float
+    high: float
+    other_mean: float
+    service_level: tuple[float, float]  # winner's, other's
+
+    @property
+    def clear(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+def paired(runs: pd.DataFrame, kpi: str, a: str, b: str) -> dict[str, float]:
+    """Mean and 95 % CI of `kpi` under `a` minus under `b`, paired by seed."""
+    left = runs[runs["variant"] == a].set_index("seed")[kpi]
+    right = runs[runs["variant"] == b].set_index("seed")[kpi]
+    both = left.index.intersection(right.index)
+    return mean_ci((left[both] - right[both]).to_numpy())
+
+
+def finding(runs: pd.DataFrame, kpi: str = "profit_after_churn") -> Finding | None:
+    """The winner and runner-up on `kpi` among the runs that are ok (None with one variant)."""
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    means = ok.groupby("variant", sort=False)[kpi].mean().sort_values(ascending=False)
+    if len(means) < 2:
+        return None
+    winner, other = str(means.index[0]), str(means.index[1])
+    d = paired(ok, kpi, winner, other)
+    sl = ok.groupby("variant")["service_level"].mean()
+    return Finding(
+        winner,
+        other,
+        d["mean"],
+        d["ci_low"],
+        d["ci_high"],
+        float(means.iloc[1]),
+        (float(sl[winner]), float(sl[other])),
+    )
+
+
+def headline(runs: pd.DataFrame, lang: Language) -> str:
+    """One sentence: the winner, the margin with its CI, and both service levels."""
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    if ok.empty:
+        return lang("no_data")
+    found = finding(ok)
+    if found is None:
+        variant = str(ok["variant"].iloc[0])
+        values = mean_ci(ok["profit_after_churn"].to_numpy())
+        if values["n"] < 2:
+            return lang(
+                "headline_run",
+                policy=lang.policy(variant),
+                value=lang.money(values["mean"]),
+                sl=lang.percent(float(ok["service_level"].mean())),
+            )
+        return lang(
+            "headline_single",
+            policy=lang.policy(variant),
+            value=lang.money(values["mean"]),
+            low=lang.money(values["ci_low"]),
+            high=lang.money(values["ci_high"]),
+        )
+    share = found.delta / abs(found.other_mean) if found.other_mean else float("nan")
+    key = "headline_better" if found.clear else "headline_tie"
+    return lang(
+        key,
+        winner=lang.policy(found.winner),
+        other=lang.policy(found.other),
+        delta=lang.money(found.delta, signed=True),
+        percent=lang.percent(share, 1, signed=True),
+        low=lang.money(found.low, signed=True),
+        high=lang.money(found.high, signed=True),
+        sl_winner=lang.percent(found.service_level[0]),
+        sl_other=lang.percent(found.service_level[1]),
+    )

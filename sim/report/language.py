@@ -1,0 +1,147 @@
+"""Words and number formats of one language, from its table in `sim/report/languages/`.
+
+Every label, title, caption and number format of the report and the talk comes from here, so
+adding a language is adding a table (`xx.toml` with the keys of `en.toml`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sim.errors import UsageError
+
+PERCENT_KPIS = {
+    "csat",
+    "service_level",
+    "abandonment_rate",
+    "fcr",
+    "failure_demand_share",
+    "attrition_rate_annual",
+    "conversion_rate",
+    "occupancy",
+    "labour_share",
+    "shrinkage",
+}
+"""KPIs that are shares, shown as percentages."""
+MONEY_KPIS = {
+    "profit_after_churn",
+    "profit",
+    "revenue",
+    "sales_revenue",
+    "recurring_revenue",
+    "cost",
+    "labour_cost",
+    "other_cost",
+    "churned_value",
+}
+"""KPIs in euros."""
+
+
+def languages() -> list[str]:
+    """The codes of the languages that have a table."""
+    folder = resources.files("sim.report") / "languages"
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
+
+
+@cache
+def table(code: str) -> dict[str, Any]:
+    """The raw table of language `code`."""
+    if code not in languages():
+        raise UsageError(f"--lang {code!r}: no such language; choose one of {languages()}")
+    text = (resources.files("sim.report") / "languages" / f"{code}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+class Language:
+    """Texts and number formats of one language (`Language("nl")`)."""
+
+    def __init__(self, code: str = "en"):
+        self.code = code
+        self.table = table(code)
+        self.format = self.table["format"]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The text `key` of section [text], its {placeholders} filled in."""
+        return self.table["text"][key].format(**values)
+
+    def policy(self, name: str) -> str:
+        """A policy's name as people say it (an unknown name is shown as it is)."""
+        return self.table["policy"].get(name, name)
+
+    def kpi(self, name: str) -> str:
+        """A KPI's label with its unit."""
+        return self.table["kpi"].get(name, name.replace("_", " "))
+
+    def channel(self, name: str) -> str:
+        return self.table["channel"].get(name, name)
+
+    def money_line(self, name: str) -> str:
+        return self.table["money"][name]
+
+    def weekday(self, code: str) -> str:
+        return self.table["weekday"].get(code, code)
+
+    # --- numbers ----------------------------------------------------------------------------
+
+    def number(self, x: float, decimals: int = 0, signed: bool = False) -> str:
+        """`x` with this language's separators (and a sign when `signed`); n/a for NaN."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "n/a"
+        text = f"{abs(x):,.{decimals}f}"
+        text = text.translate({ord(","): "\0", ord("."): self.format["decimal"]})
+        text = text.replace("\0", self.format["thousands"])
+        negative = round(x, decimals) < 0  # -0.0004 at 2 decimals shows as 0.00, unsigned
+        sign = self.format["minus"] if negative else ("+" if signed and x > 0 else "")
+        return sign + text
+
+    def money(self, x: float, decimals: int = 0, signed: bool = False) -> str:
+        """Euros: "€1,234" in English, "€ 1.234" in Dutch; a sign goes first ("−€1,234")."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "n/a"
+        text = self.number(x, decimals, signed)
+        sign = text[0] if text[0] in ("+", self.format["minus"]) else ""
+        return sign + self.format["currency"].format(text[len(sign) :])
+
+    def percent(self, x: float, decimals: int = 1, signed: bool = False) -> str:
+        """A share as a percentage ("85.2%", "85,2%")."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "n/a"
+        return self.number(100 * x, decimals, signed) + "%"
+
+    def value(self, kpi: str, x: float, signed: bool = False) -> str:
+        """A KPI's value as shown: euros, a percentage or a plain number."""
+        if kpi in MONEY_KPIS:
+            return self.money(x, 0, signed)
+        if kpi in PERCENT_KPIS:
+            return self.percent(x, 1, signed)
+        if kpi == "nps":
+            return self.number(x, 0, True)
+        return self.number(x, 0 if abs(x) >= 100 else 2 if abs(x) < 10 else 1, signed)
+
+    def difference(self, kpi: str, x: float) -> str:
+        """A difference of a KPI: shares in percentage points, signed."""
+        if kpi in PERCENT_KPIS:
+            return self.number(100 * x, 1, True) + self.format["points"]
+        return self.value(kpi, x, signed=True)
+
+    def date(self, day: dt.date) -> str:
+        """A date with this language's month names."""
+        month = self.format["months"][day.month - 1]
+        return self.format["date"].format(day=day.day, month=month, year=day.year)
+
+    @property
+    def plotly_separators(self) -> str:
+        """Plotly's `layout.separators`: the decimal then the thousands separator."""
+        return self.format["decimal"] + self.format["thousands"]
+
+    @property
+    def currency_prefix(self) -> str:
+        """What goes before an amount on an axis ("€" or "€ ")."""
+        return self.format["currency"].split("{}")[0]
