@@ -74,7 +74,7 @@ def test_json_shape_and_summary_file(compared: tuple[Path, dict, str]) -> None:
 
 def test_files_and_columns(compared: tuple[Path, dict, str]) -> None:
     out, _, _ = compared
-    assert {p.name for p in out.iterdir()} >= OUT_FILES | {"comparison.html"}
+    assert {p.name for p in out.iterdir()} >= OUT_FILES | {"report.html", "day_profile.parquet"}
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 8
     for column in ["variant", "replication", "seed", "status", "error", "wall_seconds", *KPIS]:
@@ -90,8 +90,8 @@ def test_files_and_columns(compared: tuple[Path, dict, str]) -> None:
     assert manifest["variants"]["lean"]["scenario"]["staffing"]["employees"] == 9
 
 
-def test_comparison_page_loads_nothing_from_the_network(compared: tuple[Path, dict, str]) -> None:
-    page = (compared[0] / "comparison.html").read_text(encoding="utf-8")
+def test_report_page_loads_nothing_from_the_network(compared: tuple[Path, dict, str]) -> None:
+    page = (compared[0] / "report.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script[^>]*>", page)
     assert scripts and not [s for s in scripts if "src=" in s]  # plotly.js is inline
     assert "Plotly.newPlot" in page and len(page) > 1_000_000

@@ -14,7 +14,7 @@ import sys
 from types import FrameType
 
 from sim.cli.arguments import overrides, whole_number
-from sim.cli.tables import print_comparison, print_sensitivity, print_winners
+from sim.cli.tables import print_comparison, print_headline, print_sensitivity, print_winners
 from sim.experiments import load_experiment, run_experiment
 from sim.experiments.execution import default_out
 from sim.experiments.progress import make_reporter
@@ -49,10 +49,11 @@ def command_experiment(args: argparse.Namespace) -> int:
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if not experiment.params:
-        from sim.report import write_comparison_page  # plotly: imported when a page is made
+    report = None
+    if not result.runs.empty and (result.runs["status"] == "ok").any():
+        from sim.report import write_report  # plotly and jinja2: imported when a page is made
 
-        write_comparison_page(result.summary, experiment.name, result.out)
+        report = write_report(result.out)
     if args.json:
         payload = (
             {"sensitivity": [] if result.sensitivity is None else records(result.sensitivity)}
@@ -66,10 +67,14 @@ def command_experiment(args: argparse.Namespace) -> int:
         print_comparison(result, experiment.name, differences=False)
         print_winners(result)
         print("paired differences per design point: summary.json")
-    else:
+    elif args.full:
         print_comparison(result, experiment.name)
+    else:
+        print_headline(result, experiment.name)
     if not args.json:
         print(f"results written to {result.out}/ (runs, daily, summary, manifest)")
+        if report is not None:
+            print(f"report: {report}")
     if not result.failed.empty:
         print(f"ccsim: {len(result.failed)} of {len(result.runs)} runs failed:", file=sys.stderr)
         for _, row in result.failed.head(20).iterrows():
@@ -134,4 +139,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         p.add_argument(
             "--json", action="store_true", help="print one JSON object on stdout and nothing else"
         )
+        if name == "compare":
+            p.add_argument(
+                "--full",
+                action="store_true",
+                help="print every KPI and every paired difference (default: the key figures)",
+            )
         p.set_defaults(handler=command_experiment)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sim.cli import experiments, keys, run
+from sim.cli import experiments, keys, report, run
 from sim.errors import InputError
 from sim.version import __version__
 
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_command(commands)
     keys.add_command(commands)
     experiments.add_commands(commands)
+    report.add_commands(commands)
     return parser
 
 

@@ -107,6 +107,34 @@ def print_comparison(result: ExperimentResult, title: str, differences: bool = T
     console.print(table)
 
 
+def print_headline(result: ExperimentResult, title: str) -> None:
+    """The short summary of a comparison: the headline in words and the key figures with their
+    95 % CIs (every KPI and paired difference: --full, summary.json and the report)."""
+    from sim.report.headline import headline
+    from sim.report.language import Language
+    from sim.report.report import REPORT_KPIS
+
+    summary = result.summary
+    kpis = [k for k in REPORT_KPIS if k in set(summary["kpi"])] or list(
+        dict.fromkeys(summary["kpi"])
+    )[:10]
+    short = ExperimentResult(
+        result.runs,
+        result.daily,
+        result.profile,
+        summary[summary["kpi"].isin(kpis)],
+        result.differences,
+        None,
+        result.out,
+        result.failed,
+    )
+    print_comparison(short, title, differences=False)
+    line = headline(result.runs, Language("en"))
+    if line:
+        Console().print(line, highlight=False)
+    print("paired differences of every KPI: summary.json and the report (--full prints them)")
+
+
 def print_sensitivity(frame: pd.DataFrame) -> None:
     """The sensitivity indices as a table on stdout."""
     table = Table(title="sensitivity indices (value ± 95% CI)")

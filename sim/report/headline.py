@@ -61,6 +61,8 @@ def headline(runs: pd.DataFrame, lang: Language) -> str:
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     if ok.empty:
         return lang("no_data")
+    if "profit_after_churn" not in ok:  # a pure queue: no money, no headline in euros
+        return ""
     found = finding(ok)
     if found is None:
         variant = str(ok["variant"].iloc[0])

@@ -62,14 +62,21 @@ def table(code: str) -> dict[str, Any]:
 class Language:
     """Texts and number formats of one language (`Language("nl")`)."""
 
-    def __init__(self, code: str = "en"):
+    def __init__(self, code: str = "en", currency: str = "EUR"):
         self.code = code
         self.table = table(code)
-        self.format = self.table["format"]
+        self.symbol = "€" if currency in ("EUR", "€") else currency  # the scenario's currency
+        self.format = {
+            k: v.replace("€", self.symbol) if isinstance(v, str) else v
+            for k, v in self.table["format"].items()
+        }
+
+    def _money_sign(self, text: str) -> str:
+        return text.replace("€", self.symbol)
 
     def __call__(self, key: str, **values: Any) -> str:
         """The text `key` of section [text], its {placeholders} filled in."""
-        return self.table["text"][key].format(**values)
+        return self._money_sign(self.table["text"][key]).format(**values)
 
     def policy(self, name: str) -> str:
         """A policy's name as people say it (an unknown name is shown as it is)."""
@@ -77,7 +84,7 @@ class Language:
 
     def kpi(self, name: str) -> str:
         """A KPI's label with its unit."""
-        return self.table["kpi"].get(name, name.replace("_", " "))
+        return self._money_sign(self.table["kpi"].get(name, name.replace("_", " ")))
 
     def channel(self, name: str) -> str:
         return self.table["channel"].get(name, name)

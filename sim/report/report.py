@@ -41,7 +41,7 @@ def comparison_charts(results: Results, lang: Language) -> list[Chart]:
     if len(results.variants) > 1:
         summary = summarize(runs, kpis, results.variants)
         charts.append(figures.kpi_panel(summary, kpis, lang))
-        found = finding(runs)
+        found = finding(runs) if "profit_after_churn" in runs else None
         if found is not None:
             charts.append(figures.money_waterfall(runs, found.winner, found.other, lang))
     if not results.channels.empty:
@@ -51,7 +51,7 @@ def comparison_charts(results: Results, lang: Language) -> list[Chart]:
         charts.append(figures.race(results.daily, lang))
     if not results.profile.empty:
         charts.append(figures.average_day(results.profile, lang))
-    if len(results.variants) > 1 and "csat" in runs:
+    if len(results.variants) > 1 and {"csat", "revenue"} <= set(runs):
         charts.append(figures.revenue_vs_satisfaction(runs, lang))
     return charts
 
@@ -164,8 +164,8 @@ def context(results: Results, lang: Language) -> dict[str, Any]:
 
 def write_report(folder: str | Path, lang: str = "en", out: str | Path | None = None) -> Path:
     """Write the report of results `folder` (default: `folder`/report[-xx].html)."""
-    language = Language(lang)
     results = load_results(folder)
+    language = Language(lang, results.currency)
     single = results.kind in ("compare", "run")  # one scenario: tables over all its runs
     charts = comparison_charts(results, language) if single else []
     charts += study_charts(results, language)

@@ -48,6 +48,10 @@ class Results:
         return self.manifest.get("base_scenario") or self.manifest.get("scenario") or {}
 
     @property
+    def currency(self) -> str:
+        return str(self.scenario.get("money", {}).get("currency", "EUR"))
+
+    @property
     def days(self) -> int:
         return int(self.scenario.get("calendar", {}).get("days", 0))
 

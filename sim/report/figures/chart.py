@@ -28,8 +28,22 @@ class Chart:
         return self.figure.layout.title.text or ""
 
 
+def wrap(text: str, width: int) -> str:
+    """`text` broken into lines of at most about `width` characters (plotly titles do not
+    wrap by themselves)."""
+    lines, line = [], ""
+    for word in text.replace("<br>", " ").split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
+
+
 def styled(figure: go.Figure, lang: Language, title: str, height: int = 460) -> go.Figure:
     """The layout every figure shares: the title, the language's separators, plain fonts."""
+    title = wrap(title, 95)
     figure.update_layout(  # title, then the legend, then the plots, from the top down
         title={
             "text": title,

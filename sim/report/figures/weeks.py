@@ -10,6 +10,7 @@ from sim.report.figures.chart import Chart, mean_band, money_axis, styled, trans
 from sim.report.language import MONEY_KPIS, PERCENT_KPIS, Language
 from sim.report.palette import colours, style
 
+LOWER_IS_BETTER = {"failure_demand_share", "mean_stress"}
 MEASURES = [
     "profit_after_churn",
     "csat",
@@ -21,9 +22,11 @@ MEASURES = [
 
 
 def lead_share(daily: pd.DataFrame, column: str = "profit_after_churn") -> tuple[str, float]:
-    """The variant with the highest mean `column` on most days, and its share of the days."""
-    means = daily.groupby(["day", "variant"])[column].mean().unstack("variant")
-    leaders = means.idxmax(axis=1).dropna()
+    """The variant with the best mean `column` (highest, or lowest where less is better) on
+    most days, and its share of the days."""
+    means = daily.groupby(["day", "variant"])[column].mean().unstack("variant").dropna(how="all")
+    lower = column in LOWER_IS_BETTER
+    leaders = (means.idxmin(axis=1) if lower else means.idxmax(axis=1)).dropna()
     if leaders.empty:
         return "", 0.0
     winner = leaders.value_counts().idxmax()
@@ -60,7 +63,7 @@ def weeks(daily: pd.DataFrame, lang: Language, measures: list[str] | None = None
         if len(variants) == 1:
             frame = frame.assign(gap=daily.sort_values("day")["profit_after_churn"].cumsum())
     colour, look = colours(variants), style(variants)
-    cols = 2
+    cols = 1 if len(measures) == 1 else 2
     rows = -(-len(measures) // cols)
     figure = make_subplots(
         rows=rows,
@@ -82,6 +85,7 @@ def weeks(daily: pd.DataFrame, lang: Language, measures: list[str] | None = None
                     x=x + x[::-1],
                     y=(part["high"] * scale).tolist() + (part["low"] * scale).tolist()[::-1],
                     fill="toself",
+                    mode="lines",
                     fillcolor=transparent(colour[variant], 0.18),
                     line={"width": 0},
                     hoverinfo="skip",
@@ -111,7 +115,14 @@ def weeks(daily: pd.DataFrame, lang: Language, measures: list[str] | None = None
         elif measure == "active_customers":
             figure.update_yaxes(tickformat=",.0f", row=row, col=col)
     figure.update_xaxes(title=lang("day_axis"), row=rows)
-    winner, share = lead_share(daily) if "profit_after_churn" in daily else ("", 0.0)
-    title = lang("weeks_title", winner=lang.policy(winner), share=lang.percent(share, 0))
+    figure.update_xaxes(tick0=0, dtick=max(1, int(daily["day"].max() // 10 + 1)))
+    winner, share = lead_share(daily, measures[0])
+    if measures[0] == "profit_after_churn":
+        title = lang("weeks_title", winner=lang.policy(winner), share=lang.percent(share, 0))
+    else:
+        measure = lang.kpi(measures[0])
+        title = lang(
+            "weeks_lead", measure=measure, winner=lang.policy(winner), share=lang.percent(share, 0)
+        )
     styled(figure, lang, title, height=270 * rows + 150)
     return Chart("weeks", figure, lang("weeks_caption"))
