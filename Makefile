@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: demo test lint bench clean check-python
 
 check-python:
@@ -17,10 +19,17 @@ $(STAMP): pyproject.toml | check-python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (Playwright with executable_path; no browser
+# download). A new machine gets it from Debian's packages, as root or through sudo.
+$(CHROMIUM):
+	@echo "installing Debian's chromium package for the browser tests"
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
+
 demo: $(STAMP)
 	$(BIN)/ccsim compare experiments/policy_comparison.toml --out results/policy-comparison
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check sim tests benchmarks experiments
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2

@@ -66,10 +66,9 @@ class Language:
         self.code = code
         self.table = table(code)
         self.symbol = "€" if currency in ("EUR", "€") else currency  # the scenario's currency
-        self.format = {
-            k: v.replace("€", self.symbol) if isinstance(v, str) else v
-            for k, v in self.table["format"].items()
-        }
+        self.format = dict(self.table["format"])
+        if self.symbol != "€":  # a currency code: "USD 1,500"
+            self.format["currency"] = self.symbol + " {}"
 
     def _money_sign(self, text: str) -> str:
         return text.replace("€", self.symbol)

@@ -1,0 +1,215 @@
+"""Figure builders on small hand-made tables: the right traces and the right numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.experiments.statistics import summarize
+from sim.report import figures
+from sim.report.figures.race import cumulative
+from sim.report.figures.weeks import gap, lead_share
+from sim.report.headline import finding, headline
+from sim.report.language import Language
+from sim.report.palette import FIXED, colours
+
+EN = Language("en")
+LEDGER = ["sales_revenue", "recurring_revenue", "labour_cost", "other_cost", "churned_value"]
+
+
+def runs_table() -> pd.DataFrame:
+    """Two policies, three paired replications; quality earns 100 more sales revenue and
+    costs 30 more labour in every replication."""
+    rows = []
+    for seed, noise in zip((1, 2, 3), (0.0, 10.0, -5.0), strict=True):
+        base = {
+            "sales_revenue": 1000.0 + noise,
+            "recurring_revenue": 5000.0,
+            "labour_cost": 700.0,
+            "other_cost": 300.0,
+            "churned_value": 50.0,
+            "csat": 0.6,
+            "service_level": 0.85,
+        }
+        for variant, extra_sales, extra_labour, csat in (
+            ("aht", 0.0, 0.0, 0.0),
+            ("quality", 100.0, 30.0, 0.2),
+        ):
+            row = dict(base)
+            row["sales_revenue"] += extra_sales
+            row["labour_cost"] += extra_labour
+            row["csat"] += csat
+            row["revenue"] = row["sales_revenue"] + row["recurring_revenue"]
+            row["profit_after_churn"] = (
+                row["revenue"] - row["labour_cost"] - row["other_cost"] - row["churned_value"]
+            )
+            rows.append({"variant": variant, "seed": seed, "replication": seed - 1, **row})
+    return pd.DataFrame(rows).assign(status="ok", run_id=lambda d: d.index.astype(str))
+
+
+def daily_table() -> pd.DataFrame:
+    """Four days: quality's daily profit is 10 above aht's on each day."""
+    rows = []
+    for seed in (1, 2):
+        for day in range(4):
+            for variant, lift in (("aht", 0.0), ("quality", 10.0)):
+                rows.append(
+                    {
+                        "variant": variant,
+                        "seed": seed,
+                        "day": day,
+                        "profit_after_churn": 100.0 + day + seed + lift,
+                        "csat": 0.5 + lift / 100,
+                        "failure_demand_share": 0.3 - lift / 100,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_headline_names_the_winner_the_margin_and_the_interval() -> None:
+    runs = runs_table()
+    found = finding(runs)
+    assert (found.winner, found.other) == ("quality", "aht")
+    assert found.delta == pytest.approx(70.0) and found.low == pytest.approx(70.0)
+    text = headline(runs, EN)
+    assert text.startswith("Quality-driven: +€70 profit after churn")
+    assert "AHT-driven" in text and "85.0% against 85.0%" in text
+
+
+def test_headline_says_when_there_is_no_clear_winner() -> None:
+    runs = runs_table()
+    noise = np.array([1.0, -1.0, 0.5, -0.5, 0.2, -0.2]) * 500
+    runs["profit_after_churn"] = runs["profit_after_churn"] + noise
+    assert headline(runs, EN).startswith("No clear winner")
+
+
+def test_money_waterfall_adds_up_to_the_paired_difference() -> None:
+    chart = figures.money_waterfall(runs_table(), "quality", "aht", EN)
+    trace = chart.figure.data[0]
+    assert list(trace.measure) == ["relative"] * 5 + ["total"]
+    assert list(trace.y[:5]) == pytest.approx([100.0, 0.0, -30.0, 0.0, 0.0])
+    assert trace.y[5] == pytest.approx(70.0)
+    assert "€70" in chart.title and chart.caption
+
+
+def test_channel_waterfall_shows_what_the_split_leaves_over() -> None:
+    channels = pd.DataFrame(
+        {"channel": ["asking", "churn", "total"], "contribution": [60.0, 25.0, 100.0]}
+    )
+    trace = figures.channel_waterfall(channels, EN).figure.data[0]
+    assert list(trace.y) == pytest.approx([60.0, 25.0, 15.0, 100.0])
+    assert trace.x[2] == "Interaction (not split)"
+
+
+def test_kpi_panel_has_a_bar_per_policy_and_kpi_with_its_interval() -> None:
+    runs = runs_table()
+    summary = summarize(runs, ["profit_after_churn", "csat"], ["aht", "quality"])
+    chart = figures.kpi_panel(summary, ["profit_after_churn", "csat"], EN)
+    bars = [t for t in chart.figure.data if t.x[0] is not None]
+    assert len(bars) == 2 and list(bars[1].y) == pytest.approx([60.0, 80.0])  # percent
+    assert "Quality-driven is best on 2 of 2" in chart.title
+
+
+def test_weeks_gap_is_paired_by_replication() -> None:
+    frame = gap(daily_table(), "aht")
+    quality = frame[frame["variant"] == "quality"].sort_values(["seed", "day"])
+    assert list(quality["gap"]) == pytest.approx([10, 20, 30, 40] * 2)
+    assert (frame.loc[frame["variant"] == "aht", "gap"] == 0).all()
+    assert lead_share(daily_table()) == ("quality", 1.0)
+    assert lead_share(daily_table(), "failure_demand_share") == ("quality", 1.0)  # lower wins
+
+
+def test_weeks_draws_a_band_and_a_line_per_policy_and_measure() -> None:
+    chart = figures.weeks(daily_table(), EN, ["profit_after_churn", "csat"])
+    lines = [t for t in chart.figure.data if t.mode == "lines" and t.fill is None]
+    assert len(lines) == 4 and len(chart.figure.data) == 8
+    assert "Quality-driven leads" in chart.title and "100%" in chart.title
+
+
+def test_race_frames_are_the_cumulative_means() -> None:
+    table = cumulative(daily_table())
+    # quality, day 1: mean over seeds of (111+112) and (112+113)
+    assert table.loc[1, "quality"] == pytest.approx((223 + 225) / 2)
+    chart = figures.race(daily_table(), EN)
+    assert len(chart.figure.frames) == 4
+    assert list(chart.figure.data[0].x) == pytest.approx(list(table.loc[3]))
+
+
+def test_average_day_pools_the_service_level_over_runs() -> None:
+    profile = pd.DataFrame(
+        {
+            "variant": ["aht"] * 4,
+            "run_id": ["a", "a", "b", "b"],
+            "interval": [0, 1, 0, 1],
+            "start": ["08:00", "08:15"] * 2,
+            "offered": [10.0, 30.0, 30.0, 10.0],
+            "staffed": [5.0, 6.0, 7.0, 8.0],
+            "service_level": [1.0, 0.5, 0.5, 1.0],
+        }
+    )
+    chart = figures.average_day(profile, EN)
+    offered, staffed, level = chart.figure.data
+    assert list(offered.y) == [20.0, 20.0] and list(staffed.y) == [6.0, 7.0]
+    assert list(level.y) == pytest.approx([62.5, 62.5])  # (10*1 + 30*0.5) / 40
+    assert "20 contacts" in chart.title and "08:00" in chart.title
+
+
+def test_scatter_has_a_point_per_run() -> None:
+    chart = figures.revenue_vs_satisfaction(runs_table(), EN)
+    assert [len(t.x) for t in chart.figure.data] == [3, 3]
+    assert "Quality-driven is top right" in chart.title
+
+
+def test_policy_map_colours_the_winner_and_writes_the_margin() -> None:
+    summary = pd.DataFrame(
+        [
+            {"variant": v, "a": a, "b": b, "kpi": "profit_after_churn", "mean": m}
+            for a, b, means in ((1, 1, (10, 20)), (1, 2, (30, 5)), (2, 1, (0, 9)), (2, 2, (4, 3)))
+            for v, m in zip(("aht", "quality"), means, strict=True)
+        ]
+    )
+    winners = pd.DataFrame(
+        [
+            {"a": 1, "b": 1, "kpi": "profit_after_churn", "winner": "quality", "decided": True},
+            {"a": 1, "b": 2, "kpi": "profit_after_churn", "winner": "aht", "decided": True},
+            {"a": 2, "b": 1, "kpi": "profit_after_churn", "winner": "quality", "decided": False},
+            {"a": 2, "b": 2, "kpi": "profit_after_churn", "winner": "aht", "decided": True},
+        ]
+    )
+    (chart,) = figures.policy_maps(summary, winners, ["a", "b"], EN)
+    heat = chart.figure.data[0]
+    # rows are b, columns a; value 2k + 0.5 (clear) or 2k + 1.5 (not clear), k the policy
+    assert heat.z.tolist() == [[2.5, 3.5], [0.5, 0.5]]
+    assert "Quality-driven<br>margin €10" in heat.text[0][0]
+
+
+def test_sensitivity_bars_longest_total_first() -> None:
+    table = pd.DataFrame(
+        {
+            "variant": ["q - a"] * 2,
+            "method": ["sobol"] * 2,
+            "output": ["profit_after_churn"] * 2,
+            "parameter": ["x", "y"],
+            "S1": [0.1, 0.5],
+            "S1_conf": [0.05, 0.05],
+            "ST": [0.2, 0.7],
+            "ST_conf": [0.1, 0.1],
+        }
+    )
+    chart = figures.sensitivity_bars(table, "profit_after_churn", EN)
+    _, total = chart.figure.data
+    assert list(total.y) == ["x", "y"] and list(total.x) == [0.2, 0.7]  # drawn bottom-up
+    assert chart.title.endswith(": y")
+
+
+def test_colours_are_fixed_per_policy_and_distinct() -> None:
+    assert colours(["quality", "custom", "aht"])["quality"] == FIXED["quality"]
+    assert colours(["aht"])["aht"] == colours(["volume", "aht"])["aht"]
+    picked = colours(["aht", "volume", "quality", "a", "b", "c"])
+    assert len(set(picked.values())) == 6
+
+
+def test_dutch_figures_use_dutch_separators() -> None:
+    chart = figures.money_waterfall(runs_table(), "quality", "aht", Language("nl"))
+    assert chart.figure.layout.separators == ",." and "Gestuurd op kwaliteit" in chart.title
