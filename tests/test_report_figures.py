@@ -95,11 +95,18 @@ def test_money_waterfall_adds_up_to_the_paired_difference() -> None:
 
 def test_channel_waterfall_shows_what_the_split_leaves_over() -> None:
     channels = pd.DataFrame(
-        {"channel": ["asking", "churn", "total"], "contribution": [60.0, 25.0, 100.0]}
+        {
+            "channel": ["asking", "churn", "total"],
+            "contribution": [60.0, 25.0, 100.0],
+            "a": "quality",
+            "b": "aht",
+        }
     )
-    trace = figures.channel_waterfall(channels, EN).figure.data[0]
+    chart = figures.channel_waterfall(channels, EN)
+    trace = chart.figure.data[0]
     assert list(trace.y) == pytest.approx([60.0, 25.0, 15.0, 100.0])
     assert trace.x[2] == "Interaction (not split)"
+    assert "Quality-driven − AHT-driven: 60% of it comes from asking for the sale" in chart.title
 
 
 def test_kpi_panel_has_a_bar_per_policy_and_kpi_with_its_interval() -> None:
@@ -213,3 +220,33 @@ def test_colours_are_fixed_per_policy_and_distinct() -> None:
 def test_dutch_figures_use_dutch_separators() -> None:
     chart = figures.money_waterfall(runs_table(), "quality", "aht", Language("nl"))
     assert chart.figure.layout.separators == ",." and "Gestuurd op kwaliteit" in chart.title
+
+
+def test_channel_table_splits_the_paired_difference() -> None:
+    from sim.experiments.channels import CHANNELS, COACHING, SEPARATOR, channel_table
+
+    rows = []
+    for seed in (1, 2):
+        rows.append({"variant": "quality", "seed": seed, "profit_after_churn": 100.0 + seed})
+        rows.append({"variant": "aht", "seed": seed, "profit_after_churn": 0.0 + seed})
+        for k, channel in enumerate([*CHANNELS, COACHING]):
+            left = 100.0 - 10 * (k + 1)  # channel k explains 10 (k + 1) of the 100
+            rows.append(
+                {
+                    "variant": f"quality{SEPARATOR}{channel}",
+                    "seed": seed,
+                    "profit_after_churn": left + seed,
+                }
+            )
+            rows.append(
+                {
+                    "variant": f"aht{SEPARATOR}{channel}",
+                    "seed": seed,
+                    "profit_after_churn": 0.0 + seed,
+                }
+            )
+    table = channel_table(pd.DataFrame(rows).assign(status="ok"), "quality", "aht")
+    by = table.set_index("channel")["contribution"]
+    assert by["time pressure"] == pytest.approx(10.0) and by[COACHING] == pytest.approx(70.0)
+    assert by["total"] == pytest.approx(100.0)
+    assert by["interaction"] == pytest.approx(100.0 - sum(10.0 * k for k in range(1, 8)))

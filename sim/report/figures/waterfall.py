@@ -68,10 +68,11 @@ def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart
 
 
 def channel_waterfall(channels: pd.DataFrame, lang: Language) -> Chart:
-    """The difference split by mechanism: `channels` has a row per mechanism (`channel`,
-    `contribution` in euros) and one named `total` (the whole difference)."""
+    """The difference split by mechanism (`sim.experiments.channels.channel_table`): a row per
+    mechanism (`channel`, `contribution` in euros), one named `total` (the whole difference),
+    and the pair in columns `a` and `b`."""
     total = float(channels.loc[channels["channel"] == "total", "contribution"].iloc[0])
-    parts = channels[channels["channel"] != "total"]
+    parts = channels[~channels["channel"].isin(["total", "interaction"])]
     labels = [lang.channel(c) for c in parts["channel"]]
     values = [float(v) for v in parts["contribution"]]
     labels.append(lang.channel("interaction"))
@@ -79,7 +80,15 @@ def channel_waterfall(channels: pd.DataFrame, lang: Language) -> Chart:
     figure = _waterfall(labels, values, lang.money_line("total"), lang)
     top = max(range(len(values) - 1), key=lambda k: abs(values[k])) if len(values) > 1 else 0
     share = lang.percent(values[top] / total, 0) if total else "n/a"
-    styled(figure, lang, lang("channels_title", share=share, channel=labels[top].lower()))
+    a, b = (str(channels[c].iloc[0]) if c in channels else "" for c in ("a", "b"))
+    title = lang(
+        "channels_title",
+        share=share,
+        channel=labels[top].lower(),
+        a=lang.policy(a),
+        b=lang.policy(b),
+    )
+    styled(figure, lang, title)
     figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
     figure.update_layout(showlegend=False)
     return Chart("channels", figure, lang("channels_caption"))
