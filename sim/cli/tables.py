@@ -129,7 +129,8 @@ def print_headline(result: ExperimentResult, title: str) -> None:
         result.failed,
     )
     print_comparison(short, title, differences=False)
-    line = headline(result.runs, Language("en"))
+    variants = list(dict.fromkeys(summary["variant"]))
+    line = headline(result.runs, Language("en"), variants[0] if variants else None)
     if line:
         Console().print(line, highlight=False)
     print("paired differences of every KPI: summary.json and the report (--full prints them)")

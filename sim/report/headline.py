@@ -56,8 +56,10 @@ def finding(runs: pd.DataFrame, kpi: str = "profit_after_churn") -> Finding | No
     )
 
 
-def headline(runs: pd.DataFrame, lang: Language) -> str:
-    """One sentence: the winner, the margin with its CI, and both service levels."""
+def headline(runs: pd.DataFrame, lang: Language, reference: str | None = None) -> str:
+    """One sentence: the winner, the margin with its CI, and both service levels; a second one
+    against `reference` (the experiment's first variant, e.g. today's policy) when that is
+    neither of the two."""
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     if ok.empty:
         return lang("no_data")
@@ -83,7 +85,7 @@ def headline(runs: pd.DataFrame, lang: Language) -> str:
         )
     share = found.delta / abs(found.other_mean) if found.other_mean else float("nan")
     key = "headline_better" if found.clear else "headline_tie"
-    return lang(
+    text = lang(
         key,
         winner=lang.policy(found.winner),
         other=lang.policy(found.other),
@@ -93,4 +95,16 @@ def headline(runs: pd.DataFrame, lang: Language) -> str:
         high=lang.money(found.high, signed=True),
         sl_winner=lang.percent(found.service_level[0]),
         sl_other=lang.percent(found.service_level[1]),
+    )
+    if reference is None or reference in (found.winner, found.other):
+        return text
+    d = paired(ok, "profit_after_churn", found.winner, reference)
+    base = float(ok.loc[ok["variant"] == reference, "profit_after_churn"].mean())
+    return text + " " + lang(
+        "headline_reference",
+        reference=lang.policy(reference),
+        delta=lang.money(d["mean"], signed=True),
+        percent=lang.percent(d["mean"] / abs(base) if base else float("nan"), 1, signed=True),
+        low=lang.money(d["ci_low"], signed=True),
+        high=lang.money(d["ci_high"], signed=True),
     )

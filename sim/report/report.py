@@ -145,7 +145,9 @@ def context(results: Results, lang: Language) -> dict[str, Any]:
         "lang": lang,
         "code": lang.code,
         "title": title_of(results, lang),
-        "headline": headline(results.ok_runs, lang) if results.kind in ("compare", "run") else "",
+        "headline": headline(results.ok_runs, lang, variants[0] if variants else None)
+        if results.kind in ("compare", "run")
+        else "",
         "runs_line": lang(
             "runs_line",
             runs=len(results.ok_runs),
