@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.experiments.statistics import mean_ci
+from sim.experiments.statistics import paired_by_seed
 from sim.scenario.policy import PRESETS
 
 CHANNELS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -86,24 +86,16 @@ def explanations(a: str, b: str) -> dict[str, str]:
     return out
 
 
-def _paired(runs: pd.DataFrame, left: str, right: str) -> dict[str, float]:
-    ok = runs[runs["status"] == "ok"]
-    x = ok[ok["variant"] == left].set_index("seed")[KPI]
-    y = ok[ok["variant"] == right].set_index("seed")[KPI]
-    both = x.index.intersection(y.index)
-    return mean_ci((x[both] - y[both]).to_numpy())
-
-
 def channel_table(runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """One row per channel: the difference `a` − `b` with it off (mean and 95 % CI) and its
     contribution (the whole difference minus that); then `interaction` (what the channels'
     contributions leave over) and `total` (the whole difference); columns `a` and `b` name
     the pair."""
-    whole = _paired(runs, a, b)
+    whole = paired_by_seed(runs, KPI, a, b)
     rows = []
     what = explanations(a, b)
     for channel in [*CHANNELS, COACHING]:
-        d = _paired(runs, f"{a}{SEPARATOR}{channel}", f"{b}{SEPARATOR}{channel}")
+        d = paired_by_seed(runs, KPI, f"{a}{SEPARATOR}{channel}", f"{b}{SEPARATOR}{channel}")
         rows.append(
             {
                 "channel": channel,

@@ -116,6 +116,16 @@ def paired_differences(
     return pd.DataFrame(records, columns=columns)
 
 
+def paired_by_seed(runs: pd.DataFrame, kpi: str, a: str, b: str) -> dict[str, float]:
+    """Mean and 95 % CI of `kpi` under variant `a` minus under `b`, over the seeds both ran
+    (the runs that are ok)."""
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    left = ok[ok["variant"] == a].set_index("seed")[kpi]
+    right = ok[ok["variant"] == b].set_index("seed")[kpi]
+    both = left.index.intersection(right.index)
+    return mean_ci((left[both] - right[both]).to_numpy(dtype=float))
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame as a list of plain dicts (NaN kept; json_ready turns it into null)."""
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]

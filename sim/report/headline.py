@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.experiments.statistics import mean_ci
+from sim.experiments.statistics import mean_ci, paired_by_seed
 from sim.report.language import Language
 
 
@@ -28,14 +28,6 @@ class Finding:
         return self.low > 0 or self.high < 0
 
 
-def paired(runs: pd.DataFrame, kpi: str, a: str, b: str) -> dict[str, float]:
-    """Mean and 95 % CI of `kpi` under `a` minus under `b`, paired by seed."""
-    left = runs[runs["variant"] == a].set_index("seed")[kpi]
-    right = runs[runs["variant"] == b].set_index("seed")[kpi]
-    both = left.index.intersection(right.index)
-    return mean_ci((left[both] - right[both]).to_numpy())
-
-
 def finding(runs: pd.DataFrame, kpi: str = "profit_after_churn") -> Finding | None:
     """The winner and runner-up on `kpi` among the runs that are ok (None with one variant)."""
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
@@ -43,7 +35,7 @@ def finding(runs: pd.DataFrame, kpi: str = "profit_after_churn") -> Finding | No
     if len(means) < 2:
         return None
     winner, other = str(means.index[0]), str(means.index[1])
-    d = paired(ok, kpi, winner, other)
+    d = paired_by_seed(ok, kpi, winner, other)
     sl = ok.groupby("variant")["service_level"].mean()
     return Finding(
         winner,
@@ -98,13 +90,17 @@ def headline(runs: pd.DataFrame, lang: Language, reference: str | None = None) -
     )
     if reference is None or reference in (found.winner, found.other):
         return text
-    d = paired(ok, "profit_after_churn", found.winner, reference)
+    d = paired_by_seed(ok, "profit_after_churn", found.winner, reference)
     base = float(ok.loc[ok["variant"] == reference, "profit_after_churn"].mean())
-    return text + " " + lang(
-        "headline_reference",
-        reference=lang.policy(reference),
-        delta=lang.money(d["mean"], signed=True),
-        percent=lang.percent(d["mean"] / abs(base) if base else float("nan"), 1, signed=True),
-        low=lang.money(d["ci_low"], signed=True),
-        high=lang.money(d["ci_high"], signed=True),
+    return (
+        text
+        + " "
+        + lang(
+            "headline_reference",
+            reference=lang.policy(reference),
+            delta=lang.money(d["mean"], signed=True),
+            percent=lang.percent(d["mean"] / abs(base) if base else float("nan"), 1, signed=True),
+            low=lang.money(d["ci_low"], signed=True),
+            high=lang.money(d["ci_high"], signed=True),
+        )
     )

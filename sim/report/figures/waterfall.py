@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.experiments.statistics import paired_by_seed
 from sim.report.figures.chart import Chart, money_axis, styled
 from sim.report.language import Language
 from sim.report.palette import BETTER, INK, WORSE
@@ -16,15 +17,6 @@ LEDGER = [  # (line, sign in profit after churn)
     ("other_cost", -1.0),
     ("churned_value", -1.0),
 ]
-
-
-def paired_mean(runs: pd.DataFrame, kpi: str, a: str, b: str) -> float:
-    """Mean over replications of `kpi` under `a` minus under `b` (runs paired by seed)."""
-    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
-    left = ok[ok["variant"] == a].set_index("seed")[kpi]
-    right = ok[ok["variant"] == b].set_index("seed")[kpi]
-    both = left.index.intersection(right.index)
-    return float((left[both] - right[both]).mean())
 
 
 def _waterfall(
@@ -50,7 +42,7 @@ def _waterfall(
 def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart:
     """`a` − `b` in profit after churn, built up from the ledger's lines (paired means);
     the lines add up to the total exactly."""
-    values = [sign * paired_mean(runs, line, a, b) for line, sign in LEDGER]
+    values = [sign * paired_by_seed(runs, line, a, b)["mean"] for line, sign in LEDGER]
     figure = _waterfall(
         [lang.money_line(line) for line, _ in LEDGER], values, lang.money_line("total"), lang
     )
