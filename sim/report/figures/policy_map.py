@@ -82,7 +82,7 @@ def policy_maps(
                 showscale=False,
                 text=text,
                 texttemplate="%{text}",
-                textfont={"size": 12, "color": "white"},
+                textfont={"size": 12, "color": "#1a1a1a"},
                 hovertemplate=f"{x} = %{{x}}<br>{y} = %{{y}}<br>%{{text}}<extra></extra>",
                 xgap=2,
                 ygap=2,

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 
 from sim.report.figures.chart import Chart, styled
 from sim.report.language import Language
-from sim.report.palette import OKABE_ITO
 
+SHADES = ["#56B4E9", "#333333"]  # first order, total: not a policy's colour
 INDICES = {  # method's (first, total) columns; Morris has one measure
     "sobol": [("S1", "S1_conf", "first_order"), ("ST", "ST_conf", "total_order")],
     "morris": [("mu_star", "mu_star_conf", "mu_star")],
@@ -36,7 +36,7 @@ def sensitivity_bars(table: pd.DataFrame, output: str, lang: Language) -> Chart:
                     error_x={"type": "data", "array": rows[conf]} if conf in rows else None,
                     orientation="h",
                     name=name,
-                    marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+                    marker_color=SHADES[k % len(SHADES)],
                 )
             )
     top_column = measures[-1][0]
@@ -49,5 +49,6 @@ def sensitivity_bars(table: pd.DataFrame, output: str, lang: Language) -> Chart:
     )
     figure.update_layout(barmode="group", margin={"l": 280})
     figure.update_xaxes(title=lang("value_axis"))
-    caption = lang("sensitivity_caption", output=lang.kpi(output))
+    analysed = ", ".join(str(v) for v in dict.fromkeys(part["variant"]))
+    caption = lang("sensitivity_caption", output=f"{lang.kpi(output)} ({analysed})")
     return Chart(f"sensitivity-{output}", figure, caption)
