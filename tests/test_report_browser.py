@@ -166,13 +166,14 @@ def test_the_race_plays_on_its_slide(results: Path, browser: Browser) -> None:
             const seen = [];
             deck.show({race});
             const timer = setInterval(() => {{
-                const t = document.querySelector('.slide.active text.slider-label');
+                const t = Array.from(document.querySelectorAll('.slide.active g.annotation text'))
+                    .find(e => e.textContent.startsWith('Measured day'));
                 if (t) seen.push(t.textContent);
             }}, 40);
             setTimeout(() => {{ clearInterval(timer); done(seen); }}, 3000);
         }})"""
     )
-    days = [int(text.rsplit(":", 1)[1]) for text in seen]
+    days = [int(text.rsplit(" ", 1)[1]) for text in seen]
     assert days[0] < days[-1] == 2 and sorted(set(days)) == [0, 1, 2], seen  # it ran day by day
     assert watched.errors == [] and watched.requests == []
     watched.page.close()

@@ -9,7 +9,7 @@ import pytest
 from sim.experiments.statistics import summarize
 from sim.report import figures
 from sim.report.figures.race import cumulative
-from sim.report.figures.weeks import gap, lead_share
+from sim.report.figures.weeks import clear_lead_share, finish, gap
 from sim.report.headline import finding, headline
 from sim.report.language import Language
 from sim.report.palette import FIXED, colours
@@ -73,7 +73,7 @@ def test_headline_names_the_winner_the_margin_and_the_interval() -> None:
     assert (found.winner, found.other) == ("quality", "aht")
     assert found.delta == pytest.approx(70.0) and found.low == pytest.approx(70.0)
     text = headline(runs, EN)
-    assert text.startswith("Quality-driven: +€70 profit after churn")
+    assert text.startswith("Quality-driven: +\u2060€70 profit after churn")
     assert "AHT-driven" in text and "85.0% against 85.0%" in text
 
 
@@ -90,7 +90,10 @@ def test_money_waterfall_adds_up_to_the_paired_difference() -> None:
     assert list(trace.measure) == ["relative"] * 5 + ["total"]
     assert list(trace.y[:5]) == pytest.approx([100.0, 0.0, -30.0, 0.0, 0.0])
     assert trace.y[5] == pytest.approx(70.0)
-    assert "€70" in chart.title and chart.caption
+    assert chart.title == (
+        "Quality-driven earns €70 more than AHT-driven; the largest part: sales (+\u2060€100)"
+    )
+    assert chart.caption
 
 
 def test_channel_waterfall_shows_what_the_split_leaves_over() -> None:
@@ -106,7 +109,10 @@ def test_channel_waterfall_shows_what_the_split_leaves_over() -> None:
     trace = chart.figure.data[0]
     assert list(trace.y) == pytest.approx([60.0, 25.0, 15.0, 100.0])
     assert trace.x[2] == "Interaction (not split)"
-    assert "Quality-driven − AHT-driven: 60% of it comes from asking for the sale" in chart.title
+    assert chart.title.replace("<br>", " ") == (
+        "Switched off alone, asking for the sale would remove 60% of the "
+        "Quality-driven − AHT-driven difference"
+    )
 
 
 def test_kpi_panel_has_a_bar_per_policy_and_kpi_with_its_interval() -> None:
@@ -115,7 +121,7 @@ def test_kpi_panel_has_a_bar_per_policy_and_kpi_with_its_interval() -> None:
     chart = figures.kpi_panel(summary, ["profit_after_churn", "csat"], EN)
     bars = [t for t in chart.figure.data if t.x[0] is not None]
     assert len(bars) == 2 and list(bars[1].y) == pytest.approx([60.0, 80.0])  # percent
-    assert "Quality-driven is best on 2 of 2" in chart.title
+    assert "Quality-driven is best on 2 of the 2" in chart.title
 
 
 def test_weeks_gap_is_paired_by_replication() -> None:
@@ -123,21 +129,41 @@ def test_weeks_gap_is_paired_by_replication() -> None:
     quality = frame[frame["variant"] == "quality"].sort_values(["seed", "day"])
     assert list(quality["gap"]) == pytest.approx([10, 20, 30, 40] * 2)
     assert (frame.loc[frame["variant"] == "aht", "gap"] == 0).all()
-    assert lead_share(daily_table()) == ("quality", 1.0)
-    assert lead_share(daily_table(), "failure_demand_share") == ("quality", 1.0)  # lower wins
+    assert (
+        finish(cumulative(daily_table()), EN)
+        == "after 4 days Quality-driven is €40 ahead of AHT-driven"
+    )
+    behind = daily_table()
+    behind.loc[behind["variant"] == "quality", "profit_after_churn"] -= 20.0  # 10 a day below
+    assert finish(cumulative(behind), EN) == (
+        "after 4 days AHT-driven stays ahead; the closest, Quality-driven, is €40 behind"
+    )
+
+
+def test_a_clear_lead_needs_bands_that_do_not_overlap() -> None:
+    band = pd.DataFrame(
+        {
+            "variant": ["a", "b"] * 2,
+            "day": [0, 0, 1, 1],
+            "mean": [1.0, 2.0, 1.0, 2.0],
+            "low": [0.5, 1.6, 0.5, 0.9],  # day 1: b's band reaches down into a's
+            "high": [1.5, 2.4, 1.5, 3.1],
+        }
+    )
+    assert clear_lead_share(band, lower=False) == ("b", 0.5)
+    assert clear_lead_share(band, lower=True) == ("a", 0.5)
 
 
 def test_weeks_draws_a_band_and_a_line_per_policy_and_measure() -> None:
     chart = figures.weeks(daily_table(), EN, ["profit_after_churn", "csat"])
     lines = [t for t in chart.figure.data if t.mode == "lines" and t.fill is None]
     assert len(lines) == 4 and len(chart.figure.data) == 8
-    assert "Quality-driven leads" in chart.title and "100%" in chart.title
+    assert "after 4 days Quality-driven is €40 ahead of AHT-driven" in chart.title
 
 
-def test_race_frames_are_the_cumulative_means() -> None:
+def test_race_frames_are_the_cumulative_gaps_to_the_first_policy() -> None:
     table = cumulative(daily_table())
-    # quality, day 1: mean over seeds of (111+112) and (112+113)
-    assert table.loc[1, "quality"] == pytest.approx((223 + 225) / 2)
+    assert table.loc[1, "quality"] == pytest.approx(20.0) and table.loc[3, "aht"] == 0.0
     chart = figures.race(daily_table(), EN)
     assert len(chart.figure.frames) == 4
     assert list(chart.figure.data[0].x) == pytest.approx(list(table.loc[3]))
@@ -159,7 +185,7 @@ def test_average_day_pools_the_service_level_over_runs() -> None:
     offered, staffed, level = chart.figure.data
     assert list(offered.y) == [20.0, 20.0] and list(staffed.y) == [6.0, 7.0]
     assert list(level.y) == pytest.approx([62.5, 62.5])  # (10*1 + 30*0.5) / 40
-    assert "20 contacts" in chart.title and "08:00" in chart.title
+    assert chart.title.endswith("starts at 08:00, with 20 contacts")
 
 
 def test_scatter_has_a_point_per_run() -> None:

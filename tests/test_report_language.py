@@ -49,24 +49,25 @@ def test_a_missing_key_is_found() -> None:
 def test_english_formats() -> None:
     en = Language("en")
     assert en.money(1234.56, 2) == "€1,234.56"
-    assert en.money(-304425, signed=True) == "−€304,425"
-    assert en.money(304425, signed=True) == "+€304,425"
+    assert en.money(-304425, signed=True) == "−\u2060€304,425"  # no line break after the sign
+    assert en.money(304425, signed=True) == "+\u2060€304,425"
     assert en.percent(0.8523) == "85.2%"
-    assert en.difference("csat", 0.031) == "+3.1 pp"
+    assert en.difference("csat", 0.031) == "+3.1\u00a0pp"
     assert en.date(dt.date(2026, 3, 5)) == "5 March 2026"
     assert en.plotly_separators == ".,"
 
 
 def test_dutch_formats() -> None:
     nl = Language("nl")
-    assert nl.money(1234.56, 2) == "€ 1.234,56"
-    assert nl.money(-1234.56, 2) == "−€ 1.234,56"
+    assert nl.money(1234.56, 2) == "€\u00a01.234,56"  # a space that does not break
+    assert nl.money(-1234.56, 2) == "−\u2060€\u00a01.234,56"
     assert nl.number(1234567.891, 1) == "1.234.567,9"
     assert nl.percent(0.8523) == "85,2%"
     assert nl.date(dt.date(2026, 3, 5)) == "5 maart 2026"
     assert nl.weekday("wed") == "wo"
     assert nl.plotly_separators == ",."
     assert nl.policy("quality") == "Gestuurd op kwaliteit"
+    assert nl.join(["a", "b", "c"]) == "a, b en c"
 
 
 def test_rounding_to_zero_has_no_sign() -> None:

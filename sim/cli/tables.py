@@ -4,6 +4,7 @@ winner per design point of a sweep, and sensitivity indices."""
 from __future__ import annotations
 
 import math
+import sys
 
 import pandas as pd
 from rich.console import Console
@@ -16,6 +17,12 @@ from sim.metrics import format_kpi
 SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}
 
 
+def console() -> Console:
+    """A console for stdout; written to a file or a pipe, 120 columns rather than 80, so KPI
+    names and values are not cut."""
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
 def print_kpis(kpis: dict[str, float], title: str) -> None:
     """A readable KPI table on stdout."""
     table = Table(title=title, title_justify="left")
@@ -25,7 +32,7 @@ def print_kpis(kpis: dict[str, float], title: str) -> None:
     for name, value in kpis.items():
         label, text = format_kpi(name, value)
         table.add_row(label, name, text)
-    Console().print(table)
+    console().print(table)
 
 
 def _fmt(value: float) -> str:
@@ -65,12 +72,12 @@ def print_winners(result: ExperimentResult) -> None:
                 f"[{_fmt(row['ci_low'])}; {_fmt(row['ci_high'])}]"
             )
         table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
-    Console().print(table)
+    console().print(table)
 
 
 def print_comparison(result: ExperimentResult, title: str, differences: bool = True) -> None:
     """Means with 95% CIs per KPI and variant, then paired differences, as tables on stdout."""
-    console = Console()
+    out = console()
     summary = result.summary
     params = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
     variants = list(dict.fromkeys(summary["variant"]))
@@ -87,7 +94,7 @@ def print_comparison(result: ExperimentResult, title: str, differences: bool = T
             half = (row["ci_high"] - row["ci_low"]) / 2
             cells.append(f"{_fmt(row['mean'])} ± {_fmt(half)}")
         table.add_row(*[str(k) for k in (keys if isinstance(keys, tuple) else (keys,))], *cells)
-    console.print(table)
+    out.print(table)
     if not differences or result.differences.empty:
         return
     differences = result.differences
@@ -104,7 +111,7 @@ def print_comparison(result: ExperimentResult, title: str, differences: bool = T
         text = f"{_fmt(row['mean_diff'])} [{_fmt(low)}, {_fmt(high)}]{star}"
         cells = [str(row[p]) for p in params]
         table.add_row(*cells, row["kpi"], row["variant_a"], row["variant_b"], text)
-    console.print(table)
+    out.print(table)
 
 
 def print_headline(result: ExperimentResult, title: str) -> None:
@@ -132,7 +139,7 @@ def print_headline(result: ExperimentResult, title: str) -> None:
     variants = list(dict.fromkeys(summary["variant"]))
     line = headline(result.runs, Language("en"), variants[0] if variants else None)
     if line:
-        Console().print(line, highlight=False)
+        console().print(line, highlight=False)
     print("paired differences of every KPI: summary.json and the report (--full prints them)")
 
 
@@ -155,4 +162,4 @@ def print_sensitivity(frame: pd.DataFrame) -> None:
             values = ["", ""]
         cells = [row["variant"], row["output"], str(row.get("parameter") or "")]
         table.add_row(*cells, *values, str(row.get("note") or ""))
-    Console().print(table)
+    console().print(table)

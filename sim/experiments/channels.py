@@ -90,7 +90,7 @@ def channel_table(runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """One row per channel: the difference `a` − `b` with it off (mean and 95 % CI) and its
     contribution (the whole difference minus that); then `interaction` (what the channels'
     contributions leave over) and `total` (the whole difference); columns `a` and `b` name
-    the pair."""
+    the pair, `n` the paired replications."""
     whole = paired_by_seed(runs, KPI, a, b)
     rows = []
     what = explanations(a, b)
@@ -127,4 +127,4 @@ def channel_table(runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
             "contribution": whole["mean"],
         }
     )
-    return pd.DataFrame(rows).assign(a=a, b=b)
+    return pd.DataFrame(rows).assign(a=a, b=b, n=whole["n"])

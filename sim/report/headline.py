@@ -49,32 +49,41 @@ def finding(runs: pd.DataFrame, kpi: str = "profit_after_churn") -> Finding | No
 
 
 def headline(runs: pd.DataFrame, lang: Language, reference: str | None = None) -> str:
+    """The headline sentences (`headline_parts`) as one paragraph."""
+    return " ".join(headline_parts(runs, lang, reference))
+
+
+def headline_parts(runs: pd.DataFrame, lang: Language, reference: str | None = None) -> list[str]:
     """One sentence: the winner, the margin with its CI, and both service levels; a second one
     against `reference` (the experiment's first variant, e.g. today's policy) when that is
     neither of the two."""
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     if ok.empty:
-        return lang("no_data")
+        return [lang("no_data")]
     if "profit_after_churn" not in ok:  # a pure queue: no money, no headline in euros
-        return ""
+        return []
     found = finding(ok)
     if found is None:
         variant = str(ok["variant"].iloc[0])
         values = mean_ci(ok["profit_after_churn"].to_numpy())
         if values["n"] < 2:
-            return lang(
-                "headline_run",
+            return [
+                lang(
+                    "headline_run",
+                    policy=lang.policy(variant),
+                    value=lang.money(values["mean"]),
+                    sl=lang.percent(float(ok["service_level"].mean())),
+                )
+            ]
+        return [
+            lang(
+                "headline_single",
                 policy=lang.policy(variant),
                 value=lang.money(values["mean"]),
-                sl=lang.percent(float(ok["service_level"].mean())),
+                low=lang.money(values["ci_low"]),
+                high=lang.money(values["ci_high"]),
             )
-        return lang(
-            "headline_single",
-            policy=lang.policy(variant),
-            value=lang.money(values["mean"]),
-            low=lang.money(values["ci_low"]),
-            high=lang.money(values["ci_high"]),
-        )
+        ]
     share = found.delta / abs(found.other_mean) if found.other_mean else float("nan")
     key = "headline_better" if found.clear else "headline_tie"
     text = lang(
@@ -89,18 +98,15 @@ def headline(runs: pd.DataFrame, lang: Language, reference: str | None = None) -
         sl_other=lang.percent(found.service_level[1]),
     )
     if reference is None or reference in (found.winner, found.other):
-        return text
+        return [text]
     d = paired_by_seed(ok, "profit_after_churn", found.winner, reference)
     base = float(ok.loc[ok["variant"] == reference, "profit_after_churn"].mean())
-    return (
-        text
-        + " "
-        + lang(
-            "headline_reference",
-            reference=lang.policy(reference),
-            delta=lang.money(d["mean"], signed=True),
-            percent=lang.percent(d["mean"] / abs(base) if base else float("nan"), 1, signed=True),
-            low=lang.money(d["ci_low"], signed=True),
-            high=lang.money(d["ci_high"], signed=True),
-        )
+    versus = lang(
+        "headline_reference",
+        reference=lang.policy(reference),
+        delta=lang.money(d["mean"], signed=True),
+        percent=lang.percent(d["mean"] / abs(base) if base else float("nan"), 1, signed=True),
+        low=lang.money(d["ci_low"], signed=True),
+        high=lang.money(d["ci_high"], signed=True),
     )
+    return [text, versus]

@@ -91,6 +91,12 @@ class Language:
     def money_line(self, name: str) -> str:
         return self.table["money"][name]
 
+    def join(self, items: list[str]) -> str:
+        """ "a, b and c" in this language."""
+        if len(items) < 2:
+            return "".join(items)
+        return ", ".join(items[:-1]) + self.format["and"] + items[-1]
+
     def weekday(self, code: str) -> str:
         return self.table["weekday"].get(code, code)
 
@@ -113,7 +119,8 @@ class Language:
             return "n/a"
         text = self.number(x, decimals, signed)
         sign = text[0] if text[0] in ("+", self.format["minus"]) else ""
-        return sign + self.format["currency"].format(text[len(sign) :])
+        joined = sign + "\u2060" if sign else ""  # a word joiner: no line break after the sign
+        return joined + self.format["currency"].format(text[len(sign) :])
 
     def percent(self, x: float, decimals: int = 1, signed: bool = False) -> str:
         """A share as a percentage ("85.2%", "85,2%")."""

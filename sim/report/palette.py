@@ -22,8 +22,9 @@ MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 FIXED_STYLE = {"aht": 1, "volume": 0, "quality": 2}
 
-BETTER = "#009E73"
-WORSE = "#D55E00"
+# Up and down in a waterfall are shades of grey: colours mean policies, nothing else.
+UP = "#6b6b6b"
+DOWN = "#c4c4c4"
 NEUTRAL = "#999999"
 INK = "#1a1a1a"
 

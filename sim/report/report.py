@@ -120,7 +120,7 @@ def difference_rows(results: Results, lang: Language) -> tuple[str, list[dict[st
                     if pd.notna(low)
                     else "",
                     "verdict": verdict,
-                    "word": lang(verdict),
+                    "word": {"better": "▲ ", "worse": "▼ "}.get(verdict, "") + lang(verdict),
                 }
             )
         rows.append({"label": lang.kpi(kpi), "cells": cells})

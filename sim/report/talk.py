@@ -13,7 +13,7 @@ from typing import Any
 from sim.report import figures
 from sim.report.figures import Chart
 from sim.report.figures.chart import wrap
-from sim.report.headline import finding
+from sim.report.headline import finding, headline_parts
 from sim.report.language import Language
 from sim.report.page import chart_html, render
 from sim.report.report import context, study_charts
@@ -34,8 +34,10 @@ class Slide:
 
 
 def for_stage(chart: Chart) -> Chart:
-    """The chart with large type, sized by its slide rather than fixed."""
+    """The chart with large type, sized by its slide rather than fixed, and the legend at the
+    right (a wrapped title or legend cannot collide on a 4:3 projector)."""
     figure = chart.figure
+    lines = wrap(chart.title, 58).count("<br>") + 1
     figure.update_layout(
         font={"size": STAGE_FONT},
         title={
@@ -44,14 +46,36 @@ def for_stage(chart: Chart) -> Chart:
             "yref": "container",
             "y": 0.985,
             "yanchor": "top",
-            "pad": {"t": 36},
+            "pad": {"t": 30},
         },
-        legend={"yref": "paper", "y": 1.07, "yanchor": "bottom"},
-        margin={"t": 190},
+        legend={
+            "orientation": "v",
+            "yref": "paper",
+            "y": 1.0,
+            "yanchor": "top",
+            "x": 1.02,
+            "xanchor": "left",
+        },
+        margin={"t": 70 + 42 * lines, "r": 40},
+        uniformtext={"minsize": STAGE_FONT - 4, "mode": "show"},
         height=None,
         autosize=True,
     )
     figure.update_annotations(font_size=STAGE_FONT)  # subplot titles
+    for note in figure.layout.annotations:
+        note.text = wrap(note.text, 60)
+    if figure.frames:  # the deck plays an animation when its slide shows: no buttons needed
+        figure.layout.updatemenus, figure.layout.sliders = (), ()
+        figure.update_layout(margin={"b": 90})
+    for axis in ("xaxis", "yaxis"):  # long axis titles wrap rather than run off the slide
+        for name in figure.layout:
+            if name.startswith(axis) and figure.layout[name].title.text:
+                figure.layout[name].title.text = wrap(figure.layout[name].title.text, 48)
+    figure.update_traces(textfont_size=STAGE_FONT, selector={"type": "bar"})
+    figure.update_traces(textfont_size=STAGE_FONT, selector={"type": "waterfall"})
+    for frame in figure.frames or ():  # the race's frames carry their own text size
+        for trace in frame.data:
+            trace.textfont = {"size": STAGE_FONT}
     return chart
 
 
@@ -71,17 +95,17 @@ def slides(results: Results, lang: Language) -> list[Slide]:
 
 def _comparison_slides(results: Results, lang: Language, page: dict[str, Any]) -> list[Slide]:
     runs, daily, variants = results.ok_runs, results.daily, results.variants
-    names = ", ".join(lang.policy(v) for v in variants)
+    names = lang.join([lang.policy(v) for v in variants])
     method = lang(
         "talk_method", policies=names, replications=results.replications, days=results.days
     )
     out = [Slide("statement", "", method)]
-    if page["headline"]:
-        out.append(Slide("statement", "", page["headline"]))
+    found = finding(runs) if len(variants) > 1 and "profit_after_churn" in runs else None
+    for sentence in headline_parts(runs, lang, variants[0] if variants else None):
+        out.append(Slide("statement", "", sentence))
     charts: list[Chart] = []
     if not daily.empty and "profit_after_churn" in daily:
         charts.append(figures.race(daily, lang))
-    found = finding(runs) if len(variants) > 1 and "profit_after_churn" in runs else None
     if found is not None:
         charts.append(figures.money_waterfall(runs, found.winner, found.other, lang))
     if not results.channels.empty:
@@ -115,6 +139,7 @@ def write_pngs(deck: list[Slide], folder: Path) -> tuple[list[Path], str | None]
     get PNGs) when kaleido or a browser is missing."""
     try:
         import kaleido  # noqa: F401  (present: the `png` extra)
+        import plotly.graph_objects as go
         import plotly.io as pio
     except ImportError:
         return (
@@ -131,7 +156,10 @@ def write_pngs(deck: list[Slide], folder: Path) -> tuple[list[Path], str | None]
     folder.mkdir(parents=True, exist_ok=True)
     charts = [(k, s.chart) for k, s in enumerate(deck, start=1) if s.chart is not None]
     paths = [folder / f"{k:02d}-{chart.name}.png" for k, chart in charts]
-    pio.write_images([chart.figure for _, chart in charts], paths, width=1600, height=900, scale=1)
+    stills = [go.Figure(chart.figure) for _, chart in charts]
+    for still in stills:  # a still image has no play button or day slider
+        still.layout.updatemenus, still.layout.sliders = (), ()
+    pio.write_images(stills, paths, width=1600, height=900, scale=1)
     return paths, None
 
 

@@ -44,13 +44,14 @@ def wrap(text: str, width: int) -> str:
 def styled(figure: go.Figure, lang: Language, title: str, height: int = 460) -> go.Figure:
     """The layout every figure shares: the title, the language's separators, plain fonts."""
     title = wrap(title, 95)
+    extra = 24 * title.count("<br>")  # pixels each further line of the title takes
     figure.update_layout(  # title, then the legend, then the plots, from the top down
         title={
             "text": title,
             "x": 0.01,
             "xanchor": "left",
             "yref": "container",
-            "y": 1 - 28 / height,
+            "y": 1 - (28 + extra / 2) / height,
             "yanchor": "middle",
             "font": {"size": 19},
         },
@@ -58,15 +59,16 @@ def styled(figure: go.Figure, lang: Language, title: str, height: int = 460) -> 
         font={"family": FONT, "size": 14, "color": INK},
         template="plotly_white",
         height=height,
-        margin={"l": 80, "r": 30, "t": 115, "b": 60},
+        margin={"l": 80, "r": 30, "t": 115 + extra, "b": 60},
         legend={
             "orientation": "h",
             "yref": "container",
-            "y": 1 - 62 / height,
+            "y": 1 - (64 + extra) / height,
             "yanchor": "middle",
             "x": 0.0,
         },
         hoverlabel={"font": {"family": FONT}},
+        uniformtext={"minsize": 11, "mode": "show"},
     )
     return figure
 

@@ -55,10 +55,10 @@ def average_day(profile: pd.DataFrame, lang: Language) -> Chart:
     figure.update_xaxes(title=lang("interval_axis"), row=3, col=1, nticks=14)
     total = means["offered"].groupby(level="interval").mean()
     peak = int(total.idxmax()) if len(total) else 0
+    at_peak = means["offered"].xs(peak, level="interval") if len(total) else pd.Series([0.0])
+    low, high = (lang.number(float(v)) for v in (at_peak.min(), at_peak.max()))
     title = lang(
-        "day_title",
-        peak=lang.number(float(total.max()) if len(total) else 0.0),
-        time=starts.get(peak, ""),
+        "day_title", peak=low if low == high else f"{low}–{high}", time=starts.get(peak, "")
     )
     styled(figure, lang, title, height=720)
     return Chart("day", figure, lang("day_caption"))

@@ -1,4 +1,5 @@
-"""The race: each policy's cumulative profit after churn, animated day by day."""
+"""The race: each policy's cumulative profit after churn against the first policy's, animated
+day by day (all bars start level, so the gap is what grows)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.report.figures.chart import Chart, money_axis, styled
+from sim.report.figures.weeks import cumulative, finish
 from sim.report.language import Language
 from sim.report.palette import colours
 
 FRAME_MS = 350
-
-
-def cumulative(daily: pd.DataFrame, column: str = "profit_after_churn") -> pd.DataFrame:
-    """Mean over replications of the running sum of `column`: rows days, columns variants."""
-    running = daily.sort_values("day").assign(
-        _sum=lambda d: d.groupby(["variant", "seed"])[column].cumsum()
-    )
-    table = running.groupby(["day", "variant"])["_sum"].mean().unstack("variant")
-    return table[list(dict.fromkeys(daily["variant"]))]
 
 
 def race(daily: pd.DataFrame, lang: Language) -> Chart:
@@ -35,28 +28,49 @@ def race(daily: pd.DataFrame, lang: Language) -> Chart:
             y=names,
             orientation="h",
             marker_color=[colour[v] for v in variants],
-            text=[lang.money(v) for v in values],
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "white", "size": 16},
+            text=[lang.money(v, signed=True) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": 17},
             hoverinfo="y+text",
         )
 
     days = list(table.index)
-    high = float(table.to_numpy().max()) if len(table) else 1.0
-    low = min(0.0, float(table.to_numpy().min())) if len(table) else 0.0
+    values = table.to_numpy()
+    high, low = max(0.0, float(values.max())), min(0.0, float(values.min()))
+    span = (high - low) or 1.0
+
+    def day_label(day: int) -> dict:
+        """The day, large, in the top right corner (it changes with the frames)."""
+        return {
+            "annotations": [
+                {
+                    "text": f"{lang('day_axis')} {day}",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 1.0,
+                    "y": 1.02,
+                    "xanchor": "right",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 20, "color": "#444"},
+                }
+            ]
+        }
+
     figure = go.Figure(
         data=[bars(days[-1])],  # a still image (and a PNG) shows the finish
-        frames=[go.Frame(data=[bars(d)], name=str(d)) for d in days],
+        frames=[go.Frame(data=[bars(d)], name=str(d), layout=day_label(d)) for d in days],
+        layout=day_label(days[-1]),
     )
-    play = {"frame": {"duration": FRAME_MS, "redraw": True}, "fromcurrent": True}
+    play = {"frame": {"duration": FRAME_MS, "redraw": True}, "fromcurrent": False}
     figure.update_layout(
         updatemenus=[
             {
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.12,
+                "y": -0.5,
                 "xanchor": "left",
                 "yanchor": "top",
                 "buttons": [
@@ -72,9 +86,10 @@ def race(daily: pd.DataFrame, lang: Language) -> Chart:
         sliders=[
             {
                 "active": len(days) - 1,
-                "x": 0.25,
-                "len": 0.75,
-                "y": -0.08,
+                "x": 0.0,
+                "len": 1.0,
+                "y": -0.2,
+                "yanchor": "top",
                 "currentvalue": {"prefix": lang("day_axis") + ": "},
                 "steps": [
                     {
@@ -87,10 +102,15 @@ def race(daily: pd.DataFrame, lang: Language) -> Chart:
             }
         ],
     )
-    styled(figure, lang, lang("race_title"), height=480)
-    figure.update_layout(margin={"l": 230, "b": 140}, showlegend=False)
+    title = lang("race_title", finish=finish(table, lang))
+    styled(figure, lang, title, height=560)
+    figure.update_layout(margin={"l": 230, "r": 60, "b": 230}, showlegend=False)
     figure.update_xaxes(
-        title=lang("cumulative_profit"), range=[low * 1.1, high * 1.12], **money_axis(lang)
+        title=lang("gap_axis", reference=lang.policy(variants[0])),
+        range=[low - 0.08 * span, high + 0.25 * span],
+        tickangle=0,
+        nticks=6,
+        **money_axis(lang),
     )
     figure.update_yaxes(autorange="reversed")
-    return Chart("race", figure, lang("race_caption"))
+    return Chart("race", figure, lang("race_caption", reference=lang.policy(variants[0])))

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from sim.experiments.statistics import paired_by_seed
 from sim.report.figures.chart import Chart, money_axis, styled
 from sim.report.language import Language
-from sim.report.palette import BETTER, INK, WORSE
+from sim.report.palette import DOWN, INK, UP
 
 LEDGER = [  # (line, sign in profit after churn)
     ("sales_revenue", 1.0),
@@ -30,8 +30,9 @@ def _waterfall(
             text=[lang.money(v, signed=True) for v in values]
             + [lang.money(sum(values), signed=True)],
             textposition="outside",
-            increasing={"marker": {"color": BETTER}},
-            decreasing={"marker": {"color": WORSE}},
+            cliponaxis=False,
+            increasing={"marker": {"color": UP}},
+            decreasing={"marker": {"color": DOWN, "line": {"color": "#888", "width": 1}}},
             totals={"marker": {"color": INK}},
             connector={"line": {"color": "#888", "dash": "dot"}},
             hoverinfo="x+text",
@@ -47,11 +48,14 @@ def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart
         [lang.money_line(line) for line, _ in LEDGER], values, lang.money_line("total"), lang
     )
     total = sum(values)
+    largest = max(range(len(values)), key=lambda k: abs(values[k]))
     title = lang(
         "waterfall_title",
         winner=lang.policy(a),
         other=lang.policy(b),
         delta=lang.money(abs(total)),
+        line=lang.money_line(LEDGER[largest][0]).lower(),
+        amount=lang.money(values[largest], signed=True),
     )
     styled(figure, lang, title)
     figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
@@ -70,8 +74,9 @@ def channel_waterfall(channels: pd.DataFrame, lang: Language) -> Chart:
     labels.append(lang.channel("interaction"))
     values.append(total - sum(values))
     figure = _waterfall(labels, values, lang.money_line("total"), lang)
-    top = max(range(len(values) - 1), key=lambda k: abs(values[k])) if len(values) > 1 else 0
+    top = max(range(len(values) - 1), key=lambda k: values[k]) if len(values) > 1 else 0
     share = lang.percent(values[top] / total, 0) if total else "n/a"
+    replications = int(channels["n"].max()) if "n" in channels else 0
     a, b = (str(channels[c].iloc[0]) if c in channels else "" for c in ("a", "b"))
     title = lang(
         "channels_title",
@@ -83,4 +88,4 @@ def channel_waterfall(channels: pd.DataFrame, lang: Language) -> Chart:
     styled(figure, lang, title)
     figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
     figure.update_layout(showlegend=False)
-    return Chart("channels", figure, lang("channels_caption"))
+    return Chart("channels", figure, lang("channels_caption", replications=replications))
