@@ -178,6 +178,7 @@ class Workforce:
                 start = open_at + shift.start * self.rota.interval
                 end = open_at + shift.end * self.rota.interval
                 model.schedule_shift(employee, start, end)
+                employee.shift = (start, end)  # today's, for whoever watches the floor
                 working.append((employee, start, end))
         self._activities(working)
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sim.cli import experiments, keys, report, run
+from sim.cli import dashboard, experiments, keys, report, run
 from sim.errors import InputError
 from sim.version import __version__
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_command(commands)
     experiments.add_commands(commands)
     report.add_commands(commands)
+    dashboard.add_command(commands)
     return parser
 
 

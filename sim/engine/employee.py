@@ -29,6 +29,7 @@ class Employee(mesa.Agent):
         self.calls_handled = 0
         self.handle_time_total = 0.0  # seconds of inbound handle time (for AHT reviews)
         self.away = 0  # reasons to be off the phones now: off shift, an activity, leaving
+        self.shift = (0.0, 0.0)  # today's shift (start, end), when staffed by a rota
         self.quitting = False
         # behavioural state (neutral values in pure-queue mode)
         self.service_skill = 0.5

@@ -1,0 +1,30 @@
+"""`ccsim dashboard`: the what-if dashboard in a browser (the `dashboard` extra)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli.arguments import whole_number
+
+DEFAULT = Path("experiments/scenarios/baseline.toml")
+
+
+def command_dashboard(args: argparse.Namespace) -> int:
+    from sim.dashboard.server import serve  # solara: imported when the dashboard starts
+
+    serve(Path(args.scenario), args.host, args.port, Path(args.folder))
+    return 0
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "dashboard", help="the what-if dashboard: change the center in a browser, see the effect"
+    )
+    p.add_argument("--scenario", default=str(DEFAULT), help=f"the baseline (default: {DEFAULT})")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=whole_number(1), default=8765, help="port (default: 8765)")
+    p.add_argument(
+        "--folder", default="results", help="where exports are written (default: results/)"
+    )
+    p.set_defaults(handler=command_dashboard)

@@ -1,0 +1,373 @@
+"""The dashboard page (Solara): the levers, the what-if against the baseline with confidence
+intervals, the report's figures for the pair, a day to watch, and exports.
+
+Started by `ccsim dashboard` (`sim.dashboard.server`), which says which scenario is the
+baseline and which folder the page may write in.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import solara
+import solara.lab
+
+from sim.dashboard.day_view import DayView
+from sim.dashboard.export import scenario_toml, write_results, zipped
+from sim.dashboard.service import BASELINE, KPIS, WHATIF, Answer, Cancelled, RunService
+from sim.dashboard.whatif import LIMITS, WhatIf
+from sim.errors import InputError
+from sim.metrics import kpi_info
+from sim.report import Language, figures
+from sim.report.figures.chart import NEUTRAL
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.policy import policy_names
+
+SCENARIO = Path(os.environ.get("CCSIM_DASHBOARD_SCENARIO", "experiments/scenarios/baseline.toml"))
+FOLDER = Path(os.environ.get("CCSIM_DASHBOARD_FOLDER", "results"))
+PRESETS = [p for p in policy_names() if p != "custom"]
+
+
+@cache
+def service() -> RunService:
+    """One warm pool per server process, shared by every page; the default question's
+    baseline starts running at once."""
+    runs = RunService(SCENARIO)
+    default = WhatIf()
+    runs.prewarm(baseline_overrides(default), default.replications)
+    return runs
+
+
+@cache
+def base() -> Scenario:
+    return load_scenario(SCENARIO)
+
+
+language = solara.reactive("en")
+whatif = solara.reactive(WhatIf(policy="quality"))
+answer: solara.Reactive[Answer | None] = solara.reactive(None)
+problem = solara.reactive("")
+progress = solara.reactive((0, 0))
+saved = solara.reactive("")
+
+
+def baseline_overrides(w: WhatIf) -> dict[str, Any]:
+    """The scenario as it is, over the same days and replications as the what-if."""
+    return {"calendar.days": w.days}
+
+
+@solara.lab.task(prefer_threaded=True)
+def run_question() -> None:
+    """Run the what-if and the baseline; a newer question cancels this one."""
+    w = whatif.value
+    try:
+        result = service().ask(
+            baseline_overrides(w),
+            w.overrides(base()),
+            w.replications,
+            progress=lambda done, total: progress.set((done, total)),
+        )
+    except Cancelled:
+        return
+    except InputError as exc:  # the same message `ccsim run --set` gives
+        problem.set(str(exc))
+        return
+    problem.set("")
+    saved.set("")
+    answer.set(result)
+
+
+def update(**changes: Any) -> None:
+    """Change levers; a value the model refuses is shown, not applied."""
+    try:
+        candidate = WhatIf(**(whatif.value.model_dump() | changes))
+        candidate.overrides(base())  # refuses what the model cannot take, with its message
+    except (InputError, ValueError) as exc:
+        problem.set(str(exc).splitlines()[0] if not isinstance(exc, InputError) else str(exc))
+        return
+    problem.set("")
+    whatif.set(candidate)
+
+
+@solara.component
+def Lever(key: str, label: str, value: float, integer: bool = False) -> None:
+    """A slider within the lever's allowed range (values outside it cannot be chosen)."""
+    low, high, step, _ = LIMITS[key]
+    slider = solara.SliderInt if integer else solara.SliderFloat
+    cast = int if integer else float
+    slider(
+        f"{label}: {value:g}",
+        value=cast(value),
+        min=cast(low),
+        max=cast(high),
+        step=cast(step),
+        on_value=lambda v: update(**{key: v}),
+        thumb_label=False,
+    )
+
+
+def html(text: str, **style: str) -> None:
+    """Plain HTML (solara.Markdown would load KaTeX, which is not bundled for offline use)."""
+    css = ";".join(f"{k.replace('_', '-')}:{v}" for k, v in style.items())
+    solara.HTML(tag="div", unsafe_innerHTML=text, style=css)
+
+
+@solara.component
+def Levers(lang: Language) -> None:
+    w = whatif.value
+    names = {lang.policy(p): p for p in PRESETS}
+    solara.Select(
+        lang("ui_policy"),
+        values=list(names),
+        value=lang.policy(w.policy),
+        on_value=lambda v: update(policy=names[v]),
+    )
+    Lever("staffing_scale", lang("ui_staffing_scale"), w.staffing_scale)
+    solara.Text(lang("ui_shift"))
+    with solara.Row():
+        solara.InputText(
+            lang("ui_shift_from"), value=w.shift_from, on_value=lambda v: update(shift_from=v)
+        )
+        solara.InputText(
+            lang("ui_shift_to"), value=w.shift_to, on_value=lambda v: update(shift_to=v)
+        )
+    Lever("shift_people", "±", w.shift_people, integer=True)
+    Lever("arrival_scale", lang("ui_arrival_scale"), w.arrival_scale)
+    parameters = _policy_values(w.policy)
+    for key, label in (
+        ("aht_target_seconds", "ui_aht_target"),
+        ("coaching_hours_per_week", "ui_coaching"),
+        ("training_hours_per_week", "ui_training"),
+        ("meeting_hours_per_week", "ui_meeting"),
+    ):
+        value = getattr(w, key)
+        Lever(key, lang(label), parameters[key] if value is None else value)
+    sales, money = base().sales, base().money
+    Lever(
+        "sale_value",
+        lang("ui_sale_value"),
+        sales.value_mean if w.sale_value is None else w.sale_value,
+    )
+    Lever(
+        "hourly_cost",
+        lang("ui_hourly_cost"),
+        money.employee_hourly_cost if w.hourly_cost is None else w.hourly_cost,
+    )
+    Lever("days", lang("ui_days"), w.days, integer=True)
+    Lever("replications", lang("ui_replications"), w.replications, integer=True)
+
+
+@cache
+def _policy_values(policy: str) -> dict[str, float]:
+    """The preset's own values of the levers (what a slider shows before it is moved)."""
+    from sim.scenario.policy import PRESETS as PRESET_TABLE
+
+    parameters = PRESET_TABLE[policy].parameters
+    return {
+        "aht_target_seconds": parameters.aht_target_seconds or 0.0,
+        "coaching_hours_per_week": parameters.coaching_hours_per_week,
+        "training_hours_per_week": parameters.training_hours_per_week,
+        "meeting_hours_per_week": parameters.meeting_hours_per_week,
+    }
+
+
+@solara.component
+def KpiCard(lang: Language, kpi: str, result: Answer) -> None:
+    summary = result.summary.set_index(["variant", "kpi"])
+    diff = result.differences.set_index("kpi").loc[kpi]
+    mean = -diff["mean_diff"]  # differences are baseline - what-if
+    low, high = -diff["ci_high"], -diff["ci_low"]
+    clear = low == low and (low > 0 or high < 0)
+    better = -mean if kpi_info(kpi).lower_is_better else mean
+    word = (
+        "unclear"
+        if not clear
+        else ("higher" if mean > 0 else "lower")
+        if kpi in NEUTRAL
+        else ("better" if better > 0 else "worse")
+    )
+    mark = {"better": "▲ ", "worse": "▼ "}.get(word, "")
+    with solara.Card(lang.kpi(kpi), classes=["kpi-card"], style={"min-width": "230px"}):
+        html(
+            f"<b>{escape(lang('ui_whatif'))}: "
+            f"{escape(lang.value(kpi, summary.loc[(WHATIF, kpi), 'mean']))}</b><br>"
+            f"{escape(lang('ui_baseline'))}: "
+            f"{escape(lang.value(kpi, summary.loc[(BASELINE, kpi), 'mean']))}<br>"
+            f"{mark}{escape(lang.difference(kpi, mean))} [{escape(lang.difference(kpi, low))}; "
+            f"{escape(lang.difference(kpi, high))}] · {escape(lang(word))}"
+        )
+
+
+@solara.component
+def Results(lang: Language) -> None:
+    result = answer.value
+    if result is None:
+        solara.Info(lang("ui_none"))
+        return
+    n = len(result.runs)
+    solara.Text(
+        lang("ui_answered", runs=n, seconds=lang.number(result.seconds, 1), cached=result.cached),
+        classes=["answered"],
+    )
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "10px"}):
+        for kpi in KPIS:
+            if kpi in set(result.summary["kpi"]):
+                KpiCard(lang, kpi, result)
+    runs = result.runs[result.runs["status"] == "ok"]
+    solara.FigurePlotly(figures.money_waterfall(runs, WHATIF, BASELINE, lang).figure)
+    if not result.daily.empty:
+        solara.FigurePlotly(
+            figures.weeks(result.daily, lang, ["profit_after_churn", "csat"]).figure
+        )
+
+
+day = solara.reactive(0)  # bumped at each step, to redraw the floor
+playing = solara.reactive(False)
+
+
+@cache
+def _views() -> dict[str, DayView]:
+    return {}
+
+
+def day_view(w: WhatIf, restart: bool = False) -> DayView:
+    """The day of the current what-if (one per lever setting, kept while it is watched)."""
+    views = _views()
+    key = repr(sorted(w.overrides(base()).items()))
+    if restart or key not in views:
+        views.clear()
+        views[key] = DayView(load_scenario(SCENARIO, w.overrides(base())))
+    return views[key]
+
+
+@solara.lab.task(prefer_threaded=True)
+def play() -> None:
+    view = day_view(whatif.value)
+    while playing.value and not view.done:
+        view.step()
+        day.set(day.value + 1)
+        time.sleep(0.25)
+    playing.set(False)
+
+
+@solara.component
+def Day(lang: Language) -> None:
+    import plotly.graph_objects as go
+
+    _ = day.value
+    view = day_view(whatif.value)
+    floor = view.history[-1]
+
+    def toggle() -> None:
+        playing.set(not playing.value)
+        if playing.value:
+            play()
+
+    def step() -> None:
+        view.step()
+        day.set(day.value + 1)
+
+    def restart() -> None:
+        day_view(whatif.value, restart=True)
+        day.set(day.value + 1)
+
+    with solara.Row():
+        solara.Button(
+            lang("ui_pause") if playing.value else lang("ui_play"),
+            on_click=toggle,
+            classes=["play"],
+        )
+        solara.Button(lang("ui_step"), on_click=step, disabled=playing.value, classes=["step"])
+        solara.Button(lang("ui_restart"), on_click=restart, disabled=playing.value)
+    html(
+        f"<b class='clock'>{floor.clock}</b> · {escape(lang('ui_queue'))}: <b>{floor.queue}</b>"
+        f" · {escape(lang('ui_talking'))}: {floor.talking} · {escape(lang('ui_outbound'))}: "
+        f"{floor.outbound} · {escape(lang('ui_idle'))}: {floor.idle} · "
+        f"{escape(lang('ui_away'))}: {floor.away} · {escape(lang('ui_sl_so_far'))}: "
+        f"<b>{escape(lang.percent(floor.service_level))}</b>",
+        font_size="1.1rem",
+    )
+    clock = [f.clock for f in view.history]
+    chart = go.Figure()
+    for name, values, colour, dash in (  # no policy colours: this is one policy's floor
+        ("ui_queue", [f.queue for f in view.history], "#000000", "solid"),
+        ("ui_talking", [f.talking for f in view.history], "#56B4E9", "solid"),
+        ("ui_idle", [f.idle for f in view.history], "#E69F00", "dash"),
+        ("ui_away", [f.away for f in view.history], "#999999", "dot"),
+    ):
+        chart.add_trace(
+            go.Scatter(
+                x=clock,
+                y=values,
+                mode="lines",
+                name=lang(name),
+                line={"color": colour, "dash": dash, "width": 2.5},
+            )
+        )
+    chart.update_layout(
+        height=340,
+        template="plotly_white",
+        separators=lang.plotly_separators,
+        margin={"t": 30, "l": 50, "r": 20, "b": 40},
+    )
+    solara.FigurePlotly(chart)
+
+
+@solara.component
+def Export(lang: Language) -> None:
+    result = answer.value
+    if result is None:
+        solara.Info(lang("ui_none"))
+        return
+    solara.FileDownload(
+        scenario_toml(result), filename="what-if.toml", label=lang("ui_download_scenario")
+    )
+
+    def save() -> None:
+        saved.set(str(write_results(result, FOLDER)))
+
+    solara.Button(lang("ui_save"), on_click=save, classes=["save"])
+    if saved.value:
+        folder = Path(saved.value)
+        solara.Text(lang("ui_saved", folder=str(folder)), classes=["saved"])
+        solara.FileDownload(
+            lambda: (folder / "report.html").read_bytes(),
+            filename="report.html",
+            label=lang("ui_download_report"),
+        )
+        solara.FileDownload(
+            lambda: zipped(folder).read_bytes(),
+            filename=f"{folder.name}.zip",
+            label=lang("ui_download_zip"),
+        )
+
+
+@solara.component
+def Page() -> None:
+    lang = Language(language.value, base().money.currency)
+    solara.Title(lang("ui_title"))
+    with solara.Sidebar():
+        solara.ToggleButtonsSingle(value=language.value, values=["en", "nl"], on_value=language.set)
+        Levers(lang)
+        solara.Button(lang("ui_run"), on_click=run_question, color="primary", classes=["run"])
+        if run_question.pending:
+            done, total = progress.value
+            solara.ProgressLinear(True)
+            solara.Text(lang("ui_running", done=done, total=total))
+        if problem.value:
+            solara.Error(problem.value, classes=["problem"])
+    html(f"<h2>{escape(lang('ui_title'))}</h2>")
+    policy = base().policy.name
+    html(escape(lang("ui_baseline_is", policy=lang.policy(policy), file=SCENARIO.name)))
+    with solara.lab.Tabs():
+        with solara.lab.Tab(lang("ui_results")):
+            Results(lang)
+        with solara.lab.Tab(lang("ui_watch")):
+            Day(lang)
+        with solara.lab.Tab(lang("ui_export")):
+            Export(lang)

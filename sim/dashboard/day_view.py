@@ -1,0 +1,83 @@
+"""Watch a day: one simulated day of a scenario, stepped a few minutes at a time through the
+Mesa model's own clock (`run_until`), with what the floor looks like at each step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.engine.opening_hours import DAY
+from sim.metrics import build_model
+from sim.scenario import Scenario
+
+STEP_SECONDS = 300.0
+
+
+@dataclass
+class Floor:
+    """The contact center at one moment: the queue, what the employees do, service so far."""
+
+    clock: str
+    queue: int
+    talking: int  # on an inbound call (talk or after-call work)
+    outbound: int  # on an outbound call
+    idle: int
+    away: int  # on shift but off the phones (a break, meeting, coaching or training)
+    service_level: float  # answered within the target so far, as a share of contacts offered
+    offered: int
+
+
+class DayView:
+    """One day of `scenario` (no warm-up), advanced step by step."""
+
+    def __init__(self, scenario: Scenario, seed: int = 1, step_seconds: float = STEP_SECONDS):
+        one_day = scenario.model_copy(
+            update={"calendar": scenario.calendar.model_copy(update={"days": 1, "warmup_days": 0})}
+        )
+        self.model = build_model(one_day, seed=seed)
+        self.step_seconds = step_seconds
+        self.opens = self.model.hours.opens_at(0)
+        self.closes = self.model.hours.closes_at(0)
+        self.target = scenario.kpi.service_level_seconds
+        self.model.run_until(self.opens)
+        self.history: list[Floor] = [self.floor()]
+
+    @property
+    def done(self) -> bool:
+        return self.model.time >= self.closes
+
+    def step(self) -> Floor:
+        """Advance one step (to closing at most) and return the floor then."""
+        if not self.done:
+            self.model.run_until(min(self.model.time + self.step_seconds, self.closes))
+            self.history.append(self.floor())
+        return self.history[-1]
+
+    def floor(self) -> Floor:
+        model = self.model
+        log, staffing, router = model.log, model.staffing, model.router
+        n = len(log)
+        answered = sum(
+            1
+            for call in range(n)
+            if log.answer[call] == log.answer[call]
+            and log.answer[call] - log.arrival[call] <= self.target
+        )
+        employees = list(model.employees)
+        on_phone = staffing.on_phone
+        busy = [e for e in employees if e.on_phone and e.busy]
+        talking = sum(1 for e in busy if e.call >= 0)
+        second = int(model.time % DAY)
+        return Floor(
+            clock=f"{second // 3600:02d}:{second % 3600 // 60:02d}",
+            queue=router.waiting,
+            talking=talking,
+            outbound=len(busy) - talking,
+            idle=on_phone - len(busy),
+            away=sum(
+                1
+                for e in employees
+                if not e.on_phone and e.shift[0] <= model.time < e.shift[1] and not e.quitting
+            ),
+            service_level=answered / n if n else 1.0,
+            offered=n,
+        )

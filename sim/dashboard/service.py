@@ -1,0 +1,185 @@
+"""Runs behind the dashboard: a what-if against the baseline as paired replications (common
+random numbers), in warm worker processes that stay up between questions.
+
+A question is a two-variant `compare` experiment, so its runs, seeds and tables are exactly
+those `ccsim compare` would produce, run for run. Runs already done for the same resolved
+scenario and seed (the baseline, above all) are taken from a cache rather than run again, and
+a new question cancels what is left of the one before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.experiments.design import RunTask
+from sim.experiments.executors import execute
+from sim.experiments.experiment import Experiment, load_experiment
+from sim.experiments.statistics import paired_differences, summarize
+from sim.experiments.store import tables
+
+BASELINE, WHATIF = "baseline", "what-if"
+KPIS = [
+    "profit_after_churn",
+    "revenue",
+    "cost",
+    "csat",
+    "nps",
+    "service_level",
+    "abandonment_rate",
+    "aht",
+    "fcr",
+    "failure_demand_share",
+    "mean_stress",
+    "attrition_rate_annual",
+]
+"""The KPIs on the dashboard's cards, in order."""
+
+
+class Cancelled(Exception):
+    """A newer question replaced this one."""
+
+
+@dataclass
+class Answer:
+    """The what-if against the baseline: per-run tables and their summaries."""
+
+    experiment: Experiment
+    records: dict[str, dict[str, Any]]
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+    profile: pd.DataFrame
+    summary: pd.DataFrame
+    differences: pd.DataFrame  # baseline - what-if, per KPI
+    seconds: float
+    cached: int  # runs taken from the cache
+
+
+def _warm() -> None:
+    """Import everything a run needs once, when the worker starts."""
+    import sim.metrics  # noqa: F401
+
+
+def cache_key(task: RunTask) -> str:
+    """What determines a run's result: its resolved scenario and seed (not the variant name)."""
+    text = json.dumps([task.scenario, task.seed], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class RunService:
+    """Warm worker processes and a cache of finished runs; one question at a time."""
+
+    def __init__(self, scenario: Path, workers: int = 2):
+        self.scenario = Path(scenario)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.metrics", "sim.experiments.executors"])
+        self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+        self.workers = workers
+        self.cache: dict[str, dict[str, Any]] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        for future in [self.pool.submit(_warm) for _ in range(workers)]:
+            future.result()  # the workers are up and have imported the model
+
+    def prewarm(self, baseline: dict[str, Any], replications: int) -> threading.Thread:
+        """Run the baseline's replications in the background (into the cache), so the first
+        question only waits for its what-if."""
+
+        def run() -> None:
+            with contextlib.suppress(Cancelled):  # a question came first and runs it itself
+                self.ask(baseline, baseline, replications)
+
+        thread = threading.Thread(target=run, name="ccsim-prewarm", daemon=True)
+        thread.start()
+        return thread
+
+    def experiment(
+        self, baseline: dict[str, Any], whatif: dict[str, Any], replications: int, seed: int = 1
+    ) -> Experiment:
+        """The two-variant comparison as `ccsim compare` would run it."""
+        return load_experiment(
+            {
+                "name": "dashboard",
+                "scenario": str(self.scenario.resolve()),
+                "replications": replications,
+                "seed": seed,
+                "variants": {BASELINE: baseline, WHATIF: whatif},
+            }
+        )
+
+    def ask(
+        self,
+        baseline: dict[str, Any],
+        whatif: dict[str, Any],
+        replications: int,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Answer:
+        """Run (or take from the cache) every run of the comparison; raises `Cancelled` when a
+        newer question arrives first."""
+        import time
+
+        started = time.perf_counter()
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        experiment = self.experiment(baseline, whatif, replications)
+        records: dict[str, dict[str, Any]] = {}
+        pending: dict[Future, list[RunTask]] = {}
+        submitted: dict[str, Future] = {}  # one run per resolved scenario and seed
+        cached = 0
+        for task in experiment.tasks:
+            key = cache_key(task)
+            hit = self.cache.get(key)
+            if hit is not None:
+                records[task.run_id] = hit | {"run_id": task.run_id}
+                cached += 1
+            elif key in submitted:
+                pending[submitted[key]].append(task)
+            else:
+                submitted[key] = future = self.pool.submit(execute, task)
+                pending[future] = [task]
+        total = len(experiment.tasks)
+        if progress:
+            progress(len(records), total)
+        while pending:
+            if generation != self._generation:
+                for future in pending:
+                    future.cancel()
+                raise Cancelled
+            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in done:
+                tasks = pending.pop(future)
+                record = future.result()
+                if record["status"] == "ok":
+                    self.cache[cache_key(tasks[0])] = record
+                for task in tasks:
+                    records[task.run_id] = record | {"run_id": task.run_id}
+                if progress:
+                    progress(len(records), total)
+        runs, daily, profile = tables(experiment.tasks, records)
+        variants = [BASELINE, WHATIF]
+        kpis = [k for k in KPIS if k in runs]
+        return Answer(
+            experiment,
+            records,
+            runs,
+            daily,
+            profile,
+            summarize(runs, kpis, variants),
+            paired_differences(runs, kpis, variants),
+            time.perf_counter() - started,
+            cached,
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)

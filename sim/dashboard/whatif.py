@@ -1,0 +1,114 @@
+"""What a manager can change on the dashboard, with units and ranges, and how it becomes
+scenario overrides (validated exactly as `ccsim run --set` validates them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.errors import UsageError
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.policy import policy_names
+
+LIMITS = {  # field: (min, max, step, unit)
+    "staffing_scale": (0.5, 1.5, 0.05, "× schedule"),
+    "shift_people": (-15, 15, 1, "people"),
+    "arrival_scale": (0.5, 1.5, 0.05, "× calls"),
+    "aht_target_seconds": (0.0, 600.0, 10.0, "s (0: none)"),
+    "coaching_hours_per_week": (0.0, 5.0, 0.25, "h/week"),
+    "training_hours_per_week": (0.0, 5.0, 0.25, "h/week"),
+    "meeting_hours_per_week": (0.0, 5.0, 0.25, "h/week"),
+    "sale_value": (0.0, 500.0, 10.0, "€ margin"),
+    "hourly_cost": (10.0, 100.0, 1.0, "€/h"),
+    "days": (1, 20, 1, "measured days"),
+    "replications": (1, 10, 1, "paired runs"),
+}
+"""What the page's inputs allow; the same bounds are validated here."""
+
+
+def _field(name: str, default: float, **extra: Any) -> Any:
+    low, high, _, unit = LIMITS[name]
+    return Field(default, ge=low, le=high, description=unit, **extra)
+
+
+class WhatIf(BaseModel):
+    """One what-if: a policy and the levers a manager pulls. `None` keeps the scenario's
+    (or the policy preset's) own value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy: str = "aht"
+    staffing_scale: float = _field("staffing_scale", 1.0)
+    shift_from: str = Field("08:00", pattern=r"^\d\d:\d\d$")
+    shift_to: str = Field("08:00", pattern=r"^\d\d:\d\d$")
+    shift_people: int = _field("shift_people", 0)
+    arrival_scale: float = _field("arrival_scale", 1.0)
+    aht_target_seconds: float | None = _field("aht_target_seconds", None)
+    coaching_hours_per_week: float | None = _field("coaching_hours_per_week", None)
+    training_hours_per_week: float | None = _field("training_hours_per_week", None)
+    meeting_hours_per_week: float | None = _field("meeting_hours_per_week", None)
+    sale_value: float | None = _field("sale_value", None)
+    hourly_cost: float | None = _field("hourly_cost", None)
+    days: int = _field("days", 5)
+    replications: int = _field("replications", 5)
+
+    def overrides(self, base: Scenario) -> dict[str, Any]:
+        """The scenario overrides this what-if makes to `base` (dotted keys)."""
+        if ":" in self.policy or self.policy not in policy_names():
+            raise UsageError(
+                f"policy {self.policy!r}: the dashboard runs the presets {policy_names()} "
+                "only ('module:Class' would import code)"
+            )
+        out: dict[str, Any] = {"policy.name": self.policy, "calendar.days": self.days}
+        if self.staffing_scale != 1.0:
+            out["staffing.scale"] = self.staffing_scale
+        if self.arrival_scale != 1.0:
+            out["arrivals.rate_per_hour"] = base.arrivals.rate_per_hour * self.arrival_scale
+        if self.shift_people:
+            out["staffing.schedule"] = shifted_schedule(base, self)
+        for name, key in (
+            ("aht_target_seconds", "policy.aht_target_seconds"),
+            ("coaching_hours_per_week", "policy.coaching_hours_per_week"),
+            ("training_hours_per_week", "policy.training_hours_per_week"),
+            ("meeting_hours_per_week", "policy.meeting_hours_per_week"),
+            ("sale_value", "sales.value_mean"),
+            ("hourly_cost", "money.employee_hourly_cost"),
+        ):
+            value = getattr(self, name)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+def shifted_schedule(base: Scenario, whatif: WhatIf) -> list[int]:
+    """The base schedule with `shift_people` more (or fewer) on the phones in the intervals
+    from `shift_from` to `shift_to`."""
+    schedule = base.staffing.schedule
+    if schedule is None:
+        raise UsageError("the scenario has no per-interval staffing.schedule to change")
+    cal = base.calendar
+    first, last = (
+        _interval(t, cal.open_from, cal.interval_minutes)
+        for t in (whatif.shift_from, whatif.shift_to)
+    )
+    if not 0 <= first < last <= len(schedule):
+        raise UsageError(
+            f"staff change from {whatif.shift_from} to {whatif.shift_to}: choose a stretch "
+            f"within the opening hours {cal.open_from}-{cal.open_until}"
+        )
+    return [
+        max(0, n + whatif.shift_people) if first <= k < last else n for k, n in enumerate(schedule)
+    ]
+
+
+def _interval(clock: str, opens: str, minutes: int) -> int:
+    hour, minute = map(int, clock.split(":"))
+    open_hour, open_minute = map(int, opens.split(":"))
+    return ((hour * 60 + minute) - (open_hour * 60 + open_minute)) // minutes
+
+
+def scenario_for(path: Path, overrides: dict[str, Any]) -> Scenario:
+    """The scenario file with the overrides, validated as the CLI validates `--set`."""
+    return load_scenario(path, overrides)

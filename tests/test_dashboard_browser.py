@@ -1,0 +1,153 @@
+"""The dashboard in a real browser: `ccsim dashboard` on a free port, driven by Playwright in
+Debian's headless Chromium. A manager runs a what-if, changes a lever and runs again (the
+baseline comes from the cache), watches a day, exports the scenario (which `ccsim run`
+accepts) and the results, and switches to Dutch; no console error, no request off the machine.
+Screenshots go to tests/screenshots/."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.helpers import ROOT
+from tests.test_report_browser import ARGS, CHROMIUM, SHOTS
+
+CCSIM = Path(sys.executable).parent / "ccsim"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(CCSIM), "dashboard", "--port", str(port), "--folder", str(folder / "results")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        assert process.poll() is None, process.stdout.read()
+        time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the dashboard did not start within 60 s")
+    yield url, folder
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def slider(page: Page, label: str):
+    """The slider whose label starts with `label`."""
+    return page.locator(".v-input.v-input__slider", has_text=label).first
+
+
+def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
+    url, folder = server
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        errors: list[str] = []
+        outside: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:"))
+                else None
+            ),
+        )
+        page.goto(url)
+        page.locator("button.run").wait_for(timeout=60_000)
+
+        # a first question: the what-if (quality) and the baseline, paired
+        page.locator("button.run").click()
+        answered = page.locator(".answered")
+        answered.wait_for(timeout=180_000)
+        assert "paired runs in" in answered.inner_text()
+        assert page.locator(".kpi-card").count() == 12
+        first = page.locator(".kpi-card", has_text="Profit after churn").inner_text()
+        assert "What-if:" in first and "Baseline:" in first
+        page.screenshot(path=str(SHOTS / "dashboard-results.png"), full_page=True)
+
+        # one more hour of coaching: a lever moved with the keyboard, then run again
+        coaching = slider(page, "Coaching")
+        before = coaching.inner_text()
+        coaching.locator(".v-slider__thumb-container").focus()
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "before => !document.body.innerText.includes(before)", arg=before.split("\n")[0]
+        )
+        page.locator("button.run").click()
+        page.wait_for_function(  # a new answer: the what-if's profit changed
+            "first => Array.from(document.querySelectorAll('.kpi-card'))"
+            ".some(c => c.innerText.startsWith('Profit after churn') && c.innerText !== first)",
+            arg=first,
+            timeout=120_000,
+        )
+        assert "(5 from the cache)" in answered.inner_text()  # the baseline ran once
+
+        # watch a day: step, play, pause
+        page.get_by_role("tab", name="Watch a day").click()
+        clock = page.locator(".clock")
+        clock.wait_for()
+        assert clock.inner_text() == "08:00"
+        page.locator("button.step").click()
+        page.wait_for_function("() => document.querySelector('.clock').innerText === '08:05'")
+        page.locator("button.play").click()
+        page.wait_for_function(
+            "() => document.querySelector('.clock').innerText >= '08:30'", timeout=30_000
+        )
+        page.locator("button.play").click()  # pause
+        page.screenshot(path=str(SHOTS / "dashboard-day.png"), full_page=True)
+
+        # export: the scenario runs with `ccsim run`; results and report are saved in the folder
+        page.get_by_role("tab", name="Export").click()
+        with page.expect_download() as download:
+            page.get_by_text("What-if as scenario TOML").click()
+        toml = folder / "what-if.toml"
+        download.value.save_as(toml)
+        done = subprocess.run(
+            [str(CCSIM), "run", str(toml), "--set", "calendar.days=1", "--json"],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        page.locator("button.save").click()
+        saved = page.locator(".saved")
+        saved.wait_for(timeout=60_000)
+        out = Path(saved.inner_text().split(" ", 2)[-1])
+        assert out.parent == folder / "results" and (out / "report.html").is_file()
+        assert (out / "runs.parquet").is_file() and (out / "summary.json").is_file()
+
+        # Dutch
+        page.get_by_role("button", name="NL").click()
+        page.get_by_text("Wat als? Het contactcentrum").first.wait_for()
+        page.get_by_role("tab", name="Resultaten").click()
+        page.locator(".kpi-card", has_text="Winst na klantverloop").wait_for()
+        page.wait_for_timeout(800)  # the tabs slide
+        page.screenshot(path=str(SHOTS / "dashboard-nl.png"), full_page=True)
+        assert errors == [] and outside == []
+        browser.close()
