@@ -27,22 +27,10 @@ from sim.experiments.executors import execute
 from sim.experiments.experiment import Experiment, load_experiment
 from sim.experiments.statistics import paired_differences, summarize
 from sim.experiments.store import tables
+from sim.report.report import REPORT_KPIS
 
 BASELINE, WHATIF = "baseline", "what-if"
-KPIS = [
-    "profit_after_churn",
-    "revenue",
-    "cost",
-    "csat",
-    "nps",
-    "service_level",
-    "abandonment_rate",
-    "aht",
-    "fcr",
-    "failure_demand_share",
-    "mean_stress",
-    "attrition_rate_annual",
-]
+KPIS = [*REPORT_KPIS, "abandonment_rate", "mean_stress"]
 """The KPIs on the dashboard's cards, in order."""
 
 
