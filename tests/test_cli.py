@@ -540,3 +540,28 @@ def test_scenario_docs_list_every_key() -> None:
     assert keys_markdown() in docs, "run: ccsim keys --markdown, and paste into docs/SCENARIOS.md"
     leaves = [k for k in valid_keys() if f"`{k}`" in keys_markdown()]
     assert len(leaves) >= 25
+
+
+def test_an_unexpected_error_is_one_line_and_the_traceback_is_on_request(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    from sim.cli import keys
+
+    entry = importlib.import_module("sim.cli.main")
+
+    def broken(args: object) -> int:
+        raise RuntimeError("the disk is on fire\nsecond line")
+
+    monkeypatch.setattr(keys, "command_keys", broken)
+    monkeypatch.delenv("CCSIM_DEBUG", raising=False)
+    assert entry.main(["keys"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "RuntimeError: the disk is on fire" in err and "--debug" in err
+    with pytest.raises(RuntimeError):
+        entry.main(["--debug", "keys"])
+    monkeypatch.setenv("CCSIM_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        entry.main(["keys"])

@@ -17,6 +17,7 @@ from sim.cli.arguments import overrides, whole_number
 from sim.cli.tables import print_comparison, print_headline, print_sensitivity, print_winners
 from sim.experiments import load_experiment, run_experiment
 from sim.experiments.execution import default_out
+from sim.experiments.executors import ExecutorLost
 from sim.experiments.progress import make_reporter
 from sim.experiments.statistics import records
 from sim.files import json_ready
@@ -47,6 +48,13 @@ def command_experiment(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         raise
+    except ExecutorLost as exc:
+        print(
+            f"ccsim: {exc}; finished runs are kept in {out}; "
+            f"the same command with --out {out} resumes",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED_RUNS
     finally:
         signal.signal(signal.SIGTERM, previous)
     report = None

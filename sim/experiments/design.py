@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario import Scenario, apply_overrides, validate
+from sim.version import __version__
 
 SAMPLE_METHODS = ("lhs", "sobol", "random")
 
@@ -93,8 +94,9 @@ def cross(*designs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def run_id(variant: str, scenario: dict[str, Any], seed: int) -> str:
-    """A stable id from what determines the run (variant, resolved scenario, seed): resume key."""
-    text = json.dumps([variant, scenario, seed], sort_keys=True, separators=(",", ":"))
+    """A stable id from what determines the run (variant, resolved scenario, seed, and the
+    package version, so a resume after a code change does not mix two versions' results)."""
+    text = json.dumps([variant, scenario, seed, __version__], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

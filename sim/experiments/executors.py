@@ -20,6 +20,7 @@ from sim.errors import UsageError
 from sim.experiments.design import RunTask
 from sim.metrics import average_day, run
 from sim.scenario import validate
+from sim.version import __version__
 
 DASK_TIMEOUT_SECONDS = 5
 
@@ -189,9 +190,32 @@ class DaskExecutor:
                 f"--dask {address}: no Dask scheduler answered within "
                 f"{DASK_TIMEOUT_SECONDS} s ({text})"
             ) from None
+        self.address = address
+        self._check_workers()
         self.workers = max(1, sum(self._client.nthreads().values()))
         where = "LocalCluster" if self._cluster is not None else address
         self.description = f"Dask {where} ({self.workers} worker threads)"
+
+    def _check_workers(self) -> None:
+        """Refuse workers that run another ccsim than this client (or none): their results
+        would not be this version's."""
+        try:
+            versions = self._client.run(worker_version)
+        except Exception as exc:  # a worker could not even unpickle the check: no ccsim there
+            self.close()
+            raise UsageError(
+                f"--dask {self.address}: a worker cannot run ccsim ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''}); install ccsim {__version__} "
+                "on every worker"
+            ) from None
+        wrong = {w: v for w, v in versions.items() if v != __version__}
+        if wrong:
+            self.close()
+            listed = ", ".join(f"{w} has {v}" for w, v in sorted(wrong.items()))
+            raise UsageError(
+                f"--dask {self.address}: workers run another ccsim than this client "
+                f"({__version__}): {listed}; install ccsim {__version__} on every worker"
+            )
 
     def imap_unordered(
         self, fn: Callable[[RunTask], dict[str, Any]], tasks: Iterable[RunTask]
@@ -206,9 +230,16 @@ class DaskExecutor:
         ]
         if not first:
             return
-        queue = as_completed(first)
+        # this client's loop: with set_as_default=False there is no default client to ask
+        queue = as_completed(first, loop=self._client.loop)
         for future in queue:
-            result = future.result()
+            try:
+                result = future.result()
+            except Exception as exc:  # the scheduler went away (a run's own error is a record)
+                raise ExecutorLost(
+                    f"the Dask scheduler at {self.address} stopped answering "
+                    f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+                ) from exc
             future.release()
             for task in itertools_next(pending):
                 queue.add(self._client.submit(fn, task, pure=False))
@@ -221,6 +252,17 @@ class DaskExecutor:
             client.close(timeout=DASK_TIMEOUT_SECONDS)
         if self._cluster is not None:
             self._cluster.close(timeout=DASK_TIMEOUT_SECONDS)
+
+
+class ExecutorLost(RuntimeError):
+    """The executor stopped answering in the middle of an experiment (finished runs are kept)."""
+
+
+def worker_version() -> str:
+    """The ccsim version a Dask worker runs (run there by `DaskExecutor._check_workers`)."""
+    from sim.version import __version__ as version
+
+    return version
 
 
 def itertools_next(iterator: Iterator[RunTask]) -> list[RunTask]:
