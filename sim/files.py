@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -56,3 +57,69 @@ def write_json(path: Path, data: Any) -> None:
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
     """Atomically write a DataFrame as Parquet."""
     write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+LOCK_NAME = ".ccsim.lock"
+
+
+class FolderLock:
+    """One writer per results folder: a lock file holding the writer's pid and host, made
+    with O_EXCL; a lock whose process is gone (on this host) is stale and taken over."""
+
+    def __init__(self, folder: Path, option: str = "--out"):
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK_NAME
+        self.option = option
+        self.mine = False
+
+    def __enter__(self) -> FolderLock:
+        self.created = not self.folder.exists()  # removed again if it stays empty
+        self.folder.mkdir(parents=True, exist_ok=True)
+        me = {"pid": os.getpid(), "host": socket.gethostname()}
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = self._owner()
+                if owner is not None and _alive(owner):
+                    from sim.errors import UsageError
+
+                    raise UsageError(
+                        f"{self.option} {self.folder}: another ccsim (pid {owner['pid']} on "
+                        f"{owner['host']}) is writing there; wait for it to finish or choose "
+                        f"another {self.option}"
+                    ) from None
+                self.path.unlink(missing_ok=True)  # stale: its writer is gone
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(me, handle)
+            self.mine = True
+            return self
+        raise RuntimeError(f"could not lock {self.folder}")
+
+    def _owner(self) -> dict[str, Any] | None:
+        try:
+            owner = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return owner if isinstance(owner, dict) and isinstance(owner.get("pid"), int) else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.mine:
+            self.path.unlink(missing_ok=True)
+            self.mine = False
+            if self.created and not any(self.folder.iterdir()):
+                self.folder.rmdir()  # bad input wrote nothing: leave no empty folder
+
+
+def _alive(owner: dict[str, Any]) -> bool:
+    """Whether the lock's process still runs (a lock from another host counts as alive)."""
+    if owner.get("host") != socket.gethostname():
+        return True
+    try:
+        os.kill(owner["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -219,12 +219,18 @@ def test_out_with_table_says_where(capsys: pytest.CaptureFixture[str], tmp_path:
     assert {p.name for p in out_dir.iterdir()} == OUT_FILES
 
 
-def test_out_into_an_existing_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_out_into_a_folder_of_other_files_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "keep.txt").write_text("mine")
-    code, _, err = ccsim(capsys, "run", ERLANG, *SMALL, "--out", tmp_path, "--json")
-    assert code == 0, err
-    assert {p.name for p in tmp_path.iterdir()} == OUT_FILES | {"keep.txt"}
+    code, out, err = ccsim(capsys, "run", ERLANG, *SMALL, "--out", tmp_path, "--json")
+    assert_usage_error(code, out, err, [str(tmp_path), "keep.txt", "choose another --out"])
+    assert {p.name for p in tmp_path.iterdir()} == {"keep.txt"}
     assert (tmp_path / "keep.txt").read_text() == "mine"
+    again = tmp_path / "run"
+    assert ccsim(capsys, "run", ERLANG, *SMALL, "--out", again, "--json")[0] == 0
+    assert ccsim(capsys, "run", ERLANG, *SMALL, "--out", again, "--json")[0] == 0  # its own
+    assert {p.name for p in again.iterdir()} == OUT_FILES
 
 
 def test_out_is_an_existing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

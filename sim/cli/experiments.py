@@ -61,7 +61,14 @@ def command_experiment(args: argparse.Namespace) -> int:
     if not result.runs.empty and (result.runs["status"] == "ok").any():
         from sim.report import write_report  # plotly and jinja2: imported when a page is made
 
-        report = write_report(result.out)
+        try:
+            report = write_report(result.out)
+        except Exception as exc:  # the results are safe; a page that fails must not hide them
+            print(
+                f"ccsim: the report could not be written ({type(exc).__name__}: {exc}); "
+                f"the results are in {result.out}; `ccsim --debug report {result.out}` retries",
+                file=sys.stderr,
+            )
     if args.json:
         payload = (
             {"sensitivity": [] if result.sensitivity is None else records(result.sensitivity)}

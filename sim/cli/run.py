@@ -4,25 +4,71 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from pathlib import Path
 
 from sim.cli.arguments import overrides, whole_number
 from sim.cli.tables import print_kpis
 from sim.errors import UsageError
-from sim.files import json_ready
+from sim.files import LOCK_NAME, FolderLock, json_ready
 from sim.metrics import run
 from sim.scenario import load_scenario
+
+RUN_FILES = {"calls.parquet", "intervals.parquet", "daily.parquet", "kpis.json", "manifest.json"}
+
+
+def check_run_out(out: Path) -> None:
+    """Refuse an --out that is not a folder this command may write: a file, an empty path, a
+    folder it cannot create or write, or one holding anything but an earlier run's output."""
+    if str(out) in ("", "."):
+        raise UsageError(f"--out {str(out)!r}: name a folder for the run's tables")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a directory")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES | {LOCK_NAME})
+        if others:
+            raise UsageError(
+                f"--out {out}: holds {', '.join(others[:3])}, not only an earlier run's output "
+                f"({', '.join(sorted(RUN_FILES))}); choose another --out"
+            )
+        manifest = out / "manifest.json"
+        if manifest.is_file() and "command" in _json(manifest):
+            raise UsageError(
+                f"--out {out}: holds the results of `ccsim {_json(manifest)['command']}`; "
+                "choose another --out"
+            )
+    missing = [p for p in (out, *out.parents) if not p.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+    finally:  # a check leaves nothing behind: the run creates the folder when it writes
+        for folder in missing:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"command": "unreadable manifest"}
+    return data if isinstance(data, dict) else {"command": "unreadable manifest"}
 
 
 def command_run(args: argparse.Namespace) -> int:
     """`ccsim run`: simulate one scenario with one seed."""
     scenario = load_scenario(args.scenario, overrides(args.set))
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a directory")
-    result = run(scenario, seed=args.seed)
-    if out is not None:
-        result.write(out)
+    out = Path(args.out) if args.out is not None else None
+    if out is None:
+        result = run(scenario, seed=args.seed)
+    else:
+        check_run_out(out)  # before simulating: a bad folder must not cost the run
+        with FolderLock(out):
+            result = run(scenario, seed=args.seed)
+            result.write(out)
     if args.json:
         print(json.dumps(json_ready(result.kpis), allow_nan=False))
     else:

@@ -21,7 +21,7 @@ from sim.experiments.progress import Reporter, SilentReporter
 from sim.experiments.sensitivity_indices import sensitivity_table
 from sim.experiments.statistics import paired_differences, records, summarize
 from sim.experiments.store import ResultStore, execute_pending, tables
-from sim.files import write_atomic, write_json
+from sim.files import LOCK_NAME, FolderLock, write_atomic, write_json
 from sim.version import __version__
 
 
@@ -67,7 +67,7 @@ def check_out_dir(out: Path, experiment: Experiment) -> None:
     """Refuse an --out that is a file, or a folder of something other than this experiment."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
-    if not out.is_dir() or not any(out.iterdir()):
+    if not out.is_dir() or not any(p.name != LOCK_NAME for p in out.iterdir()):
         return
     manifest = out / "manifest.json"
     if not manifest.is_file():
@@ -134,6 +134,18 @@ def run_experiment(
     """Execute (or resume) every run of the experiment in `out` and summarise the results."""
     out = Path(out) if out is not None else default_out(experiment)
     check_out_dir(out, experiment)
+    with FolderLock(out):  # one writer at a time; a second command is refused, not mixed in
+        return _run_locked(experiment, out, workers, dask, reporter, stop_after)
+
+
+def _run_locked(
+    experiment: Experiment,
+    out: Path,
+    workers: int | None,
+    dask: str | None,
+    reporter: Reporter | None,
+    stop_after: int | None,
+) -> ExperimentResult:
     unique = len({t.run_id for t in experiment.tasks})
     executor = make_executor(max(1, min(workers or default_workers(), unique)), dask)
     store = ResultStore(out)

@@ -6,6 +6,7 @@ results are identical whichever executor runs them; only `wall_seconds` differs.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
@@ -14,6 +15,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from sim.errors import UsageError
@@ -31,7 +33,8 @@ def execute(task: RunTask) -> dict[str, Any]:
     record: dict[str, Any] = {"run_id": task.run_id, "seed": task.seed}
     try:
         result = run(validate(task.scenario), seed=task.seed)
-    except Exception as exc:  # recorded, so the other runs continue
+    except (Exception, SystemExit) as exc:  # recorded, so the other runs continue (a hook
+        # that calls sys.exit must not end the worker, or the experiment, quietly)
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" (at {last[0].filename}:{last[0].lineno})" if last else ""
         record.update(status="failed", error=f"{type(exc).__name__}: {exc}{where}", kpis={})
@@ -111,32 +114,78 @@ class PoolExecutor:
 
     def __init__(self, workers: int):
         self.workers = workers
-        method = _start_method()
+        method = self._method = _start_method()
         self.description = f"local process pool ({workers} workers, {method or 'spawn'})"
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload(["sim.metrics.runner", "sim.experiments.executors"])
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_ignore_sigint
-        )
+        self._pool = self._new_pool(workers)
         self._pool.submit(_ready).result()  # with fork: every worker is forked now
 
     def imap_unordered(
         self, fn: Callable[[RunTask], dict[str, Any]], tasks: Iterable[RunTask]
     ) -> Iterator[dict[str, Any]]:
+        """Results as runs finish. When a worker process dies (the out-of-memory killer, a hook
+        that kills its own process), every run in flight is suspect: the pool is replaced and
+        each suspect runs again alone, so only the run that kills its worker is recorded as
+        failed and the experiment goes on."""
         pending = iter(tasks)
-        running: set[Future[dict[str, Any]]] = set()
+        running: dict[Future[dict[str, Any]], RunTask] = {}
         limit = 2 * self.workers  # a few queued per worker: Ctrl-C cancels little work
         while True:
             for task in pending:
-                running.add(self._pool.submit(fn, task))
+                running[self._pool.submit(fn, task)] = task
                 if len(running) >= limit:
                     break
             if not running:
                 return
-            done, running = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
             for future in done:
-                yield future.result()
+                task = running.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    running[future] = task  # a suspect, with the others in flight
+                    continue
+                yield result
+            if broken:
+                suspects = list(running.values())
+                running.clear()
+                self._replace_pool()
+                for task in suspects:
+                    yield self._alone(fn, task)
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context(self._method)
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_ignore_sigint
+        )
+
+    def _replace_pool(self) -> None:
+        self.close()
+        self._pool = self._new_pool(self.workers)
+
+    def _alone(self, fn: Callable[[RunTask], dict[str, Any]], task: RunTask) -> dict[str, Any]:
+        """Run one task in a pool of its own; a dead worker makes it a failed run."""
+        pool = self._new_pool(1)
+        try:
+            return pool.submit(fn, task).result()
+        except BrokenProcessPool:
+            return {
+                "run_id": task.run_id,
+                "seed": task.seed,
+                "status": "failed",
+                "error": "the worker process died running it (killed by the system, e.g. "
+                "out of memory, or by code the run called)",
+                "kpis": {},
+                "daily": [],
+                "profile": [],
+                "wall_seconds": math.nan,
+            }
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
         """Cancel queued runs and stop the workers at once (runs in flight are not kept)."""

@@ -48,7 +48,8 @@ def comparison_charts(results: Results, lang: Language) -> list[Chart]:
         charts.append(figures.channel_waterfall(results.channels, lang))
     if not results.daily.empty and "profit_after_churn" in results.daily:
         charts.append(figures.weeks(results.daily, lang))
-        charts.append(figures.race(results.daily, lang))
+        if results.daily["variant"].nunique() > 1:
+            charts.append(figures.race(results.daily, lang))
     if not results.profile.empty:
         charts.append(figures.average_day(results.profile, lang))
     if len(results.variants) > 1 and {"csat", "revenue"} <= set(runs):

@@ -104,7 +104,7 @@ def _comparison_slides(results: Results, lang: Language, page: dict[str, Any]) -
     for sentence in headline_parts(runs, lang, variants[0] if variants else None):
         out.append(Slide("statement", "", sentence))
     charts: list[Chart] = []
-    if not daily.empty and "profit_after_churn" in daily:
+    if not daily.empty and "profit_after_churn" in daily and daily["variant"].nunique() > 1:
         charts.append(figures.race(daily, lang))
     if found is not None:
         charts.append(figures.money_waterfall(runs, found.winner, found.other, lang))

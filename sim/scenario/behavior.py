@@ -75,12 +75,17 @@ class Demand(Section):
     @model_validator(mode="before")
     @classmethod
     def _edits_of_the_default_reasons(cls, data: Any) -> Any:
-        """Reasons given with no `share` edit the default reasons (one field can change alone);
-        reasons given with shares are the whole mix, as docs/SCENARIOS.md shows."""
+        """Reasons that are partial (no `share`, or missing a required field) edit the default
+        reasons, so one field can change alone (`demand.reasons.question.share = 0.4`);
+        complete reasons with shares are the whole mix, as docs/SCENARIOS.md shows."""
         reasons = data.get("reasons") if isinstance(data, dict) else None
         if not (isinstance(reasons, dict) and reasons):
             return data
-        if not all(isinstance(r, dict) and "share" not in r for r in reasons.values()):
+        required = {n for n, f in Reason.model_fields.items() if f.is_required()}
+        complete = [
+            isinstance(r, dict) and "share" in r and required <= set(r) for r in reasons.values()
+        ]
+        if all(complete) or not all(isinstance(r, dict) for r in reasons.values()):
             return data
         defaults = {name: reason.model_dump() for name, reason in _default_reasons().items()}
         unknown = sorted(set(reasons) - set(defaults))

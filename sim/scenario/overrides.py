@@ -10,10 +10,25 @@ from typing import Any
 from sim.errors import ScenarioError
 
 
+def flatten(overrides: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables as dotted keys: `{"staffing": {"scale": 1.1}}` (TOML's own dotted keys,
+    `--set 'staffing={scale=1.1}'`, a dict in Python) becomes `{"staffing.scale": 1.1}`, so an
+    override changes the keys it names and merges into the section instead of replacing it."""
+    flat: dict[str, Any] = {}
+    for key, value in overrides.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """Copy of `data` with each dotted key set to its value (tables are created as needed)."""
+    """Copy of `data` with each dotted key set to its value (tables are created as needed;
+    a table given as a value merges into the table it names)."""
     data = copy.deepcopy(data)
-    for dotted, value in (overrides or {}).items():
+    for dotted, value in flatten(overrides or {}).items():
         parts = dotted.split(".")
         if not all(parts):
             raise ScenarioError(

@@ -61,7 +61,10 @@ def finish(table: pd.DataFrame, lang: Language) -> str:
             reference=lang.policy(reference),
             delta=lang.money(float(final[leader])),
         )
-    closest = str(final.drop(index=reference).idxmax())
+    others = final.drop(index=reference).dropna()
+    if others.empty:  # one policy only: nothing to be ahead of
+        return lang("finish_alone", days=days, reference=lang.policy(reference))
+    closest = str(others.idxmax())
     return lang(
         "finish_reference",
         days=days,

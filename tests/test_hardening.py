@@ -1,0 +1,203 @@
+"""Nothing silently wrong, nothing lost (the hardening issue's cases, one test each): a run that
+would overwrite an experiment's folder, nested tables that replaced a whole section, two
+writers in one folder, a hook that exits or kills its process, a folder that cannot be
+written, a demand reason's share changed alone, and `--out ""`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.errors import UsageError
+from sim.files import LOCK_NAME, FolderLock
+from tests.helpers import ROOT, SCENARIOS
+
+BIN = Path(sys.executable).parent
+BASELINE = SCENARIOS / "baseline.toml"
+SHORT = [
+    "--set",
+    "calendar.days=1",
+    "--set",
+    "calendar.warmup_days=0",
+    "--set",
+    "customers.population=5000",
+]
+
+
+def ccsim(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "ccsim"), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd
+    )
+
+
+def experiment(folder: Path, policies: str = '"aht", "quality"', extra: str = "") -> Path:
+    path = folder / "experiment.toml"
+    path.write_text(
+        textwrap.dedent(
+            f"""
+            name = "hardening"
+            scenario = "{BASELINE}"
+            replications = 2
+            seed = 1
+            policies = [{policies}]
+            kpis = ["profit_after_churn"]
+            [base]
+            "calendar.days" = 1
+            "calendar.warmup_days" = 0
+            "customers.population" = 5000
+            {extra}
+            """
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_run_refuses_a_folder_that_holds_an_experiment(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert ccsim("compare", experiment(tmp_path), "--out", out, "--workers", "1").returncode == 0
+    manifest = (out / "manifest.json").read_text()
+    done = ccsim("run", BASELINE, *SHORT, "--out", out)
+    assert done.returncode == 2 and "choose another --out" in done.stderr
+    assert str(out) in done.stderr and "Traceback" not in done.stderr
+    assert (out / "manifest.json").read_text() == manifest  # untouched
+    again = ccsim("run", BASELINE, *SHORT, "--out", tmp_path / "run")
+    assert again.returncode == 0
+    assert ccsim("run", BASELINE, *SHORT, "--out", tmp_path / "run").returncode == 0  # its own
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["toml dotted key", "--set table", "python dict"],
+)
+def test_a_nested_table_merges_into_its_section(tmp_path: Path, how: str) -> None:
+    scaled = sim.load_scenario(BASELINE, {"staffing.scale": 1.1})
+    if how == "python dict":
+        nested = sim.load_scenario(BASELINE, {"staffing": {"scale": 1.1}})
+    elif how == "--set table":
+        from sim.scenario.overrides import parse_assignment
+
+        nested = sim.load_scenario(BASELINE, dict([parse_assignment("staffing={scale=1.1}")]))
+    else:  # a variant written with TOML's own dotted keys, unquoted
+        path = experiment(tmp_path, extra="[variants.more]\nstaffing.scale = 1.1\n")
+        text = path.read_text().replace('policies = ["aht", "quality"]\n', "")
+        path.write_text(text)
+        loaded = sim.experiments.load_experiment(path)
+        task = next(t for t in loaded.tasks if t.variant == "more")
+        nested = sim.scenario.validate(task.scenario)
+        scaled = sim.load_scenario(
+            BASELINE,
+            {
+                "staffing.scale": 1.1,
+                "calendar.days": 1,
+                "calendar.warmup_days": 0,
+                "customers.population": 5000,
+            },
+        )
+    assert nested.staffing.schedule == scaled.staffing.schedule is not None  # kept
+    assert nested.to_dict() == scaled.to_dict()
+
+
+def test_a_second_writer_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = experiment(tmp_path)
+    first = subprocess.Popen(
+        [
+            str(BIN / "ccsim"),
+            "compare",
+            str(path),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--set",
+            "calendar.days=40",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (out / LOCK_NAME).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = ccsim("compare", path, "--out", out, "--workers", "1")
+    assert second.returncode == 2
+    assert f"pid {first.pid}" in second.stderr and "another ccsim" in second.stderr
+    assert first.wait(timeout=300) == 0
+    assert not (out / LOCK_NAME).exists()
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    assert json.loads((out / "manifest.json").read_text())["overrides"] == {"calendar.days": 40}
+
+
+def test_a_stale_lock_is_taken_over(tmp_path: Path) -> None:
+    host = os.uname().nodename
+    (tmp_path / LOCK_NAME).write_text(f'{{"pid": 999999999, "host": "{host}"}}')
+    with FolderLock(tmp_path):
+        assert (tmp_path / LOCK_NAME).read_text().startswith(f'{{"pid": {os.getpid()}')
+    with FolderLock(tmp_path), pytest.raises(UsageError, match="another ccsim"):
+        FolderLock(tmp_path).__enter__()
+
+
+HOOKS = """
+import os, signal, sys
+from sim.behavior.policy import Policy
+
+class Exits(Policy):
+    def daily_review(self, employee, aht, contacts_per_hour):
+        sys.exit(0)
+
+class Dies(Policy):
+    def daily_review(self, employee, aht, contacts_per_hour):
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize(("policy", "workers"), [("Exits", "1"), ("Exits", "2"), ("Dies", "2")])
+def test_a_hook_that_exits_or_kills_its_process_fails_only_its_runs(
+    tmp_path: Path, policy: str, workers: str
+) -> None:
+    (tmp_path / "hooks.py").write_text(HOOKS, encoding="utf-8")
+    path = experiment(tmp_path, policies=f'"aht", "hooks:{policy}"')
+    env = os.environ | {"PYTHONPATH": str(tmp_path)}
+    out = tmp_path / "out"
+    done = ccsim("compare", path, "--out", out, "--workers", workers, env=env)
+    assert done.returncode == 1, done.stderr
+    assert "2 of 4 runs failed" in done.stderr and "Traceback" not in done.stderr
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 4
+    assert (runs.loc[runs["variant"] == "aht", "status"] == "ok").all()
+    failed = runs[runs["variant"] != "aht"]
+    assert (failed["status"] == "failed").all()
+    reason = "SystemExit" if policy == "Exits" else "worker process died"
+    assert failed["error"].str.contains(reason).all()
+    rerun = ccsim("compare", path, "--out", out, "--workers", workers, env=env)
+    assert rerun.returncode == 1 and "Traceback" not in rerun.stderr  # retried, failed again
+
+
+@pytest.mark.parametrize("where", ["under a file", "empty"])
+def test_an_out_that_cannot_be_written_is_refused_before_the_run(
+    tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "sub" if where == "under a file" else ""
+    started = time.perf_counter()
+    done = ccsim("run", BASELINE, "--out", out)  # the full baseline: refused before it runs
+    assert done.returncode == 2 and "--out" in done.stderr and "Traceback" not in done.stderr
+    assert time.perf_counter() - started < 20
+
+
+def test_one_reasons_share_can_change_alone() -> None:
+    edited = sim.load_scenario(BASELINE, {"demand.reasons.question.share": 0.45})
+    assert len(edited.demand.reasons) == 4
+    with pytest.raises(sim.errors.ScenarioError, match=r"shares add up to 1\.45"):
+        sim.load_scenario(BASELINE, {"demand.reasons.question.share": 0.9})
