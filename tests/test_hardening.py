@@ -201,3 +201,27 @@ def test_one_reasons_share_can_change_alone() -> None:
     assert len(edited.demand.reasons) == 4
     with pytest.raises(sim.errors.ScenarioError, match=r"shares add up to 1\.45"):
         sim.load_scenario(BASELINE, {"demand.reasons.question.share": 0.9})
+
+
+@pytest.mark.parametrize(
+    "key", ["service.mean_seconds=600", "service.cv=2", 'service.distribution="exponential"']
+)
+def test_a_talk_time_setting_the_model_ignores_is_refused(key: str) -> None:
+    done = ccsim("run", BASELINE, "--set", key, *SHORT)
+    assert done.returncode == 2
+    assert key.split("=")[0] in done.stderr and "behavior.enabled" in done.stderr
+    assert "conversation" in done.stderr  # says what governs talk time instead
+
+
+@pytest.mark.parametrize("key", ["service.cv", "patience.cv", "after_call_work.cv"])
+def test_a_cv_beyond_what_the_formula_computes_is_refused(key: str) -> None:
+    done = ccsim("run", SCENARIOS / "erlang.toml", "--set", f"{key}=1e200")
+    assert done.returncode == 2 and key in done.stderr and "20" in done.stderr
+
+
+def test_seeds_beyond_64_bits_are_refused(tmp_path: Path) -> None:
+    path = experiment(tmp_path)
+    path.write_text(path.read_text().replace("seed = 1", "seed = 18446744073709551615"))
+    done = ccsim("compare", path, "--out", tmp_path / "out")
+    assert done.returncode == 2 and "seed" in done.stderr and not (tmp_path / "out").exists()
+    assert ccsim("run", BASELINE, "--seed", str(2**64), *SHORT).returncode == 2

@@ -96,6 +96,8 @@ def test_file_states_only_what_differs(tmp_path: Path) -> None:
         tmp_path,
         """
         name = "small"
+        [behavior]
+        enabled = false
         [staffing]
         employees = 12
         [service]
@@ -110,6 +112,7 @@ def test_file_states_only_what_differs(tmp_path: Path) -> None:
     # the file does mention.
     expected = Scenario().to_dict()
     expected["name"] = "small"
+    expected["behavior"]["enabled"] = False
     expected["staffing"]["employees"] = 12
     expected["service"]["mean_seconds"] = 300.0
     assert scenario.to_dict() == expected

@@ -10,8 +10,9 @@ from sim.errors import UsageError
 from sim.scenario import parse_assignment
 
 
-def whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least `minimum`, with a one-line error."""
+def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum` (and at most `maximum`), with a
+    one-line error."""
 
     def parse(text: str) -> int:
         try:
@@ -21,6 +22,10 @@ def whole_number(minimum: int) -> Callable[[str], int]:
         if value < minimum:
             below = "negative" if minimum == 0 else f"below {minimum}"
             raise argparse.ArgumentTypeError(f"{value} is {below}; allowed: {minimum} or more")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"{value} is too large; allowed: {minimum} to {maximum}"
+            )
         return value
 
     return parse

@@ -25,6 +25,7 @@ from sim.files import json_ready
 EXIT_FAILED_RUNS = 1
 
 _positive = whole_number(1)
+_replications = whole_number(1, 100_000)  # as in an experiment file
 
 
 def _sigterm(signum: int, frame: FrameType | None) -> None:
@@ -120,7 +121,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         p.add_argument("experiment", help="experiment TOML file (see docs/EXPERIMENTS.md)")
         p.add_argument(
             "--replications",
-            type=_positive,
+            type=_replications,
             default=None,
             metavar="N",
             help="replications per variant and point (default: the file's)",

@@ -95,7 +95,10 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         help="override a scenario key (dotted, value read as TOML), e.g. staffing.employees=45",
     )
     p.add_argument(
-        "--seed", type=whole_number(0), default=None, help="run seed (default: the scenario's)"
+        "--seed",
+        type=whole_number(0, 2**63 - 1),
+        default=None,
+        help="run seed (default: the scenario's)",
     )
     p.add_argument("--out", default=None, metavar="DIR", help="write tables, KPIs and manifest")
     p.add_argument("--json", action="store_true", help="print only the KPIs as one JSON object")

@@ -74,7 +74,7 @@ class ExperimentSpec(Spec):
     description: str = ""
     scenario: str = Field(min_length=1)
     replications: int = Field(10, ge=1, le=100_000)
-    seed: int = Field(1, ge=0)
+    seed: int = Field(1, ge=0, le=2**63 - 1 - 100_000)  # seed + replication fits in 64 bits
     kpis: list[str] | None = Field(None, min_length=1)
     policies: list[str] = Field(default_factory=list)
     base: dict[str, Any] = Field(default_factory=dict)

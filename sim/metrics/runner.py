@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from sim.behavior import ContactCenterBehavior
 from sim.engine import ContactCenterModel, NoBehavior
 from sim.metrics.behavior import behavior_daily, behavior_kpis
@@ -40,6 +42,12 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
 def gather(model: ContactCenterModel, started: float) -> RunResult:
     """The KPIs and tables of a model that has run (`started`: its perf_counter start)."""
     columns = model.log.arrays()
+    for name in ("arrival", "talk", "acw", "patience", "wait"):  # NaN must never reach a table
+        if np.isnan(columns[name]).any():
+            raise RuntimeError(
+                f"the run produced NaN {name} times: a parameter outside what its formula can "
+                "compute reached the model (please report it with the scenario)"
+            )
     day, interval = call_bins(columns, model)
     kpis = run_kpis(columns, model)
     calls = model.log.to_frame(columns, day, interval)

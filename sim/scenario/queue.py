@@ -114,22 +114,30 @@ class Arrivals(Section):
     )
 
 
+MAX_CV = 20.0
+"""A lognormal with a larger CV has almost all its mass near 0 and overflows in its parameters
+(cv = 1e200 gave NaN durations); 20 is far beyond any measured talk or patience time."""
+
+
 class Duration(Section):
     """A random duration in seconds."""
 
     distribution: Literal["exponential", "lognormal", "deterministic"] = "exponential"
     mean_seconds: Positive = 240.0
-    cv: Positive = 1.0
+    cv: Positive = Field(1.0, le=MAX_CV)
 
 
 class Service(Duration):
-    """Talk time of a handled call."""
+    """Talk time of a handled call in the pure queue (with the behavioural layer, talk time
+    comes from the conversation, and a [service] setting is refused)."""
 
     distribution: Literal["exponential", "lognormal", "deterministic"] = Field(
-        "lognormal", description="talk-time distribution"
+        "lognormal", description="talk-time distribution (pure queue only)"
     )
-    mean_seconds: Positive = Field(240.0, description="mean talk time, seconds")
-    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
+    mean_seconds: Positive = Field(240.0, description="mean talk time, seconds (pure queue only)")
+    cv: Positive = Field(
+        1.0, le=MAX_CV, description="coefficient of variation (lognormal only; at most 20)"
+    )
 
 
 class AfterCallWork(Section):
@@ -139,7 +147,9 @@ class AfterCallWork(Section):
         "none", description="after-call work distribution ('none': no after-call work)"
     )
     mean_seconds: Positive = Field(30.0, description="mean after-call work, seconds")
-    cv: Positive = Field(0.5, description="coefficient of variation (lognormal only)")
+    cv: Positive = Field(
+        0.5, le=MAX_CV, description="coefficient of variation (lognormal only; at most 20)"
+    )
 
 
 class Patience(Section):
@@ -149,7 +159,9 @@ class Patience(Section):
         "exponential", description="patience distribution ('none': callers never abandon)"
     )
     mean_seconds: Positive = Field(180.0, description="mean patience, seconds")
-    cv: Positive = Field(1.0, description="coefficient of variation (lognormal only)")
+    cv: Positive = Field(
+        1.0, le=MAX_CV, description="coefficient of variation (lognormal only; at most 20)"
+    )
 
 
 class Redial(Section):

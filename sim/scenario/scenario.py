@@ -43,7 +43,9 @@ class Scenario(Section):
 
     name: str = Field("", description="short name shown in tables and manifests")
     description: str = Field("", description="one line on what the scenario is for")
-    seed: int = Field(1, ge=0, description="default seed when a run names none")
+    seed: int = Field(
+        1, ge=0, le=2**63 - 1, description="default seed when a run names none (a 64-bit int)"
+    )
     calendar: Calendar = Field(default_factory=Calendar)
     arrivals: Arrivals = Field(default_factory=Arrivals)
     service: Service = Field(default_factory=Service)
@@ -78,6 +80,26 @@ class Scenario(Section):
                     f"{self.calendar.open_from}-{self.calendar.open_until} in "
                     f"{self.calendar.interval_minutes}-minute intervals need exactly {n}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _no_ignored_talk_time(self) -> Scenario:
+        """With the behavioural layer, talk time comes from the conversation: a [service]
+        setting would be silently ignored, so it is refused."""
+        if not self.behavior.enabled:
+            return self
+        default = Service()
+        changed = [
+            f"service.{name} = {getattr(self.service, name)!r}"
+            for name in Service.model_fields
+            if getattr(self.service, name) != getattr(default, name)
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)}: ignored while behavior.enabled = true (talk time comes "
+                "from the conversation: demand.reasons.*.need_mean_seconds and conversation.*); "
+                "remove it, or set behavior.enabled = false for the pure queue"
+            )
         return self
 
     @model_validator(mode="after")
