@@ -225,3 +225,34 @@ def test_seeds_beyond_64_bits_are_refused(tmp_path: Path) -> None:
     done = ccsim("compare", path, "--out", tmp_path / "out")
     assert done.returncode == 2 and "seed" in done.stderr and not (tmp_path / "out").exists()
     assert ccsim("run", BASELINE, "--seed", str(2**64), *SHORT).returncode == 2
+
+
+def test_kpi_names_are_known_without_a_run_and_match_a_run() -> None:
+    from sim.experiments.experiment import kpi_names
+
+    for name in ("baseline.toml", "erlang.toml"):
+        scenario = sim.load_scenario(
+            SCENARIOS / name,
+            {"calendar.days": 1, "calendar.warmup_days": 0}
+            if name == "baseline.toml"
+            else {"calendar.days": 1},
+        )
+        assert kpi_names(scenario) == list(sim.run(scenario, seed=1).kpis)
+
+
+FAILING = """
+from sim.behavior.policy import Policy
+
+class Bad(Policy):
+    def guidance(self, employee):
+        raise ValueError("this policy is broken")
+"""
+
+
+def test_a_policy_that_fails_gives_failed_runs_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "mymod.py").write_text(FAILING, encoding="utf-8")
+    env = os.environ | {"PYTHONPATH": str(tmp_path)}
+    path = experiment(tmp_path, policies='"aht", "mymod:Bad"')
+    done = ccsim("compare", path, "--workers", "1", "--out", tmp_path / "out", env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "2 of 4 runs failed" in done.stderr and "this policy is broken" in done.stderr

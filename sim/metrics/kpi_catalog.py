@@ -83,6 +83,74 @@ KPIS: dict[str, KpiInfo] = {
 }
 
 
+QUEUE_KPIS = (
+    "offered",
+    "handled",
+    "abandoned",
+    "redials",
+    "abandonment_rate",
+    "delayed_fraction",
+    "service_level",
+    "asa",
+    "mean_wait",
+    "aht",
+    "occupancy",
+    "mean_queue_length",
+    "max_queue_length",
+    "staffed_hours",
+)
+"""The KPIs of every run, in the order a run reports them."""
+BEHAVIOR_KPIS = (
+    "revenue",
+    "sales_revenue",
+    "recurring_revenue",
+    "cost",
+    "labour_cost",
+    "other_cost",
+    "employee_cost",
+    "team_leader_cost",
+    "hiring_cost",
+    "overhead_cost",
+    "telephony_cost",
+    "labour_share",
+    "profit",
+    "churned_value",
+    "profit_after_churn",
+    "paid_hours",
+    "shrinkage",
+    "sales",
+    "conversion_rate",
+    "csat",
+    "nps",
+    "fcr",
+    "failure_demand_share",
+    "offers",
+    "mean_quality",
+    "mean_experience",
+    "survey_answers",
+    "churned_customers",
+    "active_customers",
+    "lost_demand",
+    "attrition",
+    "attrition_rate_annual",
+    "hires",
+    "mean_skill",
+    "mean_sales_skill",
+    "mean_stress",
+    "mean_engagement",
+    "coaching_hours",
+    "coaching_shortfall",
+    "team_leaders",
+    "unfilled_shift_hours",
+    "training_hours",
+    "meeting_hours",
+    "outbound_attempts",
+    "outbound_connects",
+    "outbound_sales",
+)
+"""The KPIs the behavioural layer adds after them, in that order (a test checks both)."""
+
+
 def kpi_info(name: str) -> KpiInfo:
     """The entry of `name`; a KPI not listed shows its key and 4 significant digits."""
     return KPIS.get(name) or KpiInfo(name, "{:.4g}")
