@@ -256,3 +256,58 @@ def test_a_policy_that_fails_gives_failed_runs_not_a_traceback(tmp_path: Path) -
     done = ccsim("compare", path, "--workers", "1", "--out", tmp_path / "out", env=env)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "2 of 4 runs failed" in done.stderr and "this policy is broken" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda d: d / "deep.toml", "nested too deep"),
+        (lambda d: Path("/dev/zero"), "not a regular file"),
+        (lambda d: d / "bom.toml", None),
+        (lambda d: d / "big.toml", "at most 1,000,000"),
+    ],
+)
+def test_files_that_cannot_be_read_safely_are_refused(tmp_path: Path, make, says) -> None:
+    (tmp_path / "deep.toml").write_text("a = " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + BASELINE.read_bytes())
+    (tmp_path / "big.toml").write_text("# " + "x" * 1_100_000 + "\n")
+    done = ccsim("run", make(tmp_path), *SHORT)
+    if says is None:  # a UTF-8 byte-order mark is fine
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ("policy.name=.x:Y", "cannot import policy class"),
+        ("calendar.open_from=08:00:30", "HH:MM"),
+        ("a=" + "[" * 3000 + "]" * 3000, "nested too deep"),
+    ],
+)
+def test_settings_that_used_to_crash_get_one_line(setting: str, says: str) -> None:
+    done = ccsim("run", BASELINE, "--set", setting, *SHORT)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_manifest_that_is_not_an_object_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("[1, 2]")
+    done = ccsim("compare", experiment(tmp_path), "--out", out)
+    assert done.returncode == 2 and "manifest.json" in done.stderr
+
+
+def test_a_policy_named_twice_is_refused(tmp_path: Path) -> None:
+    done = ccsim("compare", experiment(tmp_path, policies='"aht", "aht", "quality"'))
+    assert done.returncode == 2 and "aht named more than once" in done.stderr
+
+
+def test_the_python_api_takes_numpy_numbers_and_refuses_fractional_seeds() -> None:
+    import numpy as np
+
+    scenario = sim.load_scenario(BASELINE, {"staffing.employees": np.int64(45)})
+    assert scenario.staffing.employees == 45
+    with pytest.raises(sim.errors.InputError, match="whole number"):
+        sim.run(scenario, seed=1.7)

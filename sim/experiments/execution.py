@@ -76,6 +76,8 @@ def check_out_dir(out: Path, experiment: Experiment) -> None:
         previous = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise UsageError(f"--out {out}: manifest.json is unreadable") from None
+    if not isinstance(previous, dict):
+        raise UsageError(f"--out {out}: manifest.json is not an experiment's manifest")
     if (previous.get("command"), previous.get("name")) != (experiment.kind, experiment.name):
         raise UsageError(
             f"--out {out}: holds results of `{previous.get('command')}` of experiment "

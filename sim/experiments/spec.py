@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import did_you_mean
 from sim.experiments.design import SAMPLE_METHODS
@@ -82,6 +82,14 @@ class ExperimentSpec(Spec):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
     sample: Sample | None = None
     sensitivity: Sensitivity | None = None
+
+    @field_validator("policies")
+    @classmethod
+    def _no_duplicate_policies(cls, value: list[str]) -> list[str]:
+        twice = sorted({p for p in value if value.count(p) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} named more than once; name each policy once")
+        return value
 
 
 HINTS = {

@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.behavior import ContactCenterBehavior
 from sim.engine import ContactCenterModel, NoBehavior
+from sim.errors import UsageError
 from sim.metrics.behavior import behavior_daily, behavior_kpis
 from sim.metrics.queue import (
     call_bins,
@@ -31,6 +32,10 @@ def build_model(scenario: Scenario, seed: int | None = None) -> ContactCenterMod
 
 def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     """Simulate `scenario` (seed None: the scenario's own) and return its KPIs and tables."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
+        raise UsageError(f"seed {seed!r}: a whole number from 0 to 2**63 - 1 is allowed")
+    if seed is not None and not 0 <= int(seed) <= 2**63 - 1:
+        raise UsageError(f"seed {seed}: a whole number from 0 to 2**63 - 1 is allowed")
     started = time.perf_counter()
     model = build_model(scenario, seed)
     model.run_model()

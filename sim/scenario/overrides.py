@@ -17,6 +17,8 @@ def flatten(overrides: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in overrides.items():
         dotted = f"{prefix}{key}"
+        if hasattr(value, "item") and getattr(value, "shape", None) == ():  # a numpy scalar
+            value = value.item()
         if isinstance(value, dict) and value:
             flat.update(flatten(value, dotted + "."))
         else:
@@ -57,3 +59,5 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         return key, tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return key, raw
+    except RecursionError:
+        raise ValueError(f"--set {key}: the value is nested too deep") from None

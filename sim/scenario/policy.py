@@ -120,7 +120,7 @@ def import_policy_class(path: str) -> type:
     module_name, _, class_name = path.partition(":")
     try:
         found = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError, ValueError) as exc:
+    except (ImportError, AttributeError, ValueError, TypeError) as exc:  # TypeError: '.x'
         raise ValueError(f"cannot import policy class {path!r}: {exc}") from None
     if not isinstance(found, type):
         raise ValueError(f"{path!r} is not a class")

@@ -3,7 +3,8 @@ KPI settings, and the switch between the pure queue and the behavioural model.""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -46,6 +47,14 @@ class Calendar(Section):
     start_weekday: Literal[WEEKDAYS] | None = Field(  # type: ignore[valid-type]
         None, description="weekday of the first measured day (default: the first of weekdays)"
     )
+
+    @field_validator("open_from", "open_until", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: Any) -> Any:
+        """TOML reads 08:00:30 unquoted as a time of day: say the format wanted."""
+        if isinstance(value, datetime.time):
+            raise ValueError(f'{value.isoformat()} is a time with seconds; give "HH:MM"')
+        return value
 
     @field_validator("open_from", "open_until")
     @classmethod
