@@ -311,3 +311,38 @@ def test_the_python_api_takes_numpy_numbers_and_refuses_fractional_seeds() -> No
     assert scenario.staffing.employees == 45
     with pytest.raises(sim.errors.InputError, match="whole number"):
         sim.run(scenario, seed=1.7)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["arrivals.rate_per_hour=1e9", "sales.value_mean=1e308", "customers.monthly_value_mean=1e308"],
+)
+def test_values_that_would_overflow_are_refused(setting: str) -> None:
+    done = ccsim("run", BASELINE, "--set", setting, *SHORT)
+    key = setting.split("=")[0]
+    assert done.returncode == 2 and key in done.stderr and "Traceback" not in done.stderr
+
+
+def test_runaway_redials_end(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    done = ccsim(
+        "run",
+        SCENARIOS / "erlang.toml",
+        "--set",
+        "redial.probability=1",
+        "--set",
+        "redial.mean_delay_seconds=0.001",
+        "--set",
+        "patience.mean_seconds=0.001",
+        "--set",
+        "staffing.employees=0",
+        "--set",
+        "calendar.days=1",
+        "--set",
+        "arrivals.rate_per_hour=10",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.perf_counter() - started < 60
+    kpis = json.loads(done.stdout)
+    assert kpis["handled"] == 0 and kpis["redials"] <= 50 * kpis["offered"]

@@ -54,6 +54,11 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+MAX_ATTEMPTS = 50
+"""A caller redials at most this many times in a row: with redial.probability = 1, a tiny delay
+and a tiny patience, redials would otherwise never end (docs/MODEL.md, Redials)."""
+
+
 class MeasureStart(NamedTuple):
     """Where measuring starts (the opening of the first day after the warm-up), and the totals
     that time-integral KPIs subtract: seconds on the phones, busy, and the queue's integral."""
@@ -285,7 +290,11 @@ class ContactCenterModel(mesa.Model):
         self.router.abandoned(time)
         redial = self.config.redial
         at = INF
-        if redial.probability > 0 and self._redial.random() < redial.probability:
+        if (
+            redial.probability > 0
+            and self._redial.random() < redial.probability
+            and log.attempt[call] < MAX_ATTEMPTS  # a runaway guard: never binds in practice
+        ):
             delay = self._redial.exponential(redial.mean_delay_seconds)
             at = self.hours.add_open_time(time, delay)
             if at < INF:

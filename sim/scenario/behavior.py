@@ -16,7 +16,9 @@ class Customers(Section):
     """The customer base: who can call, what they are worth, how they feel."""
 
     population: int = Field(250_000, ge=1, le=10_000_000, description="customers in the base")
-    monthly_value_mean: NonNegative = Field(25.0, description="mean recurring value, per month")
+    monthly_value_mean: NonNegative = Field(
+        25.0, le=1e6, description="mean recurring value, per month (at most 1,000,000)"
+    )
     monthly_value_cv: NonNegative = Field(0.6, description="CV of recurring value (lognormal)")
     potential_mean: Share = Field(0.3, description="mean purchase potential (beta, 0..1)")
     potential_concentration: Positive = Field(4.0, description="beta concentration of potential")
@@ -148,7 +150,9 @@ class Sales(Section):
     intent_potential: Share = Field(
         0.85, description="purchase potential of a customer who calls to buy"
     )
-    value_mean: NonNegative = Field(180.0, description="one-off revenue of a sale")
+    value_mean: NonNegative = Field(
+        180.0, le=1e6, description="one-off revenue of a sale (at most 1,000,000)"
+    )
     value_cv: NonNegative = Field(0.5, description="CV of sale value (lognormal)")
     monthly_value_uplift: NonNegative = Field(
         3.0, description="recurring value a sale adds, per month"

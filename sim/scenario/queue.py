@@ -114,7 +114,12 @@ class Calendar(Section):
 class Arrivals(Section):
     """Poisson arrivals: a base rate shaped by an optional intraday profile and weekday factors."""
 
-    rate_per_hour: NonNegative = Field(300.0, description="mean calls per hour (profile factor 1)")
+    rate_per_hour: NonNegative = Field(
+        300.0,
+        le=100_000,
+        description="mean calls per hour (profile factor 1; at most 100,000: memory grows with "
+        "the calls of a day)",
+    )
     profile: list[NonNegative] | None = Field(
         None, description="one factor per interval of the opening hours (mean 1 keeps the rate)"
     )
