@@ -346,3 +346,16 @@ def test_runaway_redials_end(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 60
     kpis = json.loads(done.stdout)
     assert kpis["handled"] == 0 and kpis["redials"] <= 50 * kpis["offered"]
+
+
+def test_what_a_policy_module_prints_does_not_reach_json(tmp_path: Path) -> None:
+    (tmp_path / "chatty.py").write_text(
+        "print('hello from chatty')\nfrom sim.behavior.policy import Policy\n"
+        "class Quiet(Policy):\n    pass\n",
+        encoding="utf-8",
+    )
+    env = os.environ | {"PYTHONPATH": str(tmp_path)}
+    done = ccsim("run", BASELINE, "--set", "policy.name=chatty:Quiet", *SHORT, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    json.loads(done.stdout)  # only the KPIs
+    assert "hello from chatty" in done.stderr

@@ -8,7 +8,9 @@ subclass registered with `sim.register_policy`); the behavioural layer turns a s
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -119,7 +121,8 @@ def import_policy_class(path: str) -> type:
     """The class a 'package.module:ClassName' policy name points to (ValueError if none)."""
     module_name, _, class_name = path.partition(":")
     try:
-        found = getattr(importlib.import_module(module_name), class_name)
+        with contextlib.redirect_stdout(sys.stderr):  # what it prints must not reach --json
+            found = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError, ValueError, TypeError) as exc:  # TypeError: '.x'
         raise ValueError(f"cannot import policy class {path!r}: {exc}") from None
     if not isinstance(found, type):
