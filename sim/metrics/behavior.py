@@ -48,6 +48,29 @@ def contact_measures(
     }
 
 
+LEDGER_KPIS = (
+    "revenue",
+    "sales_revenue",
+    "recurring_revenue",
+    "cost",
+    "labour_cost",
+    "other_cost",
+    "employee_cost",
+    "team_leader_cost",
+    "hiring_cost",
+    "overhead_cost",
+    "telephony_cost",
+    "labour_share",
+    "profit",
+    "churned_value",
+    "profit_after_churn",
+    "paid_hours",
+)
+"""The ledger's lines that are KPIs, in the order a run reports them."""
+MONEY_KPIS = frozenset(LEDGER_KPIS) - {"labour_share", "paid_hours"}
+"""The KPIs in money (every ledger line but a share and an hour count)."""
+
+
 def behavior_kpis(
     layer: ContactCenterBehavior, contacts: pd.DataFrame, day: np.ndarray, line_seconds: float
 ) -> dict[str, float]:
@@ -71,27 +94,7 @@ def behavior_kpis(
         for k, v in contact_measures(contacts if keep.all() else contacts[keep]).items()
     }
     return {
-        **{
-            k: money[k]
-            for k in (
-                "revenue",
-                "sales_revenue",
-                "recurring_revenue",
-                "cost",
-                "labour_cost",
-                "other_cost",
-                "employee_cost",
-                "team_leader_cost",
-                "hiring_cost",
-                "overhead_cost",
-                "telephony_cost",
-                "labour_share",
-                "profit",
-                "churned_value",
-                "profit_after_churn",
-                "paid_hours",
-            )
-        },
+        **{k: money[k] for k in LEDGER_KPIS},
         "shrinkage": 1.0 - t["phone_hours"] / money["paid_hours"]
         if money["paid_hours"]
         else float("nan"),

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from sim.errors import UsageError
+from sim.metrics.behavior import MONEY_KPIS as MONEY_LINES
 
 PERCENT_KPIS = {
     "csat",
@@ -28,17 +29,7 @@ PERCENT_KPIS = {
     "shrinkage",
 }
 """KPIs that are shares, shown as percentages."""
-MONEY_KPIS = {
-    "profit_after_churn",
-    "profit",
-    "revenue",
-    "sales_revenue",
-    "recurring_revenue",
-    "cost",
-    "labour_cost",
-    "other_cost",
-    "churned_value",
-}
+MONEY_KPIS = MONEY_LINES  # the ledger's lines in money (sim.metrics.behavior)
 """KPIs in euros."""
 
 
