@@ -359,3 +359,22 @@ def test_what_a_policy_module_prints_does_not_reach_json(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     json.loads(done.stdout)  # only the KPIs
     assert "hello from chatty" in done.stderr
+
+
+def test_a_design_of_too_many_runs_is_refused_at_once(tmp_path: Path) -> None:
+    grid = (
+        "[grid]\n"
+        + '"staffing.scale" = ['
+        + ", ".join(str(1 + k / 10_000) for k in range(1000))
+        + "]\n"
+        + '"sales.value_mean" = ['
+        + ", ".join(str(k) for k in range(1000))
+        + "]\n"
+    )
+    path = experiment(tmp_path, extra=grid)
+    started = time.perf_counter()
+    done = ccsim("sweep", path, "--out", tmp_path / "out")
+    assert done.returncode == 2 and "at most 1,000,000" in done.stderr
+    assert time.perf_counter() - started < 20 and not (tmp_path / "out").exists()
+    many = ccsim("compare", experiment(tmp_path), "--replications", "200000")
+    assert many.returncode == 2 and "100000" in many.stderr

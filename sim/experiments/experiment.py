@@ -7,6 +7,7 @@ See docs/EXPERIMENTS.md for the format.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,17 @@ def _variants(spec: ExperimentSpec, source: str | None) -> dict[str, dict[str, A
     return variants or {"base": {}}
 
 
+MAX_RUNS = 1_000_000
+"""More runs than this is a mistake in a design (a million runs is days on a cluster)."""
+
+
 def _points(
-    kind: str, spec: ExperimentSpec, base: dict[str, Any], source: str | None
+    kind: str,
+    spec: ExperimentSpec,
+    base: dict[str, Any],
+    source: str | None,
+    replications: int = 1,
+    variants: int = 1,
 ) -> tuple[list[dict[str, Any]], Any]:
     """The design points for the command `kind` (and the sensitivity matrix)."""
     varied = bool(spec.grid) or spec.sample is not None
@@ -96,6 +106,15 @@ def _points(
                 source,
             )
         _check_keys("[grid]", list(spec.grid), source)
+        size = math.prod(len(v) for v in spec.grid.values()) * variants
+        size *= spec.sample.n if spec.sample is not None else 1
+        if size * replications > MAX_RUNS:  # refused before a point is built
+            raise ExperimentError(
+                f"the design makes {size * replications:,} runs ({size:,} points and "
+                f"variants × {replications} replications); at most {MAX_RUNS:,} are "
+                "allowed: fewer grid values or replications",
+                source,
+            )
         for key, values in spec.grid.items():
             if len({repr(v) for v in values}) != len(values):
                 raise ExperimentError(f"grid.{key!r} lists a value twice: {values}", source)
@@ -177,7 +196,7 @@ def load_experiment(
     base = _resolve_base(spec, path, overrides)
     base_data = base.model_dump()
     variants = _variants(spec, where)
-    points, matrix = _points(kind, spec, base_data, where)
+    points, matrix = _points(kind, spec, base_data, where, reps, len(variants))
     params = list(dict.fromkeys(k for p in points for k in p))
     resolved: dict[str, list[dict[str, Any]]] = {}
     for name, changes in variants.items():
