@@ -7,21 +7,46 @@ result.kpis, result.calls, result.intervals
 
 The layers, imports pointing down only (docs/ARCHITECTURE.md): scenario <- engine <- behavior
 <- metrics <- experiments <- report <- cli.
+
+The public names load on first use (PEP 562), so `import sim` is instant and the `ccsim`
+command can catch a Ctrl-C while the model's libraries are still being imported.
 """
 
-# Mesa inspects the whole call stack once, when it is first imported; imported here, first,
-# that stack is short (importing it from deep inside the layers cost 0.2 s more per process).
-import mesa  # noqa: F401
+from __future__ import annotations
 
-from sim.behavior import Policy, register_policy
-from sim.engine import ContactCenterModel
-from sim.errors import ExperimentError, InputError, ScenarioError, UsageError
-from sim.experiments import compare, sensitivity, sweep
-from sim.metrics import RunResult, build_model, run
-from sim.scenario import PolicyParameters, Scenario, load_scenario
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from sim.version import __version__
 
-__all__ = [
+if TYPE_CHECKING:
+    from sim.behavior import Policy, register_policy
+    from sim.engine import ContactCenterModel
+    from sim.errors import ExperimentError, InputError, ScenarioError, UsageError
+    from sim.experiments import compare, sensitivity, sweep
+    from sim.metrics import RunResult, build_model, run
+    from sim.scenario import PolicyParameters, Scenario, load_scenario
+
+_WHERE = {
+    "ContactCenterModel": "sim.engine",
+    "ExperimentError": "sim.errors",
+    "InputError": "sim.errors",
+    "Policy": "sim.behavior",
+    "PolicyParameters": "sim.scenario",
+    "RunResult": "sim.metrics",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.errors",
+    "UsageError": "sim.errors",
+    "build_model": "sim.metrics",
+    "compare": "sim.experiments",
+    "load_scenario": "sim.scenario",
+    "register_policy": "sim.behavior",
+    "run": "sim.metrics",
+    "sensitivity": "sim.experiments",
+    "sweep": "sim.experiments",
+}
+
+__all__ = [  # the names of _WHERE, and the version (a test checks they agree)
     "ContactCenterModel",
     "ExperimentError",
     "InputError",
@@ -40,3 +65,22 @@ __all__ = [
     "sensitivity",
     "sweep",
 ]
+
+
+def load_mesa() -> None:
+    """Import Mesa first, from a short stack: Mesa inspects the whole call stack once, when it
+    is first imported (from deep inside the layers that cost 0.2 s more per process)."""
+    import mesa  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        load_mesa()
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

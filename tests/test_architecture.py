@@ -79,3 +79,17 @@ def test_import_sim_loads_no_dask_salib_or_plotly() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_public_api_loads_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    import sim
+
+    assert set(sim.__all__) == {*sim._WHERE, "__version__"}
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None
+    code = "import sys, sim; print('mesa' in sys.modules, 'sim.engine' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "False"]  # `import sim` alone loads nothing heavy

@@ -1,4 +1,4 @@
-"""Tests for the `ccsim` command line: in-process via sim.cli.main and via the console script."""
+"""Tests for the `ccsim` command line: in-process via sim.cli.main() and via the console script."""
 
 from __future__ import annotations
 
@@ -555,7 +555,7 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_is_on_request(
 
     from sim.cli import keys
 
-    entry = importlib.import_module("sim.cli.main")
+    entry = importlib.import_module("sim.cli.commands")
 
     def broken(args: object) -> int:
         raise RuntimeError("the disk is on fire\nsecond line")

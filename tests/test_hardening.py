@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -378,3 +379,18 @@ def test_a_design_of_too_many_runs_is_refused_at_once(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 20 and not (tmp_path / "out").exists()
     many = ccsim("compare", experiment(tmp_path), "--replications", "200000")
     assert many.returncode == 2 and "100000" in many.stderr
+
+
+@pytest.mark.parametrize("after", [0.3, 0.8])
+def test_ctrl_c_while_starting_is_one_line(after: float) -> None:
+    process = subprocess.Popen(
+        [str(BIN / "ccsim"), "run", str(BASELINE)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(after)  # the libraries are still loading, or the run has just started
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "ccsim: interrupted"
