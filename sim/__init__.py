@@ -73,13 +73,21 @@ def load_mesa() -> None:
     import mesa  # noqa: F401
 
 
+LAYERS = ("scenario", "engine", "behavior", "metrics", "experiments", "report", "dashboard")
+SHARED = ("errors", "files", "version")
+
+
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         load_mesa()
         value = getattr(importlib.import_module(_WHERE[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    elif name in LAYERS or name in SHARED:  # `sim.experiments.load_experiment` after `import sim`
+        load_mesa()
+        value = importlib.import_module(f"sim.{name}")
+    else:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
