@@ -23,3 +23,12 @@ def baseline(**overrides: Any) -> sim.Scenario:
     return sim.load_scenario(
         SCENARIOS / "baseline.toml", {k.replace("__", "."): v for k, v in overrides.items()}
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -16,16 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, free_port
 from tests.test_report_browser import ARGS, CHROMIUM, SHOTS
 
 CCSIM = Path(sys.executable).parent / "ccsim"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ resumes."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, free_port
 
 BIN = Path(sys.executable).parent
 EXPERIMENT = f"""
@@ -37,12 +36,6 @@ kpis = ["profit_after_churn", "csat", "service_level"]
 [variants.volume]
 "policy.name" = "volume"
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Cluster:

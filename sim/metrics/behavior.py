@@ -11,6 +11,7 @@ import pandas as pd
 from sim.behavior.conversation_log import VALUE
 from sim.behavior.money import ledger, money_lines
 from sim.metrics.binning import group_counter, ratio
+from sim.metrics.kpi_catalog import LEDGER_KPIS
 
 if TYPE_CHECKING:
     from sim.behavior.contact_center import ContactCenterBehavior
@@ -46,29 +47,6 @@ def contact_measures(
         "mean_experience": ratio(count(ended, np.where(ended, experience, 0.0)), count(ended)),
         "survey_answers": answers,
     }
-
-
-LEDGER_KPIS = (
-    "revenue",
-    "sales_revenue",
-    "recurring_revenue",
-    "cost",
-    "labour_cost",
-    "other_cost",
-    "employee_cost",
-    "team_leader_cost",
-    "hiring_cost",
-    "overhead_cost",
-    "telephony_cost",
-    "labour_share",
-    "profit",
-    "churned_value",
-    "profit_after_churn",
-    "paid_hours",
-)
-"""The ledger's lines that are KPIs, in the order a run reports them."""
-MONEY_KPIS = frozenset(LEDGER_KPIS) - {"labour_share", "paid_hours"}
-"""The KPIs in money (every ledger line but a share and an hour count)."""
 
 
 def behavior_kpis(

@@ -100,7 +100,7 @@ QUEUE_KPIS = (
     "staffed_hours",
 )
 """The KPIs of every run, in the order a run reports them."""
-BEHAVIOR_KPIS = (
+LEDGER_KPIS = (
     "revenue",
     "sales_revenue",
     "recurring_revenue",
@@ -117,6 +117,12 @@ BEHAVIOR_KPIS = (
     "churned_value",
     "profit_after_churn",
     "paid_hours",
+)
+"""The ledger's lines that are KPIs, in the order a run reports them."""
+MONEY_KPIS = frozenset(LEDGER_KPIS) - {"labour_share", "paid_hours"}
+"""The KPIs in money (every ledger line but a share and an hour count)."""
+BEHAVIOR_KPIS = (
+    *LEDGER_KPIS,
     "shrinkage",
     "sales",
     "conversion_rate",

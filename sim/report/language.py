@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from sim.errors import UsageError
-from sim.metrics.behavior import MONEY_KPIS as MONEY_LINES
+from sim.metrics.kpi_catalog import MONEY_KPIS as MONEY_LINES
 
 PERCENT_KPIS = {
     "csat",
@@ -29,7 +29,7 @@ PERCENT_KPIS = {
     "shrinkage",
 }
 """KPIs that are shares, shown as percentages."""
-MONEY_KPIS = MONEY_LINES  # the ledger's lines in money (sim.metrics.behavior)
+MONEY_KPIS = MONEY_LINES  # the ledger's lines in money (sim.metrics.kpi_catalog)
 """KPIs in euros."""
 
 

@@ -12,7 +12,6 @@ from plotly.offline import get_plotlyjs
 
 from sim.files import write_atomic
 from sim.report.figures import Chart
-from sim.report.palette import colours
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -45,8 +44,3 @@ def render(template: str, out: Path, **context: Any) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, lambda tmp: Path(tmp).write_text(html, encoding="utf-8"))
     return out
-
-
-def policy_colours(variants: list[str]) -> dict[str, str]:
-    """The same colours the figures use, for tables and text."""
-    return colours(variants)

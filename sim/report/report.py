@@ -15,7 +15,8 @@ from sim.report.figures import Chart
 from sim.report.figures.chart import NEUTRAL
 from sim.report.headline import finding, headline
 from sim.report.language import Language
-from sim.report.page import chart_html, policy_colours, render
+from sim.report.page import chart_html, render
+from sim.report.palette import colours
 from sim.report.results import Results, load_results
 from sim.version import __version__
 
@@ -141,7 +142,7 @@ def title_of(results: Results, lang: Language) -> str:
 def context(results: Results, lang: Language) -> dict[str, Any]:
     """What the report template and the talk template both need."""
     variants = results.variants
-    colour = policy_colours(variants)
+    colour = colours(variants)
     return {
         "lang": lang,
         "code": lang.code,
