@@ -394,3 +394,53 @@ def test_ctrl_c_while_starting_is_one_line(after: float) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "Traceback" not in err
     assert err.strip().splitlines()[-1] == "ccsim: interrupted"
+
+
+LATE_SIGNAL = """
+import os, signal, sys
+import sim.experiments.execution as execution
+import sim.experiments.store as store
+from sim.cli import main
+
+where, signum = sys.argv[1], getattr(signal, sys.argv[2])
+if where == "last run":  # as the last run's result comes back, before the tables are written
+    real_store = store.ResultStore.record
+    def record(self, result):
+        done = real_store(self, result)
+        if len(self.load()) == 4:
+            os.kill(os.getpid(), signum)
+        return done
+    store.ResultStore.record = record
+else:  # while the summary is being computed, the runs all done
+    real = execution.summarize_results
+    def summarize_results(*args):
+        os.kill(os.getpid(), signum)
+        return real(*args)
+    execution.summarize_results = summarize_results
+sys.exit(main(["compare", *sys.argv[3:], "--workers", "1"]))
+"""
+
+
+@pytest.mark.parametrize("where", ["last run", "summary"])
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_signal_just_after_the_last_run_leaves_tables_that_agree(
+    tmp_path: Path, where: str, signum: str
+) -> None:
+    out = tmp_path / "out"
+    script = tmp_path / "late_signal.py"
+    script.write_text(LATE_SIGNAL, encoding="utf-8")
+    args = [where, signum, experiment(tmp_path), "--out", out]
+    done = subprocess.run(
+        [sys.executable, script, *map(str, args)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 130 and "Traceback" not in done.stderr, done.stderr
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    status = json.loads((out / "manifest.json").read_text())["status"]
+    if where == "summary":  # held until summary, tables and manifest are all written
+        assert status == "complete" and (out / "summary.json").is_file()
+    else:
+        assert status in ("interrupted", "complete")
+    resumed = ccsim("compare", experiment(tmp_path), "--out", out, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"

@@ -16,6 +16,7 @@ from sim.errors import UsageError
 from sim.experiments.design import resolve
 from sim.experiments.executors import default_workers, make_executor
 from sim.experiments.experiment import Experiment
+from sim.experiments.interrupts import interrupts_held
 from sim.experiments.policy_map import winners
 from sim.experiments.progress import Reporter, SilentReporter
 from sim.experiments.sensitivity_indices import sensitivity_table
@@ -159,22 +160,26 @@ def _run_locked(
         started_first = started
     info = dict(first_started_at=started_first, finished_at=None, status="running")
     write_json(first, manifest(experiment, executor.description, started, **info))
-    status = "interrupted"
+    done = False
     try:
         records_ = execute_pending(
             store, experiment.tasks, executor, reporter or SilentReporter(), stop_after=stop_after
         )
-        status = "complete"
-    finally:
-        if status != "complete":
-            info.update(finished_at=_now(), status=status)
+        with interrupts_held():  # tables, summary and manifest are written together
+            result = summarize_results(experiment, store, records_)
+            ok = int((result.runs["status"] == "ok").sum())
+            status = "complete" if result.failed.empty else "failed runs"
+            info.update(finished_at=_now(), status=status, runs=len(result.runs), runs_ok=ok)
+            info["runs_failed"] = len(result.failed)
             write_json(first, manifest(experiment, executor.description, started, **info))
-    result = summarize_results(experiment, store, records_)
-    ok = int((result.runs["status"] == "ok").sum())
-    status = "complete" if result.failed.empty else "failed runs"
-    info.update(finished_at=_now(), status=status, runs=len(result.runs), runs_ok=ok)
-    info["runs_failed"] = len(result.failed)
-    write_json(first, manifest(experiment, executor.description, started, **info))
+            done = True
+    except BaseException as exc:
+        if not done:  # the runs stopped early: the manifest says so (resuming finishes them)
+            with interrupts_held():
+                status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "error"
+                info.update(finished_at=_now(), status=status)
+                write_json(first, manifest(experiment, executor.description, started, **info))
+        raise
     return result
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.experiments.design import RunTask
 from sim.experiments.executors import Executor, execute
+from sim.experiments.interrupts import interrupts_held
 from sim.experiments.progress import Reporter
 from sim.files import json_ready, write_atomic, write_parquet
 
@@ -156,8 +157,11 @@ def execute_pending(
             if stop_after is not None and finished >= stop_after:
                 raise KeyboardInterrupt
     finally:
-        executor.close()
-        reporter.finish()
-        records = store.load()
-        store.consolidate(tasks, records)
+        try:
+            executor.close()
+        finally:
+            with interrupts_held():  # the tables agree with the journal, even after a Ctrl-C
+                reporter.finish()
+                records = store.load()
+                store.consolidate(tasks, records)
     return records
