@@ -363,8 +363,7 @@ BAD_SETS = [
     (["calendar.interval_minutes=25"], ["calendar.interval_minutes (25)", "whole number"]),
     (["arrivals.profile=[1,2]"], ["arrivals.profile has 2 values", "need exactly 96"]),
     (["policy.name=nosuch"], ["policy.name", "nosuch", "allowed: aht", "quality"]),
-    (["policy.name=no_such_module:Policy"], ["policy.name", "cannot import policy class"]),
-    (["policy.name=math:pi"], ["policy.name", "'math:pi' is not a class"]),
+    (["policy.name=quality"], ["policy.name = 'quality'", "behavior.enabled = false"]),
     (["policy.review_push=2"], ["policy.review_push", "less than or equal to 1"]),
     (["novalue"], ["'novalue'", "KEY=VALUE"]),
     (["staffing..employees=3"], ["'staffing..employees'", "dotted key"]),
@@ -384,13 +383,21 @@ def test_bad_set_exits_2(
     assert not (tmp_path / "results").exists()
 
 
-def test_a_policy_class_that_is_not_a_policy_exits_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("sim.errors:UsageError", "not a sim.Policy subclass"),
+        ("no_such_module:Policy", "cannot import policy class"),
+        ("math:pi", "'math:pi' is not a class"),
+    ],
+)
+def test_a_policy_class_that_cannot_be_used_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, says: str
 ) -> None:
     baseline = ROOT / "experiments" / "scenarios" / "baseline.toml"
-    args = ["--set", "calendar.days=1", "--set", "policy.name=sim.errors:UsageError"]
+    args = ["--set", "calendar.days=1", "--set", f"policy.name={name}"]
     code, out, err = ccsim(capsys, "run", baseline, *args, "--out", tmp_path / "out")
-    assert_usage_error(code, out, err, ["policy.name", "not a sim.Policy subclass"])
+    assert_usage_error(code, out, err, ["policy.name", says])
     assert not (tmp_path / "out").exists()
 
 

@@ -282,7 +282,7 @@ def test_files_that_cannot_be_read_safely_are_refused(tmp_path: Path, make, says
 @pytest.mark.parametrize(
     ("setting", "says"),
     [
-        ("policy.name=.x:Y", "cannot import policy class"),
+        ("policy.name=.x:Y", "not an import path; allowed: 'package.module:ClassName'"),
         ("calendar.open_from=08:00:30", "HH:MM"),
         ("a=" + "[" * 3000 + "]" * 3000, "nested too deep"),
     ],
@@ -444,3 +444,26 @@ def test_a_signal_just_after_the_last_run_leaves_tables_that_agree(
     resumed = ccsim("compare", experiment(tmp_path), "--out", out, "--json")
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+
+def test_a_policy_module_is_imported_when_runs_are_set_up_not_when_validated(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "imported"
+    (tmp_path / "marks.py").write_text(
+        f"open({str(marker)!r}, 'a').write('x')\n"
+        "from sim.behavior.policy import Policy\nclass Marked(Policy):\n    pass\n",
+        encoding="utf-8",
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        scenario = sim.load_scenario(BASELINE, {"policy.name": "marks:Marked"})
+        assert not marker.exists()  # validation runs no module's code
+        sim.run(scenario.with_overrides({"calendar.days": 1, "customers.population": 2000}), 1)
+        assert marker.read_text() == "x"
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("marks", None)
+    done = ccsim("compare", experiment(tmp_path, policies='"aht", "nosuchmodule:P"'))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "variant 'nosuchmodule:P'" in done.stderr and "cannot import policy class" in done.stderr

@@ -106,12 +106,22 @@ def register_policy(name: str, cls: type[Policy] = Policy, **parameters: Any) ->
     register_preset(name, values, None if cls is Policy else cls)
 
 
-def make_policy(settings: PolicySettings) -> Policy:
-    """The policy object a scenario's `[policy]` section selects: resolved once, for the run."""
-    cls, parameters = resolve_policy(settings)
+def policy_setup(settings: PolicySettings) -> tuple[type[Policy], PolicyParameters]:
+    """The Policy class and parameters a `[policy]` section selects, importing a class named by
+    import path here, at run setup (ScenarioError naming `policy.name` if that fails)."""
+    try:
+        cls, parameters = resolve_policy(settings)
+    except ValueError as exc:
+        raise ScenarioError(f"policy.name = {settings.name!r}: {exc}") from None
     cls = Policy if cls is None else cls
     if not issubclass(cls, Policy):
         raise ScenarioError(
             f"policy.name = {settings.name!r}: {cls!r} is not a sim.Policy subclass"
         )
+    return cls, parameters
+
+
+def make_policy(settings: PolicySettings) -> Policy:
+    """The policy object a scenario's `[policy]` section selects: resolved once, for the run."""
+    cls, parameters = policy_setup(settings)
     return cls(parameters)

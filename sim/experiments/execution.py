@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import UsageError
+from sim.behavior.policy import policy_setup
+from sim.errors import ExperimentError, ScenarioError, UsageError
 from sim.experiments.design import resolve
 from sim.experiments.executors import default_workers, make_executor
 from sim.experiments.experiment import Experiment
@@ -23,6 +24,7 @@ from sim.experiments.sensitivity_indices import sensitivity_table
 from sim.experiments.statistics import paired_differences, records, summarize
 from sim.experiments.store import ResultStore, execute_pending, tables
 from sim.files import LOCK_NAME, FolderLock, write_atomic, write_json
+from sim.scenario.policy import PolicySettings
 from sim.version import __version__
 
 
@@ -87,6 +89,20 @@ def check_out_dir(out: Path, experiment: Experiment) -> None:
         )
 
 
+def check_policies(experiment: Experiment) -> None:
+    """Import every policy class the runs name by import path, once, as the runs are set up:
+    one that cannot be imported is bad input (exit 2, nothing written), not failed runs."""
+    named = {t.scenario["policy"]["name"]: t.variant for t in experiment.tasks}
+    for name, variant in named.items():
+        if ":" in name:
+            try:
+                policy_setup(PolicySettings(name=name))
+            except ScenarioError as exc:
+                problems = [f"variant {variant!r}: {p}" for p in exc.problems]
+                where = str(experiment.path) if experiment.path else None
+                raise ExperimentError(problems, where) from None
+
+
 def default_out(experiment: Experiment) -> Path:
     """A new folder under results/: the experiment's name and the start time."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -136,6 +152,7 @@ def run_experiment(
 ) -> ExperimentResult:
     """Execute (or resume) every run of the experiment in `out` and summarise the results."""
     out = Path(out) if out is not None else default_out(experiment)
+    check_policies(experiment)
     check_out_dir(out, experiment)
     with FolderLock(out):  # one writer at a time; a second command is refused, not mixed in
         return _run_locked(experiment, out, workers, dask, reporter, stop_after)

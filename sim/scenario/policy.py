@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import re
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -117,8 +118,15 @@ register_preset(
 register_preset("custom", PolicyParameters())
 
 
+IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
+"""The form of a policy named by import path: 'package.module:ClassName'."""
+
+
 def import_policy_class(path: str) -> type:
-    """The class a 'package.module:ClassName' policy name points to (ValueError if none)."""
+    """The class a 'package.module:ClassName' policy name points to (ValueError if none).
+
+    Importing runs the module's code: this happens when a run is set up (or an experiment
+    checks its variants before its runs start), never while a scenario is validated."""
     module_name, _, class_name = path.partition(":")
     try:
         with contextlib.redirect_stdout(sys.stderr):  # what it prints must not reach --json
@@ -142,8 +150,12 @@ class _PolicyChoice(Section):
     @field_validator("name")
     @classmethod
     def _known(cls, name: str) -> str:
-        if ":" in name:
-            import_policy_class(name)
+        if ":" in name:  # checked for form only: the import runs code, so it waits for the run
+            if not IMPORT_PATH.fullmatch(name):
+                raise ValueError(
+                    "not an import path; allowed: 'package.module:ClassName' (dotted Python "
+                    "names) of a sim.Policy subclass, or a preset: " + ", ".join(policy_names())
+                )
         elif name not in PRESETS:
             raise ValueError(
                 f"unknown policy; allowed: {', '.join(policy_names())}, "

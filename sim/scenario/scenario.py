@@ -37,6 +37,20 @@ from sim.scenario.queue import (
 )
 from sim.scenario.section import Section, dotted_keys
 
+BEHAVIOR_SECTIONS = (
+    "customers",
+    "demand",
+    "conversation",
+    "sales",
+    "satisfaction",
+    "churn",
+    "employees",
+    "policy",
+    "outbound",
+    "money",
+)
+"""The sections only the behavioural layer reads (`shifts` has its own check)."""
+
 
 class Scenario(Section):
     """A complete, validated scenario."""
@@ -99,6 +113,31 @@ class Scenario(Section):
                 f"{', '.join(changed)}: ignored while behavior.enabled = true (talk time comes "
                 "from the conversation: demand.reasons.*.need_mean_seconds and conversation.*); "
                 "remove it, or set behavior.enabled = false for the pure queue"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _no_ignored_behavior(self) -> Scenario:
+        """Without the behavioural layer, the sections only it reads would be silently ignored
+        (a policy comparison on the pure queue would show identical variants): refused."""
+        if self.behavior.enabled:
+            return self
+        changed = []
+        for section in BEHAVIOR_SECTIONS:
+            value, default = getattr(self, section), type(getattr(self, section))()
+            changed += [
+                f"{section}.{name} = {getattr(value, name)!r}"
+                for name in type(value).model_fields
+                if getattr(value, name) != getattr(default, name)
+            ]
+        if changed:
+            shown = ", ".join(changed[:3]) + (
+                f" (and {len(changed) - 3} more)" if changed[3:] else ""
+            )
+            raise ValueError(
+                f"{shown}: ignored while behavior.enabled = false (the pure queue has no "
+                "customers, conversations, policies, workforce or money); remove it, or set "
+                "behavior.enabled = true"
             )
         return self
 
