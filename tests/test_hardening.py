@@ -467,3 +467,35 @@ def test_a_policy_module_is_imported_when_runs_are_set_up_not_when_validated(
     done = ccsim("compare", experiment(tmp_path, policies='"aht", "nosuchmodule:P"'))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "variant 'nosuchmodule:P'" in done.stderr and "cannot import policy class" in done.stderr
+
+
+def test_the_first_line_says_how_many_runs_and_roughly_how_long(tmp_path: Path) -> None:
+    path = experiment(tmp_path)
+    done = ccsim("compare", path, "--replications", "3", "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("ccsim: 6 runs (2 variants × 3 replications), 6 to run, about ")
+    assert "(estimated) on " in first
+    again = ccsim("compare", path, "--replications", "3", "--out", tmp_path / "out")
+    assert "6 runs (2 variants × 3 replications), all done already" in again.stderr
+
+
+def test_the_estimate_grows_with_the_work() -> None:
+    from sim.experiments.design import RunTask
+    from sim.experiments.estimate import duration_text, estimate_seconds
+
+    short = sim.load_scenario(BASELINE, {"calendar.days": 5}).to_dict()
+    long = sim.load_scenario(BASELINE, {"calendar.days": 50}).to_dict()
+    tasks = [RunTask(f"r{k}", "v", k, k, 0, {}, short) for k in range(10)]
+    longer = [RunTask(f"r{k}", "v", k, k, 0, {}, long) for k in range(10)]
+    one = estimate_seconds(tasks, 1)
+    assert estimate_seconds(tasks, 2) == pytest.approx(one / 2)
+    assert estimate_seconds(tasks[:5], 1) == pytest.approx(one / 2)
+    assert estimate_seconds(longer, 1) > 3 * one
+    assert [duration_text(s) for s in (0.2, 75, 600, 9000, 6e5)] == [
+        "about 1 s",
+        "about 75 s",
+        "about 10 min",
+        "about 2.5 h",
+        "about 7 days",
+    ]

@@ -12,7 +12,7 @@ from typing import IO, Any, Protocol
 class Reporter(Protocol):
     """Progress of an experiment: told the plan, each finished run, and the end."""
 
-    def start(self, total: int, done: int, description: str) -> None: ...
+    def start(self, total: int, done: int, description: str, plan: str = "") -> None: ...
 
     def update(self, record: dict[str, Any]) -> None: ...
 
@@ -22,7 +22,7 @@ class Reporter(Protocol):
 class SilentReporter:
     """Reports nothing (the Python API's default)."""
 
-    def start(self, total: int, done: int, description: str) -> None:
+    def start(self, total: int, done: int, description: str, plan: str = "") -> None:
         pass
 
     def update(self, record: dict[str, Any]) -> None:
@@ -38,11 +38,11 @@ class PlainReporter:
     def __init__(self, stream: IO[str], every_seconds: float = 5.0):
         self.stream, self.every = stream, every_seconds
 
-    def start(self, total: int, done: int, description: str) -> None:
+    def start(self, total: int, done: int, description: str, plan: str = "") -> None:
         self.total, self.done, self.failed = total, done, 0
         self.started, self.ran, self.last = time.monotonic(), 0, 0.0
-        resumed = f", {done} already done (resuming)" if done else ""
-        self._line(f"{total} runs{resumed} on {description}")
+        resumed = f", {done} already done (resuming)" if done and not plan else ""
+        self._line(f"{plan or f'{total} runs'}{resumed} on {description}")
 
     def _line(self, text: str) -> None:
         print(f"ccsim: {text}", file=self.stream, flush=True)
@@ -85,7 +85,7 @@ class RichReporter:
 
         self.console = Console(file=stream)
 
-    def start(self, total: int, done: int, description: str) -> None:
+    def start(self, total: int, done: int, description: str, plan: str = "") -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -110,7 +110,7 @@ class RichReporter:
         self.task = self.progress.add_task("runs", total=total, completed=done, failed=0)
         if done:
             self.console.print(f"resuming: {done} of {total} runs already done")
-        self.console.print(f"running on {description}")
+        self.console.print(f"{plan or f'{total} runs'} on {description}")
 
     def update(self, record: dict[str, Any]) -> None:
         if record["status"] != "ok":
