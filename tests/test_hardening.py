@@ -499,3 +499,43 @@ def test_the_estimate_grows_with_the_work() -> None:
         "about 2.5 h",
         "about 7 days",
     ]
+
+
+API_EXPERIMENT = {
+    "scenario": str(BASELINE),
+    "policies": ["aht"],
+    "replications": 1,
+    "base": {"calendar.days": 1, "calendar.warmup_days": 0, "customers.population": 2000},
+}
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda: sim.load_scenario(BASELINE, "staffing.employees=3"), "overrides 'staffing"),
+        (lambda: sim.load_scenario(BASELINE, [("staffing.employees", 3)]), "a mapping of dotted"),
+        (lambda: sim.load_scenario(3), "path 3: a file name"),
+        (lambda: sim.run(str(BASELINE), seed=1), "a sim.Scenario is allowed"),
+        (lambda: sim.run(None), "scenario None"),
+        (lambda: sim.compare(API_EXPERIMENT, workers=2.5), "workers 2.5: a whole number"),
+        (lambda: sim.compare(API_EXPERIMENT, workers=0), "workers 0"),
+        (lambda: sim.compare(API_EXPERIMENT, workers="2"), "workers '2'"),
+        (lambda: sim.compare(API_EXPERIMENT, out=3), "out 3: a folder name"),
+        (lambda: sim.compare(API_EXPERIMENT, dask=5), "dask 5: a scheduler address"),
+        (lambda: sim.compare(API_EXPERIMENT, replications=10**7), "from 1 to 100,000"),
+        (lambda: sim.compare(API_EXPERIMENT, replications="2"), "replications = '2'"),
+        (lambda: sim.compare(API_EXPERIMENT, overrides=[1]), "overrides [1]: a dict"),
+        (lambda: sim.compare(None), "experiment None: a file name"),
+        (lambda: sim.compare(API_EXPERIMENT, progress="no"), "progress 'no': True or False"),
+    ],
+)
+def test_bad_python_api_values_raise_input_errors_that_name_them(call, says: str) -> None:
+    with pytest.raises(sim.errors.InputError) as raised:
+        call()
+    assert says in str(raised.value)
+
+
+def test_a_compare_of_more_than_a_million_runs_is_refused_as_a_sweep_is() -> None:
+    many = {**API_EXPERIMENT, "variants": {f"v{k}": {} for k in range(20)}}
+    with pytest.raises(sim.errors.ExperimentError, match="at most 1,000,000"):
+        sim.compare(many, replications=100_000)

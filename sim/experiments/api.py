@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.errors import UsageError
 from sim.experiments.execution import ExperimentResult, run_experiment
 from sim.experiments.experiment import load_experiment
 from sim.experiments.progress import make_reporter
@@ -26,6 +27,8 @@ def _experiment_command(kind: str, doc: str) -> Callable[..., ExperimentResult]:
         progress: bool = False,
     ) -> ExperimentResult:
         loaded = load_experiment(experiment, kind, overrides, replications)
+        if not isinstance(progress, bool):
+            raise UsageError(f"progress {progress!r:.60}: True or False is allowed")
         reporter = make_reporter() if progress else None
         if out is not None:
             return run_experiment(loaded, out, workers, dask, reporter)

@@ -4,6 +4,7 @@ and summarising the results (the notebook API on top of it: `api.py`)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,6 +90,18 @@ def check_out_dir(out: Path, experiment: Experiment) -> None:
         )
 
 
+def check_options(out: Any, workers: Any, dask: Any) -> None:
+    """Refuse options of a type or range the executors would misread (workers=2.5, out=3)."""
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise UsageError(f"out {out!r:.60}: a folder name (str or Path) or None is allowed")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 1024
+    ):
+        raise UsageError(f"workers {workers!r:.60}: a whole number from 1 to 1024 or None")
+    if dask is not None and not isinstance(dask, str):
+        raise UsageError(f"dask {dask!r:.60}: a scheduler address (str) or None is allowed")
+
+
 def check_policies(experiment: Experiment) -> None:
     """Import every policy class the runs name by import path, once, as the runs are set up:
     one that cannot be imported is bad input (exit 2, nothing written), not failed runs."""
@@ -151,6 +164,7 @@ def run_experiment(
     stop_after: int | None = None,
 ) -> ExperimentResult:
     """Execute (or resume) every run of the experiment in `out` and summarise the results."""
+    check_options(out, workers, dask)
     out = Path(out) if out is not None else default_out(experiment)
     check_policies(experiment)
     check_out_dir(out, experiment)

@@ -8,10 +8,12 @@ See docs/EXPERIMENTS.md for the format.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from sim.errors import ExperimentError, ScenarioError, did_you_mean
@@ -83,6 +85,28 @@ MAX_RUNS = 1_000_000
 """More runs than this is a mistake in a design (a million runs is days on a cluster)."""
 
 
+def _check_size(size: int, replications: int, source: str | None) -> None:
+    """Refuse a design of more than MAX_RUNS runs (`size` points and variants)."""
+    if size * replications > MAX_RUNS:
+        raise ExperimentError(
+            f"the design makes {size * replications:,} runs ({size:,} points and variants × "
+            f"{replications:,} replications); at most {MAX_RUNS:,} are allowed: fewer grid "
+            "values, variants or replications",
+            source,
+        )
+
+
+def _replications(value: Any, source: str | None) -> int:
+    """A replications argument: a whole number within the experiment file's bounds."""
+    top = ExperimentSpec.model_fields["replications"].metadata
+    most = next(m.le for m in top if hasattr(m, "le"))
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= most:
+        raise ExperimentError(
+            f"replications = {value!r}: a whole number from 1 to {most:,} is allowed", source
+        )
+    return int(value)
+
+
 def _points(
     kind: str,
     spec: ExperimentSpec,
@@ -108,13 +132,7 @@ def _points(
         _check_keys("[grid]", list(spec.grid), source)
         size = math.prod(len(v) for v in spec.grid.values()) * variants
         size *= spec.sample.n if spec.sample is not None else 1
-        if size * replications > MAX_RUNS:  # refused before a point is built
-            raise ExperimentError(
-                f"the design makes {size * replications:,} runs ({size:,} points and "
-                f"variants × {replications} replications); at most {MAX_RUNS:,} are "
-                "allowed: fewer grid values or replications",
-                source,
-            )
+        _check_size(size, replications, source)  # before a point is built
         for key, values in spec.grid.items():
             if len({repr(v) for v in values}) != len(values):
                 raise ExperimentError(f"grid.{key!r} lists a value twice: {values}", source)
@@ -176,6 +194,15 @@ def load_experiment(
     replications: int | None = None,
 ) -> Experiment:
     """Read and validate an experiment (a TOML file or a dict) and resolve every run of it."""
+    if not isinstance(source, str | os.PathLike | dict):
+        raise ExperimentError(
+            f"experiment {source!r:.60}: a file name (str or Path) or a dict is allowed"
+        )
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ExperimentError(
+            f"overrides {overrides!r:.60}: a dict of dotted keys to values is allowed, "
+            "like {'staffing.employees': 45}"
+        )
     overrides = dict(overrides or {})
     path = None if isinstance(source, dict) else Path(source)
     if path is not None:
@@ -190,13 +217,14 @@ def load_experiment(
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as exc:
         raise ExperimentError([describe_error(e) for e in exc.errors()], where) from None
-    if replications is not None and (isinstance(replications, bool) or replications < 1):
-        raise ExperimentError(f"replications = {replications!r}: must be 1 or more", where)
+    if replications is not None:
+        replications = _replications(replications, where)
     reps = replications or spec.replications
     base = _resolve_base(spec, path, overrides)
     base_data = base.model_dump()
     variants = _variants(spec, where)
     points, matrix = _points(kind, spec, base_data, where, reps, len(variants))
+    _check_size(len(points) * len(variants), reps, where)
     params = list(dict.fromkeys(k for p in points for k in p))
     resolved: dict[str, list[dict[str, Any]]] = {}
     for name, changes in variants.items():

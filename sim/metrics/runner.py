@@ -32,6 +32,11 @@ def build_model(scenario: Scenario, seed: int | None = None) -> ContactCenterMod
 
 def run(scenario: Scenario, seed: int | None = None) -> RunResult:
     """Simulate `scenario` (seed None: the scenario's own) and return its KPIs and tables."""
+    if not isinstance(scenario, Scenario):
+        raise UsageError(
+            f"scenario {scenario!r:.60}: a sim.Scenario is allowed (from "
+            "sim.load_scenario(path, overrides) or Scenario.with_overrides)"
+        )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
         raise UsageError(f"seed {seed!r}: a whole number from 0 to 2**63 - 1 is allowed")
     if seed is not None and not 0 <= int(seed) <= 2**63 - 1:

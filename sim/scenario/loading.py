@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -42,5 +43,7 @@ def load_scenario(
     path: str | Path | None = None, overrides: dict[str, Any] | None = None
 ) -> Scenario:
     """Read a scenario TOML file (or the defaults when `path` is None) and apply overrides."""
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise ScenarioError(f"path {path!r:.60}: a file name (str or Path) or None is allowed")
     data = read_toml(path) if path is not None else {}
     return validate(apply_overrides(data, overrides), str(path) if path is not None else None)

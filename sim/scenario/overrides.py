@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from collections.abc import Mapping
 from typing import Any
 
 from sim.errors import ScenarioError
@@ -29,6 +30,11 @@ def flatten(overrides: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Copy of `data` with each dotted key set to its value (tables are created as needed;
     a table given as a value merges into the table it names)."""
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ScenarioError(
+            f"overrides {overrides!r:.60}: a mapping of dotted keys to values is allowed, "
+            "like {'staffing.employees': 45}"
+        )
     data = copy.deepcopy(data)
     for dotted, value in flatten(overrides or {}).items():
         parts = dotted.split(".")
