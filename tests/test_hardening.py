@@ -539,3 +539,17 @@ def test_a_compare_of_more_than_a_million_runs_is_refused_as_a_sweep_is() -> Non
     many = {**API_EXPERIMENT, "variants": {f"v{k}": {} for k in range(20)}}
     with pytest.raises(sim.errors.ExperimentError, match="at most 1,000,000"):
         sim.compare(many, replications=100_000)
+
+
+def test_a_run_that_cannot_fit_in_memory_is_refused_before_it_starts(tmp_path: Path) -> None:
+    huge = ["--set", "calendar.days=3660", "--set", "arrivals.rate_per_hour=100000"]
+    done = ccsim("run", SCENARIOS / "erlang.toml", *huge, "--out", tmp_path / "run")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "GiB of memory (8,784,000,000 calls over 3,660 days" in done.stderr
+    assert not (tmp_path / "run").exists()
+    base = '"calendar.days" = 3000\n"arrivals.rate_per_hour" = 2000\n'
+    path = experiment(tmp_path, extra=base).read_text().replace('"calendar.days" = 1\n', "")
+    (tmp_path / "huge.toml").write_text(path, encoding="utf-8")
+    compared = ccsim("compare", tmp_path / "huge.toml", "--out", tmp_path / "out")
+    assert compared.returncode == 2 and "GiB of memory" in compared.stderr
+    assert not (tmp_path / "out").exists()

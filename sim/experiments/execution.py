@@ -16,6 +16,7 @@ import pandas as pd
 from sim.behavior.policy import policy_setup
 from sim.errors import ExperimentError, ScenarioError, UsageError
 from sim.experiments.design import resolve
+from sim.experiments.estimate import sampled_scenarios
 from sim.experiments.executors import default_workers, make_executor
 from sim.experiments.experiment import Experiment
 from sim.experiments.interrupts import interrupts_held
@@ -25,6 +26,7 @@ from sim.experiments.sensitivity_indices import sensitivity_table
 from sim.experiments.statistics import paired_differences, records, summarize
 from sim.experiments.store import ResultStore, execute_pending, tables
 from sim.files import LOCK_NAME, FolderLock, write_atomic, write_json
+from sim.metrics.run_size import check_fits
 from sim.scenario.policy import PolicySettings
 from sim.version import __version__
 
@@ -167,6 +169,9 @@ def run_experiment(
     check_options(out, workers, dask)
     out = Path(out) if out is not None else default_out(experiment)
     check_policies(experiment)
+    if dask is None:  # a cluster's workers may have more memory than this machine
+        for scenario in sampled_scenarios(experiment.tasks):
+            check_fits(scenario)
     check_out_dir(out, experiment)
     with FolderLock(out):  # one writer at a time; a second command is refused, not mixed in
         return _run_locked(experiment, out, workers, dask, reporter, stop_after)

@@ -20,6 +20,7 @@ from sim.metrics.queue import (
     run_kpis,
 )
 from sim.metrics.result import RunResult
+from sim.metrics.run_size import check_fits
 from sim.scenario import Scenario
 
 
@@ -41,6 +42,7 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
         raise UsageError(f"seed {seed!r}: a whole number from 0 to 2**63 - 1 is allowed")
     if seed is not None and not 0 <= int(seed) <= 2**63 - 1:
         raise UsageError(f"seed {seed}: a whole number from 0 to 2**63 - 1 is allowed")
+    check_fits(scenario)  # before a byte is allocated
     started = time.perf_counter()
     model = build_model(scenario, seed)
     model.run_model()
