@@ -1,7 +1,6 @@
-"""Nothing silently wrong, nothing lost (the hardening issue's cases, one test each): a run that
-would overwrite an experiment's folder, nested tables that replaced a whole section, two
-writers in one folder, a hook that exits or kills its process, a folder that cannot be
-written, a demand reason's share changed alone, and `--out ""`."""
+"""Nothing silently wrong, nothing lost: the hardening issue's eighteen cases, each one or more
+tests here (or in test_cli): folders, locks, dying workers, values that overflow or would be
+ignored, signals at awkward moments, the Python API's bad values, and the size of a design."""
 
 from __future__ import annotations
 
@@ -553,3 +552,23 @@ def test_a_run_that_cannot_fit_in_memory_is_refused_before_it_starts(tmp_path: P
     compared = ccsim("compare", tmp_path / "huge.toml", "--out", tmp_path / "out")
     assert compared.returncode == 2 and "GiB of memory" in compared.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_nan_duration_never_reaches_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as clock
+
+    from sim.metrics.runner import build_model, gather
+
+    model = build_model(sim.load_scenario(SCENARIOS / "erlang.toml", {"calendar.days": 1}), 1)
+    model.run_model()
+    arrays = type(model.log).arrays
+
+    def poisoned(log):
+        columns = arrays(log)
+        columns["talk"] = columns["talk"].copy()
+        columns["talk"][3] = float("nan")
+        return columns
+
+    monkeypatch.setattr(type(model.log), "arrays", poisoned)
+    with pytest.raises(RuntimeError, match="NaN talk times"):
+        gather(model, clock.perf_counter())
