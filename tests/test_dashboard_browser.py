@@ -45,8 +45,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         process.kill()
         pytest.fail("the dashboard did not start within 60 s")
     yield url, folder
+    workers = descendants(process.pid)
+    assert workers, "the warm worker processes run beside the server"
     process.terminate()
-    process.wait(timeout=20)
+    assert process.wait(timeout=20) in (0, 130, -15), process.stdout.read()
+    deadline = time.monotonic() + 15
+    while (left := [pid for pid in workers if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"worker processes {left} outlived the dashboard"
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started under `pid` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
 
 
 def slider(page: Page, label: str):

@@ -206,6 +206,7 @@ def KpiCard(lang: Language, kpi: str, result: Answer) -> None:
 @solara.component
 def Results(lang: Language) -> None:
     result = answer.value
+    shown = solara.use_memo(lambda: _figures(result, lang), [result, lang])
     if result is None:
         solara.Info(lang("ui_none"))
         return
@@ -218,12 +219,19 @@ def Results(lang: Language) -> None:
         for kpi in KPIS:
             if kpi in set(result.summary["kpi"]):
                 KpiCard(lang, kpi, result)
+    for figure in shown:
+        solara.FigurePlotly(figure)
+
+
+def _figures(result: Answer | None, lang: Language) -> list[Any]:
+    """The report's figures for the pair: built once per answer and language."""
+    if result is None:
+        return []
     runs = result.runs[result.runs["status"] == "ok"]
-    solara.FigurePlotly(figures.money_waterfall(runs, WHATIF, BASELINE, lang).figure)
+    shown = [figures.money_waterfall(runs, WHATIF, BASELINE, lang).figure]
     if not result.daily.empty:
-        solara.FigurePlotly(
-            figures.weeks(result.daily, lang, ["profit_after_churn", "csat"]).figure
-        )
+        shown.append(figures.weeks(result.daily, lang, ["profit_after_churn", "csat"]).figure)
+    return shown
 
 
 day = solara.reactive(0)  # bumped at each step, to redraw the floor
@@ -348,17 +356,30 @@ def Export(lang: Language) -> None:
 
 
 @solara.component
+def RunStatus(lang: Language) -> None:
+    """Progress of the question in flight: the only part of the page redrawn as runs finish
+    (the cards and figures wait for the answer, leaving the cores to the runs)."""
+    if run_question.pending:
+        done, total = progress.value
+        solara.ProgressLinear(True)
+        solara.Text(lang("ui_running", done=done, total=total))
+
+
+@cache
+def _language(code: str, currency: str) -> Language:
+    """One Language per code, so components given it see the same object between redraws."""
+    return Language(code, currency)
+
+
+@solara.component
 def Page() -> None:
-    lang = Language(language.value, base().money.currency)
+    lang = _language(language.value, base().money.currency)
     solara.Title(lang("ui_title"))
     with solara.Sidebar():
         solara.ToggleButtonsSingle(value=language.value, values=["en", "nl"], on_value=language.set)
         Levers(lang)
         solara.Button(lang("ui_run"), on_click=run_question, color="primary", classes=["run"])
-        if run_question.pending:
-            done, total = progress.value
-            solara.ProgressLinear(True)
-            solara.Text(lang("ui_running", done=done, total=total))
+        RunStatus(lang)
         if problem.value:
             solara.Error(problem.value, classes=["problem"])
     html(f"<h2>{escape(lang('ui_title'))}</h2>")

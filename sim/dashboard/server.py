@@ -4,7 +4,9 @@ one folder the page may write in."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
+from types import FrameType
 
 from sim.errors import UsageError
 from sim.scenario import load_scenario
@@ -30,6 +32,15 @@ def serve(
 
     from sim.dashboard.app import service
 
-    service()  # the warm pool starts now, and the default baseline begins to run
+    runs = service()  # the warm pool starts now, and the default baseline begins to run
     print(f"ccsim dashboard: open http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    previous = signal.signal(signal.SIGTERM, _stop)  # uvicorn re-raises it once it has stopped
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:  # the worker processes stop with the server, not left behind
+        runs.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

@@ -145,6 +145,8 @@ class RunService:
                     future.cancel()
                 raise Cancelled
             done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if generation != self._generation:  # replaced, or the service closed meanwhile
+                continue
             for future in done:
                 tasks = pending.pop(future)
                 record = future.result()
@@ -170,4 +172,12 @@ class RunService:
         )
 
     def close(self) -> None:
+        """Stop the worker processes: queued runs are dropped, a run in flight is ended."""
+        with self._lock:
+            self._generation += 1  # a question still waiting sees it was cancelled
+        processes = list(getattr(self.pool, "_processes", {}).values())
         self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # a run in flight is not worth waiting for
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
