@@ -1,8 +1,10 @@
 """How fast the dashboard answers in a browser: `ccsim dashboard` on a free port, driven by
 Playwright in headless Chromium on the same machine (browser, server and workers share the
-cores). Each round moves the sale-value lever one step (every step changes profit) and times the click on Run until the
-profit card shows the new answer. The first question waits for the baseline prewarmed at
-start-up; the rest take the baseline from the cache.
+cores). Each round moves the sale-value lever one step (every step changes profit) and
+times the click on Run until the profit card shows the new answer. The figures follow the
+cards; the first question also reports when they are drawn (plotly's first load), and each
+next question waits for them and a second's reading. The first question waits for the
+baseline prewarmed at start-up; the rest take the baseline from the cache.
 
     python benchmarks/bench_dashboard_browser.py [--questions 6]
 """
@@ -94,7 +96,15 @@ def ask(url: str, questions: int) -> list[float]:
             )
             times.append(time.perf_counter() - started)
             previous = page.locator(".kpi-card", has_text="Profit after churn").inner_text()
-            print(f"question {k + 1}: {times[-1]:.2f} s", flush=True)
+            runs = page.locator(".answered").inner_text()  # '10 paired runs in 2.4 s (...)'
+            page.wait_for_function(  # the figures follow the cards; the manager reads them
+                "previous => document.querySelectorAll('.js-plotly-plot').length >= 2",
+                arg=previous,
+                timeout=60_000,
+            )
+            drawn = f", figures {time.perf_counter() - started:.2f} s" if k == 0 else ""
+            print(f"question {k + 1}: cards {times[-1]:.2f} s{drawn} ({runs})", flush=True)
+            time.sleep(1)
         browser.close()
     return times
 

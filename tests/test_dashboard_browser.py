@@ -106,6 +106,9 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         assert page.locator(".kpi-card").count() == 12
         first = page.locator(".kpi-card", has_text="Profit after churn").inner_text()
         assert "What-if:" in first and "Baseline:" in first
+        page.wait_for_function(  # the figures follow the cards
+            "() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000
+        )
         page.screenshot(path=str(SHOTS / "dashboard-results.png"), full_page=True)
 
         # one more hour of coaching: a lever moved with the keyboard, then run again

@@ -206,7 +206,6 @@ def KpiCard(lang: Language, kpi: str, result: Answer) -> None:
 @solara.component
 def Results(lang: Language) -> None:
     result = answer.value
-    shown = solara.use_memo(lambda: _figures(result, lang), [result, lang])
     if result is None:
         solara.Info(lang("ui_none"))
         return
@@ -219,6 +218,16 @@ def Results(lang: Language) -> None:
         for kpi in KPIS:
             if kpi in set(result.summary["kpi"]):
                 KpiCard(lang, kpi, result)
+    Figures(lang, result)
+
+
+@solara.component
+def Figures(lang: Language, result: Answer) -> None:
+    """The report's figures for the pair, drawn just after the cards: the answer shows first,
+    and a figure's first drawing in a browser (loading plotly) does not hold it back."""
+    drawn, draw = solara.use_state(None)
+    solara.use_effect(lambda: draw(result), [result])
+    shown = solara.use_memo(lambda: _figures(drawn, lang), [drawn, lang])
     for figure in shown:
         solara.FigurePlotly(figure)
 
