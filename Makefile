@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_behavior.py
 	$(BIN)/python benchmarks/bench_executor.py
 	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_dashboard_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
