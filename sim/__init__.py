@@ -17,8 +17,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from sim.version import __version__
-
 if TYPE_CHECKING:
     from sim.behavior import Policy, register_policy
     from sim.engine import ContactCenterModel
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
     from sim.experiments import compare, sensitivity, sweep
     from sim.metrics import RunResult, build_model, run
     from sim.scenario import PolicyParameters, Scenario, load_scenario
+    from sim.version import __version__
 
 _WHERE = {
     "ContactCenterModel": "sim.engine",
@@ -78,7 +77,9 @@ SHARED = ("errors", "files", "version")
 
 
 def __getattr__(name: str) -> Any:
-    if name in _WHERE:
+    if name == "__version__":  # importlib.metadata takes a while: not before it is asked for
+        value = importlib.import_module("sim.version").__version__
+    elif name in _WHERE:
         load_mesa()
         value = getattr(importlib.import_module(_WHERE[name]), name)
     elif name in LAYERS or name in SHARED:  # `sim.experiments.load_experiment` after `import sim`

@@ -3,19 +3,28 @@ Nothing imports this layer."""
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `ccsim` console script: a Ctrl-C while the libraries are still
-    loading ends with one line and exit code 130, as it does later."""
+    """Entry point of the `ccsim` console script: a Ctrl-C (or SIGTERM) while the libraries are
+    still loading ends with one line and exit code 130, as it does later. The signal is held
+    until the imports are done: raised inside a library's import, a bare `except` there could
+    swallow it and the command would run on."""
+    arrived: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum)) for s in held}
     try:
         import sim
 
         sim.load_mesa()
         from sim.cli.commands import main as run_command
-    except KeyboardInterrupt:
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if arrived:
         print("ccsim: interrupted", file=sys.stderr)
         return 130
     return run_command(argv)
