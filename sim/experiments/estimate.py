@@ -40,3 +40,24 @@ def duration_text(seconds: float) -> str:
     if seconds < 48 * 3600:
         return f"about {seconds / 3600:.1f} h"
     return f"about {seconds / 86400:,.0f} days"
+
+
+def plan(tasks: list[RunTask], pending: list[RunTask], workers: int) -> str:
+    """What is about to run: '12 runs (2 variants × 3 points × 2 replications), 4 already done,
+    8 to run, about 40 s (estimated)'; the measured ETA replaces the estimate as runs finish."""
+    variants = len({t.variant for t in tasks})
+    points = len({t.point for t in tasks})
+    replications = len({t.replication for t in tasks})
+    parts = [f"{variants} variant{'s' * (variants != 1)}"]
+    if points > 1:
+        parts.append(f"{points:,} points")
+    parts.append(f"{replications:,} replication{'s' * (replications != 1)}")
+    total = len({t.run_id for t in tasks})
+    if not pending:
+        return f"{total:,} runs ({' × '.join(parts)}), all done already"
+    eta = duration_text(estimate_seconds(pending, workers))
+    done = total - len(pending)
+    resumed = f", {done:,} already done" if done else ""
+    return (
+        f"{total:,} runs ({' × '.join(parts)}){resumed}, {len(pending):,} to run, {eta} (estimated)"
+    )

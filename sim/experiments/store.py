@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.design import RunTask
-from sim.experiments.estimate import duration_text, estimate_seconds
+from sim.experiments.estimate import plan
 from sim.experiments.executors import Executor, execute
 from sim.experiments.interrupts import interrupts_held
 from sim.experiments.progress import Reporter
@@ -122,27 +122,6 @@ def tables(
     )
 
 
-def plan(tasks: list[RunTask], pending: list[RunTask], executor: Executor) -> str:
-    """What is about to run: '12 runs (2 variants × 3 points × 2 replications), 4 already done,
-    8 to run, about 40 s (estimated)'; the measured ETA replaces the estimate as runs finish."""
-    variants = len({t.variant for t in tasks})
-    points = len({t.point for t in tasks})
-    replications = len({t.replication for t in tasks})
-    parts = [f"{variants} variant{'s' * (variants != 1)}"]
-    if points > 1:
-        parts.append(f"{points:,} points")
-    parts.append(f"{replications:,} replication{'s' * (replications != 1)}")
-    total = len({t.run_id for t in tasks})
-    if not pending:
-        return f"{total:,} runs ({' × '.join(parts)}), all done already"
-    eta = duration_text(estimate_seconds(pending, executor.workers))
-    done = total - len(pending)
-    resumed = f", {done:,} already done" if done else ""
-    return (
-        f"{total:,} runs ({' × '.join(parts)}){resumed}, {len(pending):,} to run, {eta} (estimated)"
-    )
-
-
 def execute_pending(
     store: ResultStore,
     tasks: list[RunTask],
@@ -164,7 +143,9 @@ def execute_pending(
     wanted = {t.run_id for t in tasks}
     done = {i for i, r in records.items() if i in wanted and r["status"] == "ok"}
     pending = list({t.run_id: t for t in tasks if t.run_id not in done}.values())
-    reporter.start(len(wanted), len(done), executor.description, plan(tasks, pending, executor))
+    reporter.start(
+        len(wanted), len(done), executor.description, plan(tasks, pending, executor.workers)
+    )
     last = time.monotonic()
     finished = 0
     try:
