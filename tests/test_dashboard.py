@@ -12,7 +12,7 @@ import sim
 from sim.dashboard.day_view import DayView
 from sim.dashboard.export import to_toml
 from sim.dashboard.service import Cancelled, RunService
-from sim.dashboard.whatif import WhatIf, shifted_schedule
+from sim.dashboard.whatif import WhatIf, stretch_adjustment
 from sim.errors import InputError
 from sim.scenario import validate
 from tests.helpers import SCENARIOS, baseline
@@ -41,11 +41,10 @@ def test_levers_outside_their_range_are_refused() -> None:
 
 def test_a_staff_change_touches_only_its_stretch() -> None:
     base = baseline()
-    schedule = shifted_schedule(base, WhatIf(shift_from="08:00", shift_to="09:00", shift_people=-5))
-    before = base.staffing.schedule
-    assert schedule[:4] == [n - 5 for n in before[:4]] and schedule[4:] == before[4:]
+    change = stretch_adjustment(base, WhatIf(shift_from="08:00", shift_to="09:00", shift_people=-5))
+    assert change[:4] == [-5] * 4 and change[4:] == [0] * (len(change) - 4)
     with pytest.raises(InputError, match="opening hours"):
-        shifted_schedule(base, WhatIf(shift_from="21:00", shift_to="22:00", shift_people=1))
+        stretch_adjustment(base, WhatIf(shift_from="21:00", shift_to="22:00", shift_people=1))
 
 
 def test_the_service_gives_what_compare_gives_and_caches_the_baseline(service) -> None:

@@ -185,6 +185,22 @@ def test_weekly_sizing_follows_erlang_a_from_last_weeks_contacts() -> None:
     assert max(model.staffing.schedule) < 60  # sized down from the first week's 60
 
 
+def test_a_staff_adjustment_holds_in_the_weeks_weekly_sizing_staffs() -> None:
+    """`staffing.adjustment` (the dashboard's 'five fewer from 08:00 to 10:00') changes every
+    sized schedule, not only the scenario's first-week schedule."""
+    from sim.engine.sizing import sized_schedule
+
+    change = [-5] * 8 + [0] * 40
+    small = {"calendar__days": 5, "calendar__warmup_days": 0, "customers__population": 20_000}
+    model = sim.build_model(baseline(**small, staffing__adjustment=change), seed=1)
+    model.run_model()
+    sized = sized_schedule(model, 0, 5)
+    model.config = baseline(**small)
+    unchanged = sized_schedule(model, 0, 5)
+    assert sized == [max(0, n + a) for n, a in zip(unchanged, change, strict=True)]
+    assert sized[:8] != unchanged[:8]
+
+
 def test_sized_weeks_meet_the_target_and_longer_calls_pay_in_staff() -> None:
     # hires arrive the next day, so the team the sized shifts need is there from week 2
     base = {
@@ -227,3 +243,71 @@ def test_team_leaders_follow_the_team_as_it_grows() -> None:
     ).kpis
     start = sim.build_model(quiet(), seed=9).behavior.workforce
     assert grown["team_leaders"] > start.team_leaders  # a mean over the measured days
+
+
+# --- reviews on smoothed figures --------------------------------------------------------------
+
+
+def _lag1_autocorrelation(series: np.ndarray) -> float:
+    x = series - series.mean()
+    return float(np.corrcoef(x[:-1], x[1:])[0, 1])
+
+
+@pytest.mark.slow
+def test_reviews_on_smoothed_figures_do_not_make_daily_aht_alternate() -> None:
+    """With yesterday's figures alone (review_smoothing = 1) the review loop alternates (a
+    tight day relaxes the next); on the default smoothed figures daily AHT does not zig-zag:
+    lag-1 autocorrelation over 40 days not below -0.3 (docs/MODEL.md §6.6)."""
+    daily = {"calendar__days": 40, "calendar__warmup_days": 5}
+    raw = sim.run(baseline(**daily, policy__review_smoothing=1.0), seed=1).daily["aht"]
+    assert _lag1_autocorrelation(raw.to_numpy()) < -0.7
+    for seed in (1, 2, 3):
+        smoothed = sim.run(baseline(**daily), seed=seed).daily["aht"].to_numpy()
+        assert _lag1_autocorrelation(smoothed) >= -0.3, seed
+        assert smoothed.max() / smoothed.min() < 1.15  # no swing of 25 % from day to day
+
+
+def test_coaching_the_team_leaders_cannot_give_is_not_rostered() -> None:
+    """Coaching asked beyond the team leaders' capacity is neither given nor planned as
+    shrinkage: 3 h a week and 1 h a week (a team leader's 12 h over 12 employees) give the same
+    shifts."""
+    plans = []
+    for hours in (1.0, 3.0):
+        model = sim.build_model(baseline(policy__coaching_hours_per_week=hours), seed=1)
+        plans.append(model.behavior.workforce.rota.shifts)
+    assert plans[0] == plans[1]
+    more = sim.build_model(baseline(policy__meeting_hours_per_week=3.5), seed=1)
+    assert len(more.behavior.workforce.rota.shifts) > len(plans[0])  # meetings are rostered
+
+
+def test_outbound_calls_keep_a_reserve_of_idle_employees_for_inbound() -> None:
+    """The blending rule: no outbound call starts unless `outbound.idle_reserve` of the
+    employees on the phones stay idle; a reserve of everyone stops outbound calling, a larger
+    reserve makes fewer calls and serves inbound callers better."""
+    runs = {
+        reserve: sim.run(quiet(policy__name="volume", outbound__idle_reserve=reserve), seed=2)
+        for reserve in (0.0, 0.2, 1.0)
+    }
+    attempts = {r: run.kpis["outbound_attempts"] for r, run in runs.items()}
+    assert attempts[1.0] == 0 < attempts[0.2] < attempts[0.0]
+    assert runs[0.2].kpis["service_level"] > runs[0.0].kpis["service_level"]
+
+
+def test_in_the_warm_up_a_resized_team_takes_its_size_at_once() -> None:
+    """The warm-up stands for the past: when weekly sizing asks for a bigger team, it joins
+    seasoned at once (no vacancies, no onboarding) and is complete when measuring starts."""
+    scenario = baseline(
+        calendar__days=1,
+        calendar__warmup_days=10,
+        customers__population=20_000,
+        policy__name="quality",
+        employees__quit_base_daily=0.0,
+    )
+    model = sim.build_model(scenario, seed=1)
+    first_team = len(model.staffing.employees)
+    model.run_until(10 * 86_400.0)  # the night before the first measured day
+    workforce = model.behavior.workforce
+    team = model.staffing.employees
+    assert workforce.vacancies == [] and workforce.hires == 0
+    assert len(team) == workforce.team_target != first_team
+    assert all(e.onboarding_left == 0 for e in team)

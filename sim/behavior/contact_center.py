@@ -232,8 +232,11 @@ class ContactCenterBehavior:
         propensity = self.policy.outbound_propensity(employee)
         if propensity <= 0 or self._outbound_choice() >= propensity:
             return 0.0
-        if self.outbound_busy >= self.cfg.outbound.max_share * self.model.staffing.on_phone:
+        outbound, on_phone = self.cfg.outbound, self.model.staffing.on_phone
+        if self.outbound_busy >= outbound.max_share * on_phone:
             return 0.0
+        if len(self.model.router.idle) < outbound.idle_reserve * on_phone:
+            return 0.0  # keep a reserve idle for inbound (the one deciding is not idle yet)
         self.outbound_busy += 1
         return outbound_call(self, employee, time, self._outbound, self.outbound)
 

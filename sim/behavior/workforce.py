@@ -22,6 +22,16 @@ def _clip(x: float) -> float:
     return float(min(1.0, max(0.0, x)))
 
 
+def smoothed(previous: float | None, today: float | None, weight: float) -> float | None:
+    """An exponentially weighted mean of daily figures: `weight` on today's (None: no figure
+    today, the mean stays); the first figure starts it. Weight 1 gives today's exactly."""
+    if today is None:
+        return previous
+    if previous is None:
+        return today
+    return (1.0 - weight) * previous + weight * today
+
+
 class Workforce:
     """Daily development of every employee, the rota, and the hiring pipeline."""
 
@@ -41,7 +51,7 @@ class Workforce:
         )
         self.rota: Rota | None = None
         if model.config.shifts.enabled:
-            self.rota = Rota(model.config.shifts, config, sum(weekly.values()), model)
+            self.rota = Rota(model.config.shifts, config, self._planned_hours(weekly), model)
             self.rota.plan(staffing.schedule)
         default = self.rota.team_size() if self.rota else len(staffing.employees)
         roster = config.roster or default
@@ -76,6 +86,18 @@ class Workforce:
         self.coaching_requested = 0.0
         self._today: dict[int, dict[str, float]] = {}
         self._start: dict[int, tuple[float, float, int, int, float]] = {}
+        # the figures reviews look at: smoothed AHT and contacts per phone hour, of the team
+        # and of each employee (docs/MODEL.md §6.6, felt pressure and reviews)
+        self._team_reviewed: tuple[float | None, float | None] = (None, None)
+        self._reviewed: dict[int, tuple[float | None, float | None]] = {}
+
+    def _planned_hours(self, weekly: dict[str, float]) -> float:
+        """Off-phone hours a week the rota plans for: the policy's, with coaching only as far
+        as the team leaders can give it (coaching they cannot give is not taken off the
+        phones, so it must not be rostered for either)."""
+        per_head = self.config.coaching_capacity_hours_per_week / self.policy.parameters.team_size
+        coaching = weekly.get("coaching", 0.0)
+        return sum(weekly.values()) - coaching + min(coaching, per_head)
 
     def _seasoned(self, employee: Employee, weekly: dict[str, float], coaching_cap: float) -> None:
         """An employee of the team at the start: a tenure from the steady state of quitting
@@ -257,21 +279,25 @@ class Workforce:
             team_calls += calls
             team_contacts += contacts
         if team_phone > 0:
-            tightness = self.policy.target_tightness(
-                team_handle / team_calls if team_calls else 0.0, team_contacts / (team_phone / 3600)
+            aht, per_hour = self._review_figures(
+                self._team_reviewed, team_handle, team_calls, team_contacts, team_phone
             )
-            self.team_pressure = self.felt(tightness)
+            self._team_reviewed = (aht, per_hour)
+            self.team_pressure = self.felt(self.policy.target_tightness(aht or 0.0, per_hour))
         for employee, phone, calls, handle, contacts, occupancy in figures:
             pressure = employee.felt_pressure  # today's
             if phone > 0:
-                aht = handle / calls if calls else 0.0
-                self.policy.daily_review(employee, aht, contacts / (phone / 3600))
+                previous = self._reviewed.get(employee.unique_id, (None, None))
+                aht, per_hour = self._review_figures(previous, handle, calls, contacts, phone)
+                self._reviewed[employee.unique_id] = (aht, per_hour)
+                self.policy.daily_review(employee, aht or 0.0, per_hour)
             employee.felt_pressure = min(1.0, self.team_pressure + employee.pressure)
             today = self._today.get(employee.unique_id, {})
             self._learn(employee, phone / 3600, today)
             off_hours = sum(today.values())
             stress = (
                 employee.stress
+                + c.stress_contact_gain * occupancy
                 + c.stress_occupancy_gain * max(0.0, occupancy - c.stress_occupancy_ref)
                 + c.stress_pressure_gain * pressure
                 - c.stress_off_phone_recovery * off_hours
@@ -286,6 +312,22 @@ class Workforce:
             employee.engagement = min(1.0, max(0.0, engagement))
             if self.rng.random() < self.quit_hazard(employee):
                 self._quit(employee, day)
+
+    def _review_figures(
+        self,
+        previous: tuple[float | None, float | None],
+        handle: float,
+        calls: float,
+        contacts: float,
+        phone_seconds: float,
+    ) -> tuple[float | None, float]:
+        """The smoothed AHT (None before the first call) and contacts per phone hour that a
+        review looks at, from the previous ones and a day's totals (`policy.review_smoothing`)."""
+        weight = self.policy.parameters.review_smoothing
+        aht = smoothed(previous[0], handle / calls if calls else None, weight)
+        per_hour = smoothed(previous[1], contacts / (phone_seconds / 3600), weight)
+        assert per_hour is not None  # today's figure exists: phone time > 0
+        return aht, per_hour
 
     def felt(self, tightness: float) -> float:
         """Time pressure a team feels from its targets: none while its figure is further from
@@ -327,12 +369,34 @@ class Workforce:
             self.rota.plan(schedule)
         needed = self.rota.team_size() if self.rota else max(schedule, default=0)
         self.team_target = self.config.roster or needed
-        staying = sum(not e.quitting for e in self.model.staffing.employees)
-        for _ in range(self.team_target - staying - len(self.vacancies)):
+        staying = [e for e in self.model.staffing.employees if not e.quitting]
+        missing = self.team_target - len(staying) - len(self.vacancies)
+        if day < self.model.hours.warmup:
+            self._settle(missing, staying)
+            return
+        for _ in range(missing):
             self.vacancies.append(day + 1 + self.config.hiring_delay_days)
+
+    def _settle(self, missing: int, staying: list[Employee]) -> None:
+        """In the warm-up, which stands for the center's past under this policy, the team
+        already has the size its shifts need: the missing join at once as seasoned employees
+        (a tenure and skills as at the start); a surplus leaves (vacancies first)."""
+        while missing < 0 and self.vacancies:
+            self.vacancies.pop()
+            missing += 1
+        for employee in staying[len(staying) + missing :] if missing < 0 else ():
+            self.model.staffing.quit(employee, self.model.time)
+        for _ in range(missing):
+            employee = Employee(self.model)
+            weekly = self.policy.off_phone_hours_per_week(employee)
+            capacity = self.coaching_capacity_per_day * self.days_per_week
+            self._seasoned(employee, weekly, capacity / max(1, self.team_target))
+            employee.felt_pressure = self.team_pressure
+            self.model.staffing.hire(employee)
 
     def _quit(self, employee: Employee, day: int) -> None:
         self.quits += 1
+        self._reviewed.pop(employee.unique_id, None)
         staying = sum(not e.quitting for e in self.model.staffing.employees) - 1
         if staying + len(self.vacancies) < self.team_target:
             self.vacancies.append(day + 1 + self.config.hiring_delay_days)

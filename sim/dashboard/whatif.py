@@ -67,7 +67,7 @@ class WhatIf(BaseModel):
         if self.arrival_scale != 1.0:
             out["arrivals.rate_per_hour"] = base.arrivals.rate_per_hour * self.arrival_scale
         if self.shift_people:
-            out["staffing.schedule"] = shifted_schedule(base, self)
+            out["staffing.adjustment"] = stretch_adjustment(base, self)
         for name, key in (
             ("aht_target_seconds", "policy.aht_target_seconds"),
             ("coaching_hours_per_week", "policy.coaching_hours_per_week"),
@@ -82,25 +82,22 @@ class WhatIf(BaseModel):
         return out
 
 
-def shifted_schedule(base: Scenario, whatif: WhatIf) -> list[int]:
-    """The base schedule with `shift_people` more (or fewer) on the phones in the intervals
-    from `shift_from` to `shift_to`."""
-    schedule = base.staffing.schedule
-    if schedule is None:
-        raise UsageError("the scenario has no per-interval staffing.schedule to change")
+def stretch_adjustment(base: Scenario, whatif: WhatIf) -> list[int]:
+    """`shift_people` more (or fewer) on the phones in the intervals from `shift_from` to
+    `shift_to`, 0 elsewhere: `staffing.adjustment`, which applies to the schedule in force
+    (the scenario's, or the one weekly sizing makes)."""
     cal = base.calendar
     first, last = (
         _interval(t, cal.open_from, cal.interval_minutes)
         for t in (whatif.shift_from, whatif.shift_to)
     )
-    if not 0 <= first < last <= len(schedule):
+    n = cal.intervals_per_day
+    if not 0 <= first < last <= n:
         raise UsageError(
             f"staff change from {whatif.shift_from} to {whatif.shift_to}: choose a stretch "
             f"within the opening hours {cal.open_from}-{cal.open_until}"
         )
-    return [
-        max(0, n + whatif.shift_people) if first <= k < last else n for k, n in enumerate(schedule)
-    ]
+    return [whatif.shift_people if first <= k < last else 0 for k in range(n)]
 
 
 def _interval(clock: str, opens: str, minutes: int) -> int:

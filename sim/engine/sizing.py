@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sim.engine.call_log import ANSWERED
 from sim.engine.opening_hours import DAY
 from sim.engine.queueing import required_staff
+from sim.engine.staffing import adjusted
 
 if TYPE_CHECKING:
     from sim.engine.model import ContactCenterModel
@@ -41,7 +42,8 @@ def sized_schedule(model: ContactCenterModel, first_day: int, days: int) -> list
         patience = math.inf
     target, t = config.staffing.target_service_level, config.kpi.service_level_seconds
     scale = config.staffing.scale
-    return [
+    sized = [
         round(required_staff(n / (days * hours.interval), mean_handle, patience, target, t) * scale)
         for n in counts
     ]
+    return adjusted(sized, config.staffing)

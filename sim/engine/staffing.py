@@ -15,9 +15,17 @@ LEAVING = attrgetter("leaving")  # summed in C: `adjust` runs at every interval 
 
 
 def staffing_targets(config: Staffing, intervals_per_day: int) -> list[int]:
-    """Employees wanted on the phones per interval: the schedule (or a constant), times scale."""
+    """Employees wanted on the phones per interval: the schedule (or a constant), times scale,
+    plus the adjustment."""
     base = config.schedule or [config.employees] * intervals_per_day
-    return [round(n * config.scale) for n in base]
+    return adjusted([round(n * config.scale) for n in base], config)
+
+
+def adjusted(targets: list[int], config: Staffing) -> list[int]:
+    """Targets with `staffing.adjustment` added per interval (never below 0)."""
+    if config.adjustment is None:
+        return targets
+    return [max(0, n + a) for n, a in zip(targets, config.adjustment, strict=True)]
 
 
 class StaffingPlan:

@@ -253,6 +253,11 @@ class Employees(Section):
         0.5, description="time pressure a team feels when it just meets its tightest target"
     )
     stress_initial: Share = Field(0.2, description="initial stress")
+    stress_contact_gain: NonNegative = Field(
+        0.05,
+        description="daily stress gain per unit of occupancy: serving customers all day is "
+        "tiring in itself (emotional labour), under any policy",
+    )
     stress_occupancy_gain: NonNegative = Field(
         0.8, description="daily stress gain per unit of occupancy above stress_occupancy_ref"
     )
@@ -271,7 +276,7 @@ class Employees(Section):
         0.02, description="daily pull of engagement back towards engagement_initial"
     )
     quit_base_daily: Share = Field(
-        0.0013, description="daily quit hazard at stress 0.3 and engagement 0.7"
+        0.001, description="daily quit hazard at stress 0.3 and engagement 0.7"
     )
     quit_stress_effect: NonNegative = Field(2.0, description="log-hazard per unit of stress")
     quit_engagement_effect: NonNegative = Field(
@@ -329,6 +334,11 @@ class Outbound(Section):
         0.25,
         description="at most this share of the employees on the phones is on outbound calls "
         "at once (the blending rule keeps the rest for inbound)",
+    )
+    idle_reserve: Share = Field(
+        0.2,
+        description="an outbound call starts only while at least this share of the employees "
+        "on the phones stays idle for inbound callers (a threshold blending rule)",
     )
 
 

@@ -21,6 +21,14 @@ from pydantic.fields import FieldInfo
 from sim.scenario.section import NonNegative, Section
 from sim.scenario.section import Probability as Share
 
+REVIEW_SMOOTHING = 0.2
+"""Reviews look at an exponentially weighted mean of the daily figures with this weight on the
+latest day: 2 / (9 + 1), the mean age of a rolling average of the last two working weeks, as
+centers review weekly and monthly figures rather than yesterday's. With weight w and a loop
+gain K (seconds of AHT a unit of pressure removes, times the pressure a second adds), the
+daily review loop alternates when w (1 + K) > 1; 0.2 keeps it from alternating up to K = 4
+(docs/MODEL.md §6.6)."""
+
 
 class PolicyParameters(Section):
     """Everything a policy can set; docs/MODEL.md gives each parameter's effect and source."""
@@ -34,6 +42,13 @@ class PolicyParameters(Section):
     )
     review_relief: Share = Field(
         0.1, description="pressure removed from an employee who meets the targets"
+    )
+    review_smoothing: float = Field(
+        REVIEW_SMOOTHING,
+        gt=0,
+        le=1,
+        description="weight of the latest day in the figures reviews look at (an "
+        "exponentially weighted mean; 0.2: about the last two weeks; 1: yesterday alone)",
     )
     closing_quality_gate: Share = Field(
         0.0, description="instruction: offer only after a conversation of at least this quality"

@@ -199,14 +199,29 @@ class Staffing(Section):
         description="multiplies every staffing target (rounded to whole employees): "
         "one key to sweep staffing up or down",
     )
+    adjustment: list[Annotated[int, Field(ge=-100_000, le=100_000)]] | None = Field(
+        None,
+        description="employees added to (negative: taken from) each interval's target, after "
+        "scale and weekly sizing (e.g. five fewer from 08:00 to 10:00); never below 0",
+    )
     target_service_level: float | None = Field(
         None,
         gt=0,
         lt=1,
         description="size each week's schedule with Erlang A from the previous week's contacts "
         "to this service level within kpi.service_level_seconds (the schedule or employees "
-        "staff the first week); none: keep the schedule",
+        'staff the first week); "none": keep the schedule',
     )
+
+    @field_validator("target_service_level", mode="before")
+    @classmethod
+    def _none(cls, value: Any) -> Any:
+        """'none' (TOML has no null) keeps the schedule, as in a scenario without the key."""
+        if isinstance(value, str):
+            if value == "none":
+                return None
+            raise ValueError('allowed: a number between 0 and 1, or "none" (keep the schedule)')
+        return value
 
 
 class Kpi(Section):

@@ -87,6 +87,7 @@ class Scenario(Section):
         for key, values in (
             ("arrivals.profile", self.arrivals.profile),
             ("staffing.schedule", self.staffing.schedule),
+            ("staffing.adjustment", self.staffing.adjustment),
         ):
             if values is not None and len(values) != n:
                 raise ValueError(
