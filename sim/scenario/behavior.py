@@ -124,10 +124,13 @@ class Conversation(Section):
         description="talk stretches by this fraction when every colleague on the phones is "
         "idle (nobody waits: conversations run on beyond the need)",
     )
-    load_compression: Share = Field(
+    load_compression: float = Field(
         0.2,
+        ge=-0.5,
+        le=1.0,
         description="talk compresses by this fraction when as many callers wait as there are "
-        "employees on the phones",
+        "employees on the phones (negative: it slows down under load; the direction is "
+        "contested for call centers)",
     )
     time_noise_cv: NonNegative = Field(0.25, description="CV of time spent around the plan")
     completeness_exponent: Positive = Field(
