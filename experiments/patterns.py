@@ -24,7 +24,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -155,6 +154,7 @@ def main() -> None:
         print(
             f"| {name} | {row['slope'] / 100:+.2f} | {row['rho']:+.2f} | {row['rho_load']:+.2f} |"
         )
+
 
 if __name__ == "__main__":
     main()

@@ -50,6 +50,8 @@ def test_the_patterns_are_computed_from_real_runs() -> None:
     run["daily"] = result.daily[["day", "aht", "occupancy"]].assign(
         load=result.daily["offered"] / result.daily["staffed_hours"]
     )
-    found = patterns.measure([run, {**run, "variant": "other", "kpis": {**result.kpis, "fcr": 0.5}}])
+    found = patterns.measure(
+        [run, {**run, "variant": "other", "kpis": {**result.kpis, "fcr": 0.5}}]
+    )
     assert found["csat_fcr"]["slope"] == 0.0  # same CSAT at two FCRs: a flat line
     assert len(found["talk_queue"]) == 2 and len(found["aht_occupancy"]) == 2

@@ -426,4 +426,5 @@ class Workforce:
             "mean_stress": sum(e.stress for e in team) / n if n else math.nan,
             "mean_engagement": sum(e.engagement for e in team) / n if n else math.nan,
             "mean_pressure": sum(e.felt_pressure for e in team) / n if n else math.nan,
+            "quit_hazard": sum(map(self.quit_hazard, team)) / n if n else math.nan,
         }

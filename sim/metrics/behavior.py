@@ -86,6 +86,11 @@ def behavior_kpis(
         "attrition_rate_annual": (
             t["quits"] / mean_roster * days_per_year / days if mean_roster else float("nan")
         ),
+        "expected_attrition_annual": (
+            float(np.mean([row["quit_hazard"] for row in rows])) * days_per_year
+            if rows
+            else float("nan")
+        ),
         "hires": t["hires"],
         "mean_skill": team["mean_skill"],
         "mean_sales_skill": team["mean_sales_skill"],

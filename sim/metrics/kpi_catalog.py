@@ -64,6 +64,9 @@ KPIS: dict[str, KpiInfo] = {
     "lost_demand": KpiInfo("calls not made (churned)", "{:,.0f}", lower_is_better=True),
     "attrition": KpiInfo("employees who quit", "{:,.0f}", lower_is_better=True),
     "attrition_rate_annual": KpiInfo("attrition, annualised", "{:.0%}", lower_is_better=True),
+    "expected_attrition_annual": KpiInfo(
+        "attrition expected from the team's quit hazard, annualised", "{:.0%}", lower_is_better=True
+    ),
     "hires": KpiInfo("hires", "{:,.0f}"),
     "mean_skill": KpiInfo("mean service skill", "{:.3f}"),
     "mean_sales_skill": KpiInfo("mean sales skill", "{:.3f}"),
@@ -139,6 +142,7 @@ BEHAVIOR_KPIS = (
     "lost_demand",
     "attrition",
     "attrition_rate_annual",
+    "expected_attrition_annual",
     "hires",
     "mean_skill",
     "mean_sales_skill",

@@ -279,7 +279,7 @@ class Employees(Section):
         0.02, description="daily pull of engagement back towards engagement_initial"
     )
     quit_base_daily: Share = Field(
-        0.001, description="daily quit hazard at stress 0.3 and engagement 0.7"
+        0.00075, description="daily quit hazard at stress 0.3 and engagement 0.7"
     )
     quit_stress_effect: NonNegative = Field(2.0, description="log-hazard per unit of stress")
     quit_engagement_effect: NonNegative = Field(
