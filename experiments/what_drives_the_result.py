@@ -72,7 +72,10 @@ def main() -> None:
         out=out,
         progress=not args.quiet,
     )
-    table = decomposition_table(result.runs, A, B)
+    try:
+        table = decomposition_table(result.runs, A, B)
+    except ValueError as exc:  # e.g. a variant whose runs all failed: rerun to retry them
+        raise SystemExit(f"cannot split the difference: {exc}") from None
     problems = adds_up(table)
     if problems:  # a bug, not bad input: the splits are exact by construction
         raise SystemExit("the decomposition does not add up: " + "; ".join(problems))

@@ -9,11 +9,11 @@ import plotly.graph_objects as go
 
 from sim.experiments.decomposition import BASE, TOLERANCE, TOTAL
 from sim.experiments.statistics import paired_by_seed
-from sim.report.figures.chart import Chart, money_axis, styled
+from sim.report.figures.chart import Chart, money_axis, styled, wrap
 from sim.report.language import Language
 from sim.report.palette import DOWN, INK, NEUTRAL, UP
 
-WHISKER_OFFSET = 0.3
+WHISKER_OFFSET = 0.38
 """Where a part's CI whisker stands, right of its bar's centre (bars are 0.8 wide), clear of
 the label above the bar."""
 LEDGER = [  # (line, sign in profit after churn)
@@ -82,7 +82,10 @@ def decomposition_waterfall(table: pd.DataFrame, split: str, lang: Language) -> 
     figure = _waterfall(labels, values, names[-1], lang)
     # bars at 0, 1, ... named by ticks, so each whisker can stand beside its bar's label
     figure.update_traces(x=list(range(len(names))), selector={"type": "waterfall"})
-    figure.update_xaxes(tickvals=list(range(len(names))), ticktext=names)
+    width = max(10, 110 // len(names))  # characters a line, so that labels stand level
+    figure.update_xaxes(
+        tickvals=list(range(len(names))), ticktext=[wrap(n, width) for n in names], tickangle=0
+    )
     ends = [*np.cumsum(values), float(np.sum(values))]
     middle = [*values, float(total["mean"])]
     low = [*steps["ci_low"], total["ci_low"]]
