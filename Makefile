@@ -26,11 +26,12 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
 
-# The headline comparison, what drives it (channel by channel), the talk in Dutch and English,
-# and the offline report, whose path is the last line.
+# The headline comparison, what drives it (split exactly by mechanism, policy lever and step of
+# the sales funnel), the talk in Dutch and English, and the offline report, whose path is the
+# last line.
 demo: $(STAMP)
 	$(BIN)/ccsim compare experiments/policy_comparison.toml --out results/policy-comparison
-	$(BIN)/python experiments/what_drives_the_result.py --replications 3 --quiet \
+	$(BIN)/python experiments/what_drives_the_result.py --quiet \
 	  --out results/what-drives-the-result --into results/policy-comparison
 	$(BIN)/ccsim talk results/policy-comparison --lang nl
 	$(BIN)/ccsim talk results/policy-comparison --lang en

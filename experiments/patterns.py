@@ -113,7 +113,9 @@ def measure(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "csat_fcr": across(by_variant, "csat", "fcr"),
         "csat_fcr_variants": by_variant,
-        "talk_queue": pd.DataFrame([{"variant": r["variant"], **t} for r, t in zip(runs, talk)]),
+        "talk_queue": pd.DataFrame(
+            [{"variant": r["variant"], **t} for r, t in zip(runs, talk, strict=True)]
+        ),
         "aht_occupancy": pd.DataFrame(days),
     }
 

@@ -1,17 +1,17 @@
-"""What drives the quality - aht difference: the paired difference in profit after churn with
-each channel switched off in turn (`sim.experiments.channels`), as one resumable `compare`
-experiment. Prints a Markdown table for docs/MODEL.md ("What drives the result") and writes
-`channels.csv`, which `ccsim report` and `ccsim talk` draw as a waterfall.
+"""What drives the quality - aht difference, split exactly three ways (sim.experiments.
+decomposition): profit after churn by mechanism and by policy lever (Shapley values), and
+sales revenue by step of the sales funnel (LMDI). The parts add up to the total in each split;
+each has a 95 % CI over the paired replications. The runs are one resumable `compare`
+experiment. Prints Markdown tables for docs/MODEL.md ("What drives the result") and writes
+`decomposition.csv`, which `ccsim report` and `ccsim talk` draw as waterfalls.
 
-    .venv/bin/python experiments/what_drives_the_result.py [--replications 5] [--days 20]
+    .venv/bin/python experiments/what_drives_the_result.py [--replications 3] [--days 10]
         [--out results/what-drives-the-result] [--into results/policy-comparison] [--targets]
         [--quiet]
 
-`--into DIR` also puts channels.csv into a comparison's results folder, so its report shows
-the split. `--targets` adds the difference for other AHT targets (five more comparisons).
-A channel's contribution is how much of the difference disappears when it alone is switched
-off (in both policies, with common random numbers). Channels interact, so the contributions do
-not add up to the whole exactly; the table says by how much they miss.
+`--into DIR` also puts decomposition.csv into a comparison's results folder, so its report
+shows the splits. `--targets` adds the difference for other AHT targets (five more
+comparisons).
 """
 
 from __future__ import annotations
@@ -23,10 +23,22 @@ from pathlib import Path
 import pandas as pd
 
 import sim
-from sim.experiments.channels import channel_table, channel_variants
+from sim.experiments.decomposition import (
+    BASE,
+    TOTAL,
+    adds_up,
+    decomposition_table,
+    decomposition_variants,
+)
 
 SCENARIO = str(Path(__file__).resolve().parent / "scenarios" / "baseline.toml")
 TARGETS = (240.0, 260.0, 285.0, 320.0, 400.0)  # 260: the preset; 285: the team's unpressed AHT
+A, B = "quality", "aht"
+TITLES = {
+    "mechanisms": "By mechanism (Shapley values; profit after churn)",
+    "levers": "By policy lever (Shapley values; profit after churn)",
+    "sales": "Sales revenue by step of the funnel (LMDI; inbound) and outbound sales",
+}
 
 
 def experiment(replications: int, days: int, variants: dict) -> dict:
@@ -43,62 +55,86 @@ def experiment(replications: int, days: int, variants: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=5)
-    parser.add_argument("--days", type=int, default=20)
+    parser.add_argument("--replications", type=int, default=3)
+    parser.add_argument("--days", type=int, default=10)
     parser.add_argument("--out", default="results/what-drives-the-result")
     parser.add_argument("--into", default=None, metavar="RESULTS_DIR")
     parser.add_argument("--targets", action="store_true")
     parser.add_argument("--quiet", action="store_true", help="print only where the table went")
     args = parser.parse_args()
+    if args.replications < 2:
+        parser.error("--replications: at least 2 (a confidence interval needs two)")
+    if args.into and not Path(args.into).is_dir():
+        parser.error(f"--into {args.into}: no such folder")
     out = Path(args.out)
     result = sim.compare(
-        experiment(args.replications, args.days, channel_variants("quality", "aht")),
+        experiment(args.replications, args.days, decomposition_variants(A, B)),
         out=out,
         progress=not args.quiet,
     )
-    table = channel_table(result.runs, "quality", "aht")
-    table.to_csv(out / "channels.csv", index=False)
+    try:
+        table = decomposition_table(result.runs, A, B)
+    except ValueError as exc:  # e.g. a variant whose runs all failed: rerun to retry them
+        raise SystemExit(f"cannot split the difference: {exc}") from None
+    problems = adds_up(table)
+    if problems:  # a bug, not bad input: the splits are exact by construction
+        raise SystemExit("the decomposition does not add up: " + "; ".join(problems))
+    table.to_csv(out / "decomposition.csv", index=False)
     if args.into:
-        shutil.copyfile(out / "channels.csv", Path(args.into) / "channels.csv")
-    total = table.set_index("channel").loc["total"]
+        shutil.copyfile(out / "decomposition.csv", Path(args.into) / "decomposition.csv")
+    where = f"decomposition.csv written to {out}/" + (f" and {args.into}/" if args.into else "")
     if args.quiet:
-        print(f"channels.csv written to {out}/" + (f" and {args.into}/" if args.into else ""))
+        print(where)
         return
-    print(f"quality - aht, {args.days} measured days, {args.replications} paired replications\n")
-    print(
-        "| channel switched off | what that means | quality − aht profit after churn [95% CI] "
-        "| share of the difference it explains |"
-    )
-    print("| --- | --- | --- | --- |")
-    print(f"| none (the baseline) | | {_ci(total)} | |")
-    for row in table.itertuples(index=False):
-        if row.channel in ("total", "interaction"):
-            continue
-        share = row.contribution / total["difference"] if total["difference"] else float("nan")
-        print(f"| {row.channel} | {row.switched_off} | {_ci(row._asdict())} | {share:+.0%} |")
-    left = table.set_index("channel").loc["interaction", "contribution"]
-    print(f"\nInteraction (what the channels one at a time leave over): {left:+,.0f}")
-    print(f"channels.csv written to {out}/" + (f" and {args.into}/" if args.into else ""))
+    n = int(table["n"].min())
+    print(f"{A} − {B}, {args.days} measured days, {n} paired replications")
+    for split, rows in table.groupby("split", sort=False):
+        print(f"\n{TITLES.get(split, split)}\n")
+        print(markdown(rows))
+    print(f"\n{where}")
     if args.targets:
         print("\nHow tight the AHT target is (the aht policy with other targets):\n")
-        print("| aht target (s) | quality − aht profit after churn [95% CI] |")
+        print(f"| aht target (s) | {A} − {B} profit after churn [95% CI] |")
         print("| --- | --- |")
         for target in TARGETS:
             variants = {
-                "aht": {"policy.name": "aht", "policy.aht_target_seconds": target},
-                "quality": {"policy.name": "quality"},
+                A: {"policy.name": A},
+                B: {"policy.name": B, "policy.aht_target_seconds": target},
             }
             d = sim.compare(experiment(args.replications, args.days, variants), workers=2)
             row = d.differences.set_index("kpi").loc["profit_after_churn"]
-            sign = 1.0 if row["variant_a"] == "quality" else -1.0
-            low, high = sorted((sign * row["ci_low"], sign * row["ci_high"]))
-            cell = _ci({"difference": sign * row["mean_diff"], "ci_low": low, "ci_high": high})
-            print(f"| {target:.0f} | {cell} |")
+            print(f"| {target:.0f} | {_ci(row['mean_diff'], row['ci_low'], row['ci_high'])} |")
 
 
-def _ci(row: dict | pd.Series) -> str:
-    """Mean [95 % CI] of a row of the channel table (or a dict with its fields)."""
-    return f"{row['difference']:+,.0f} [{row['ci_low']:+,.0f}; {row['ci_high']:+,.0f}]"
+def markdown(rows: pd.DataFrame) -> str:
+    """One split as a Markdown table: each part's mean [95 % CI] and its share of the total,
+    then a line that adds the parts up to the total."""
+    total = rows[rows["part"] == TOTAL].iloc[0]
+    lines = [
+        "| part | what | mean [95% CI] | share of the total |",
+        "| --- | --- | --- | --- |",
+    ]
+    parts = rows[rows["part"] != TOTAL]
+    for row in parts.itertuples(index=False):
+        share = f"{row.mean / total['mean']:+.0%}" if total["mean"] else "n/a"
+        label = "base" if row.part == BASE else row.part
+        lines.append(
+            f"| {label} | {row.what} | {_ci(row.mean, row.ci_low, row.ci_high)} | {share} |"
+        )
+    lines.append(
+        f"| **total** | {total['what']} | "
+        f"**{_ci(total['mean'], total['ci_low'], total['ci_high'])}** | 100% |"
+    )
+    terms = " ".join(f"{v:+,.0f}" for v in parts["mean"])
+    lines.append(
+        f"\nThe parts add up: {terms} = {parts['mean'].sum():+,.0f} (total {total['mean']:+,.0f})."
+    )
+    return "\n".join(lines)
+
+
+def _ci(mean: float, low: float, high: float) -> str:
+    """Mean [95 % CI], signed, in whole euros."""
+    return f"{mean:+,.0f} [{low:+,.0f}; {high:+,.0f}]"
 
 
 if __name__ == "__main__":

@@ -32,3 +32,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def decomposition() -> Any:
+    """A decomposition.csv table made by hand that adds up: a mechanisms split of 100 (base
+    10, asking 60, churn 30) and a sales split of 50 (opportunities −40, sales per offer 90)."""
+    import pandas as pd
+
+    from sim.experiments.decomposition import COLUMNS
+
+    rows = [
+        ("mechanisms", "base", 10.0, 10.0, 10.0),
+        ("mechanisms", "asking", 60.0, 40.0, 80.0),
+        ("mechanisms", "churn", 30.0, -5.0, 65.0),
+        ("mechanisms", "total", 100.0, 90.0, 110.0),
+        ("sales", "opportunities", -40.0, -50.0, -30.0),
+        ("sales", "sales per offer", 90.0, 70.0, 110.0),
+        ("sales", "total", 50.0, 45.0, 55.0),
+    ]
+    table = pd.DataFrame(rows, columns=["split", "part", "mean", "ci_low", "ci_high"])
+    return table.assign(what="words", n=3, a="quality", b="aht")[COLUMNS]

@@ -14,6 +14,7 @@ from scipy import stats
 
 import sim
 from sim.experiments import load_experiment, run_experiment
+from tests.helpers import decomposition
 from tests.test_experiment_files import ERLANG, TINY, ccsim, write
 
 OUT_FILES = {"runs.parquet", "daily.parquet", "summary.json", "summary.csv", "manifest.json"}
@@ -95,6 +96,39 @@ def test_report_page_loads_nothing_from_the_network(compared: tuple[Path, dict, 
     scripts = re.findall(r"<script[^>]*>", page)
     assert scripts and not [s for s in scripts if "src=" in s]  # plotly.js is inline
     assert "Plotly.newPlot" in page and len(page) > 1_000_000
+
+
+def test_report_and_talk_draw_a_decomposition_that_adds_up_and_refuse_one_that_does_not(
+    compared: tuple[Path, dict, str], tmp_path: Path
+) -> None:
+    import contextlib
+    import io
+    import shutil
+
+    from sim.cli import main
+    from sim.report.language import Language
+    from sim.report.report import comparison_charts
+    from sim.report.results import load_results
+    from sim.report.talk import slides
+
+    folder = tmp_path / "results"
+    shutil.copytree(compared[0], folder)
+    table = decomposition()
+    table.to_csv(folder / "decomposition.csv", index=False)
+    results = load_results(folder)
+    names = [c.name for c in comparison_charts(results, Language("en"))]
+    assert {"decomposition-mechanisms", "decomposition-sales"} <= set(names)
+    deck = [s.chart.name for s in slides(results, Language("nl")) if s.chart is not None]
+    assert {"decomposition-mechanisms", "decomposition-sales"} <= set(deck)
+    table.loc[table["part"] == "churn", "mean"] += 5.0  # the parts now miss the total
+    table.to_csv(folder / "decomposition.csv", index=False)
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        code = main(["report", str(folder)])
+    assert code == 2
+    message = stderr.getvalue().strip()
+    assert "\n" not in message and "decomposition.csv does not add up" in message
+    assert "mechanisms: the parts add up to 105.00, the total is 100.00" in message
 
 
 def test_common_random_numbers_pair_the_runs(compared: tuple[Path, dict, str]) -> None:

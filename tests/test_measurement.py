@@ -82,3 +82,40 @@ def test_kpis_count_only_the_measured_days(kind: str, behavioral) -> None:
 def test_warmup_days_are_validated() -> None:
     with pytest.raises(sim.ScenarioError, match=r"calendar\.warmup_days"):
         baseline(calendar__warmup_days=-1)
+
+
+def test_the_inbound_sales_funnel_and_outbound_sales_make_up_the_ledgers_sales() -> None:
+    # the funnel counts contacts by arrival day, the ledger sales when they happen: with a
+    # warm-up and outbound calls, the two windows must still hold the same sales
+    result = sim.run(
+        baseline(
+            calendar__days=2,
+            calendar__warmup_days=2,
+            customers__population=5_000,
+            arrivals__rate_per_hour=60.0,
+            policy__name="volume",
+        ),
+        3,
+    )
+    k = result.kpis
+    assert k["outbound_sales"] > 0 and k["inbound_sales"] > 0
+    assert k["inbound_sales"] + k["outbound_sales"] == k["sales"]
+    assert k["opportunities"] >= k["offers"] >= k["inbound_sales"]
+    assert k["inbound_sales"] / k["offers"] == pytest.approx(k["conversion_rate"], rel=1e-12)
+    assert k["outbound_sales_revenue"] > 0
+    assert k["inbound_sales_revenue"] + k["outbound_sales_revenue"] == pytest.approx(
+        k["sales_revenue"], rel=1e-12
+    )
+    calls = result.calls
+    assert k["opportunities"] == calls["opportunity"].sum()
+    assert k["inbound_sales_revenue"] == pytest.approx(calls["sale_value"].sum(), rel=1e-12)
+
+
+def test_without_outbound_sales_all_sales_revenue_is_inbound() -> None:
+    result = sim.run(
+        baseline(calendar__days=2, calendar__warmup_days=1, customers__population=5_000), 4
+    )
+    k = result.kpis
+    assert k["outbound_sales"] == 0 and k["outbound_sales_revenue"] == 0.0
+    assert k["inbound_sales"] == k["sales"] > 0
+    assert k["inbound_sales_revenue"] == pytest.approx(k["sales_revenue"], rel=1e-12)

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 import sim
 from sim.report import write_report, write_talk
-from tests.helpers import ROOT
+from tests.helpers import ROOT, decomposition
 
 CHROMIUM = os.environ.get("CCSIM_CHROMIUM", "/usr/bin/chromium")
 ARGS = [  # as a root container needs, and no background traffic to Google's hosts
@@ -42,6 +42,7 @@ EXPERIMENT = {
 def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "results"
     sim.compare(EXPERIMENT, out=out, workers=1)
+    decomposition().to_csv(out / "decomposition.csv", index=False)  # as --into puts it there
     return out
 
 
@@ -100,7 +101,7 @@ def test_report_renders_every_plot_offline(results: Path, browser: Browser, lang
     watched = Watched(browser)
     page = watched.open(path)
     figures = page.locator("figure").count()
-    assert figures >= 6  # key figures, money, weeks, race, day, scatter
+    assert figures >= 8  # key figures, money, 2 splits, weeks, race, day, scatter
     page.wait_for_timeout(300)
     assert rendered(page) == [True] * figures
     assert page.locator("#kpi-table tr").count() == 11  # header and 10 key figures
@@ -143,7 +144,7 @@ def test_talk_moves_with_arrows_and_the_clicker(results: Path, browser: Browser)
             charts += 1
             assert rendered(page, ".slide.active .plotly-graph-div") == [True]
         page.screenshot(path=str(SHOTS / f"talk-nl-{k + 1:02d}.png"))
-    assert charts >= 7
+    assert charts >= 9
     page.keyboard.press("End")
     assert current() == count - 1
     page.keyboard.press("PageDown")  # stays on the last slide

@@ -12,7 +12,8 @@ from sim.report.figures.race import cumulative
 from sim.report.figures.weeks import clear_lead_share, finish, gap
 from sim.report.headline import finding, headline
 from sim.report.language import Language
-from sim.report.palette import FIXED, colours
+from sim.report.palette import DOWN, FIXED, UP, colours
+from tests.helpers import decomposition
 
 EN = Language("en")
 LEDGER = ["sales_revenue", "recurring_revenue", "labour_cost", "other_cost", "churned_value"]
@@ -96,23 +97,44 @@ def test_money_waterfall_adds_up_to_the_paired_difference() -> None:
     assert chart.caption
 
 
-def test_channel_waterfall_shows_what_the_split_leaves_over() -> None:
-    channels = pd.DataFrame(
-        {
-            "channel": ["asking", "churn", "total"],
-            "contribution": [60.0, 25.0, 100.0],
-            "a": "quality",
-            "b": "aht",
-        }
-    )
-    chart = figures.channel_waterfall(channels, EN)
-    trace = chart.figure.data[0]
-    assert list(trace.y) == pytest.approx([60.0, 25.0, 15.0, 100.0])
-    assert trace.x[2] == "Interaction (not split)"
+def test_decomposition_waterfall_starts_at_the_base_and_ends_at_the_total() -> None:
+    chart = figures.decomposition_waterfall(decomposition(), "mechanisms", EN)
+    bars, whiskers = chart.figure.data
+    assert [t.replace("<br>", " ") for t in chart.figure.layout.xaxis.ticktext] == [
+        "Every mechanism off",
+        "Asking for the sale",
+        "Churn",
+        "Profit after churn",
+    ]
+    assert list(bars.y[:3]) == [10.0, 60.0, 30.0] and list(bars.measure)[-1] == "total"
+    assert {bars.increasing.marker.color, bars.decreasing.marker.color} <= {UP, DOWN}
+    # each part's CI as a whisker at the end of its step; the total's around the total
+    assert list(whiskers.y) == pytest.approx([10.0, 70.0, 100.0, 100.0])
+    assert list(whiskers.error_y.array) == pytest.approx([0.0, 20.0, 35.0, 10.0])
+    assert list(whiskers.error_y.arrayminus) == pytest.approx([0.0, 20.0, 35.0, 10.0])
+    assert "[+\u2060€40; +\u2060€80]" in whiskers.hovertext[1]
     assert chart.title.replace("<br>", " ") == (
-        "Switched off alone, asking for the sale would remove 60% of the "
-        "Quality-driven − AHT-driven difference"
+        "60% of the Quality-driven − AHT-driven difference in profit after churn runs through "
+        "asking for the sale"
     )
+    assert "3 paired replications" in chart.caption
+
+
+def test_decomposition_waterfall_without_a_base_and_in_dutch() -> None:
+    chart = figures.decomposition_waterfall(decomposition(), "sales", Language("nl"))
+    assert [t.replace("<br>", " ") for t in chart.figure.layout.xaxis.ticktext] == [
+        "Verkoopkansen",
+        "Verkopen per aanbieding",
+        "Omzet uit verkoop",
+    ]
+    assert chart.title.replace("<br>", " ").startswith(
+        "180% van het verschil in omzet uit verkoop tussen Gestuurd op kwaliteit"
+    )
+    cancel = decomposition()
+    cancel.loc[(cancel["split"] == "sales") & (cancel["part"] == "sales per offer"), "mean"] = 40.0
+    cancel.loc[(cancel["split"] == "sales") & (cancel["part"] == "total"), "mean"] = 0.0
+    chart = figures.decomposition_waterfall(cancel, "sales", EN)
+    assert chart.title == "The parts cancel out; the largest is sales opportunities (−\u2060€40)"
 
 
 def test_kpi_panel_has_a_bar_per_policy_and_kpi_with_its_interval() -> None:
@@ -246,33 +268,3 @@ def test_colours_are_fixed_per_policy_and_distinct() -> None:
 def test_dutch_figures_use_dutch_separators() -> None:
     chart = figures.money_waterfall(runs_table(), "quality", "aht", Language("nl"))
     assert chart.figure.layout.separators == ",." and "Gestuurd op kwaliteit" in chart.title
-
-
-def test_channel_table_splits_the_paired_difference() -> None:
-    from sim.experiments.channels import CHANNELS, COACHING, SEPARATOR, channel_table
-
-    rows = []
-    for seed in (1, 2):
-        rows.append({"variant": "quality", "seed": seed, "profit_after_churn": 100.0 + seed})
-        rows.append({"variant": "aht", "seed": seed, "profit_after_churn": 0.0 + seed})
-        for k, channel in enumerate([*CHANNELS, COACHING]):
-            left = 100.0 - 10 * (k + 1)  # channel k explains 10 (k + 1) of the 100
-            rows.append(
-                {
-                    "variant": f"quality{SEPARATOR}{channel}",
-                    "seed": seed,
-                    "profit_after_churn": left + seed,
-                }
-            )
-            rows.append(
-                {
-                    "variant": f"aht{SEPARATOR}{channel}",
-                    "seed": seed,
-                    "profit_after_churn": 0.0 + seed,
-                }
-            )
-    table = channel_table(pd.DataFrame(rows).assign(status="ok"), "quality", "aht")
-    by = table.set_index("channel")["contribution"]
-    assert by["time pressure"] == pytest.approx(10.0) and by[COACHING] == pytest.approx(70.0)
-    assert by["total"] == pytest.approx(100.0)
-    assert by["interaction"] == pytest.approx(100.0 - sum(10.0 * k for k in range(1, 8)))

@@ -67,10 +67,8 @@ def behavior_kpis(
     t = layer.measured()
     money = ledger(layer, t, line_seconds)
     keep = day >= 0
-    measures = {
-        k: float(v[0])
-        for k, v in contact_measures(contacts if keep.all() else contacts[keep]).items()
-    }
+    measured = contacts if keep.all() else contacts[keep]
+    measures = {k: float(v[0]) for k, v in contact_measures(measured).items()}
     return {
         **{k: money[k] for k in LEDGER_KPIS},
         "shrinkage": 1.0 - t["phone_hours"] / money["paid_hours"]
@@ -109,6 +107,24 @@ def behavior_kpis(
         "outbound_attempts": t["outbound_attempts"],
         "outbound_connects": t["outbound_connects"],
         "outbound_sales": t["outbound_sales"],
+        **inbound_sales(measured, money["sales_revenue"], t["outbound_sales"]),
+    }
+
+
+def inbound_sales(
+    contacts: pd.DataFrame, sales_revenue: float, outbound_sales: float
+) -> dict[str, float]:
+    """The inbound sales funnel of the measured contacts — opportunities, sales and their
+    revenue (offers are a KPI already) — and the outbound rest of the ledger's sales revenue.
+    Revenue = opportunities × offers per opportunity × sales per offer × revenue per sale, the
+    identity the decomposition of sales revenue splits (`sim.experiments.decomposition`)."""
+    revenue = float(contacts["sale_value"].sum())
+    return {
+        "opportunities": float(contacts["opportunity"].sum()),
+        "inbound_sales": float(contacts["sold"].sum()),
+        "inbound_sales_revenue": revenue,
+        # every sale is inbound or outbound; without outbound sales the rest is rounding only
+        "outbound_sales_revenue": sales_revenue - revenue if outbound_sales else 0.0,
     }
 
 

@@ -83,6 +83,10 @@ KPIS: dict[str, KpiInfo] = {
     "outbound_attempts": KpiInfo("outbound attempts", "{:,.0f}"),
     "outbound_connects": KpiInfo("outbound connects", "{:,.0f}"),
     "outbound_sales": KpiInfo("outbound sales", "{:,.0f}"),
+    "opportunities": KpiInfo("sales opportunities (inbound contacts)", "{:,.0f}"),
+    "inbound_sales": KpiInfo("inbound sales", "{:,.0f}"),
+    "inbound_sales_revenue": KpiInfo("sales revenue from inbound contacts", "{:,.0f}"),
+    "outbound_sales_revenue": KpiInfo("sales revenue from outbound calls", "{:,.0f}"),
 }
 
 
@@ -157,6 +161,10 @@ BEHAVIOR_KPIS = (
     "outbound_attempts",
     "outbound_connects",
     "outbound_sales",
+    "opportunities",
+    "inbound_sales",
+    "inbound_sales_revenue",
+    "outbound_sales_revenue",
 )
 """The KPIs the behavioural layer adds after them, in that order (a test checks both)."""
 

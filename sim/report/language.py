@@ -76,8 +76,10 @@ class Language:
         """A KPI's label with its unit."""
         return self._money_sign(self.table["kpi"].get(name, name.replace("_", " ")))
 
-    def channel(self, name: str) -> str:
-        return self.table["channel"].get(name, name)
+    def part(self, split: str, name: str) -> str:
+        """A part of an exact split (`sim.experiments.decomposition`) as people say it (an
+        unknown part is shown as it is)."""
+        return self.table["part"].get(split, {}).get(name, name)
 
     def money_line(self, name: str) -> str:
         return self.table["money"][name]

@@ -45,8 +45,8 @@ def comparison_charts(results: Results, lang: Language) -> list[Chart]:
         found = finding(runs) if "profit_after_churn" in runs else None
         if found is not None:
             charts.append(figures.money_waterfall(runs, found.winner, found.other, lang))
-    if not results.channels.empty:
-        charts.append(figures.channel_waterfall(results.channels, lang))
+    for split in dict.fromkeys(results.decomposition.get("split", [])):
+        charts.append(figures.decomposition_waterfall(results.decomposition, split, lang))
     if not results.daily.empty and "profit_after_churn" in results.daily:
         charts.append(figures.weeks(results.daily, lang))
         if results.daily["variant"].nunique() > 1:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import UsageError
+from sim.experiments.decomposition import adds_up
 
 KINDS = ("run", "compare", "sweep", "sensitivity")
 
@@ -28,7 +29,7 @@ class Results:
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     winners: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
-    channels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
     kpis: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -103,13 +104,28 @@ def load_results(folder: str | Path) -> Results:
     results.summary = _table(folder / "summary.csv")
     results.winners = _table(folder / "winners.csv")
     results.sensitivity = _table(folder / "sensitivity.csv")
-    results.channels = _table(folder / "channels.csv")
+    results.decomposition = _decomposition(folder)
     if not results.daily.empty and not results.runs.empty:
         ok = set(results.ok_runs["run_id"])
         results.daily = results.daily[results.daily["run_id"].isin(ok)]
         if not results.profile.empty:
             results.profile = results.profile[results.profile["run_id"].isin(ok)]
     return results
+
+
+def _decomposition(folder: Path) -> pd.DataFrame:
+    """decomposition.csv (`experiments/what_drives_the_result.py --into`), refused when its
+    parts do not add up to their totals: a split that does not add up is not drawn."""
+    table = _table(folder / "decomposition.csv")
+    if table.empty:
+        return table
+    problems = adds_up(table)
+    if problems:
+        raise UsageError(
+            f"RESULTS_DIR {folder}: decomposition.csv does not add up ({problems[0]}); "
+            "write it again with experiments/what_drives_the_result.py --into"
+        )
+    return table
 
 
 def _single_run(results: Results) -> Results:

@@ -20,6 +20,8 @@ from sim.report.report import context, study_charts
 from sim.report.results import Results, load_results
 
 STAGE_FONT = 22
+TALK_SPLITS = ("mechanisms", "sales")
+"""The exact splits the talk shows, one slide each (the report shows every split)."""
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -108,8 +110,10 @@ def _comparison_slides(results: Results, lang: Language, page: dict[str, Any]) -
         charts.append(figures.race(daily, lang))
     if found is not None:
         charts.append(figures.money_waterfall(runs, found.winner, found.other, lang))
-    if not results.channels.empty:
-        charts.append(figures.channel_waterfall(results.channels, lang))
+    splits = set(results.decomposition.get("split", []))
+    for split in TALK_SPLITS:
+        if split in splits:
+            charts.append(figures.decomposition_waterfall(results.decomposition, split, lang))
     if not daily.empty and "profit_after_churn" in daily:
         for name, measures in (
             ("weeks-profit", ["profit_after_churn"]),

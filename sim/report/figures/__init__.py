@@ -11,13 +11,13 @@ from sim.report.figures.policy_map import policy_maps
 from sim.report.figures.race import race
 from sim.report.figures.scatter import revenue_vs_satisfaction
 from sim.report.figures.sensitivity import sensitivity_bars
-from sim.report.figures.waterfall import channel_waterfall, money_waterfall
+from sim.report.figures.waterfall import decomposition_waterfall, money_waterfall
 from sim.report.figures.weeks import weeks
 
 __all__ = [
     "Chart",
     "average_day",
-    "channel_waterfall",
+    "decomposition_waterfall",
     "kpi_panel",
     "money_waterfall",
     "policy_maps",

@@ -1,15 +1,21 @@
-"""Waterfalls of a difference between two policies: by line of the ledger, and by mechanism."""
+"""Waterfalls of a difference between two policies: by line of the ledger, and the exact splits
+by mechanism, by policy lever and by step of the sales funnel."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.experiments.decomposition import BASE, TOLERANCE, TOTAL
 from sim.experiments.statistics import paired_by_seed
-from sim.report.figures.chart import Chart, money_axis, styled
+from sim.report.figures.chart import Chart, money_axis, styled, wrap
 from sim.report.language import Language
-from sim.report.palette import DOWN, INK, UP
+from sim.report.palette import DOWN, INK, NEUTRAL, UP
 
+WHISKER_OFFSET = 0.38
+"""Where a part's CI whisker stands, right of its bar's centre (bars are 0.8 wide), clear of
+the label above the bar."""
 LEDGER = [  # (line, sign in profit after churn)
     ("sales_revenue", 1.0),
     ("recurring_revenue", 1.0),
@@ -63,29 +69,66 @@ def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart
     return Chart("money", figure, lang("waterfall_caption"))
 
 
-def channel_waterfall(channels: pd.DataFrame, lang: Language) -> Chart:
-    """The difference split by mechanism (`sim.experiments.channels.channel_table`): a row per
-    mechanism (`channel`, `contribution` in euros), one named `total` (the whole difference),
-    and the pair in columns `a` and `b`."""
-    total = float(channels.loc[channels["channel"] == "total", "contribution"].iloc[0])
-    parts = channels[~channels["channel"].isin(["total", "interaction"])]
-    labels = [lang.channel(c) for c in parts["channel"]]
-    values = [float(v) for v in parts["contribution"]]
-    labels.append(lang.channel("interaction"))
-    values.append(total - sum(values))
-    figure = _waterfall(labels, values, lang.money_line("total"), lang)
-    top = max(range(len(values) - 1), key=lambda k: values[k]) if len(values) > 1 else 0
-    share = lang.percent(values[top] / total, 0) if total else "n/a"
-    replications = int(channels["n"].max()) if "n" in channels else 0
-    a, b = (str(channels[c].iloc[0]) if c in channels else "" for c in ("a", "b"))
-    title = lang(
-        "channels_title",
-        share=share,
-        channel=labels[top].lower(),
-        a=lang.policy(a),
-        b=lang.policy(b),
+def decomposition_waterfall(table: pd.DataFrame, split: str, lang: Language) -> Chart:
+    """One exact split of `a` − `b` (`sim.experiments.decomposition`, a table that adds up):
+    the base term first where there is one, then each part with its 95 % CI as a whisker at
+    the end of its step, then the total; the title names the largest part and its share."""
+    rows = table[table["split"] == split]
+    total = rows[rows["part"] == TOTAL].iloc[0]
+    steps = rows[rows["part"] != TOTAL]
+    labels = [lang.part(split, p) for p in steps["part"]]
+    values = [float(v) for v in steps["mean"]]
+    names = [*labels, lang.part(split, TOTAL)]
+    figure = _waterfall(labels, values, names[-1], lang)
+    # bars at 0, 1, ... named by ticks, so each whisker can stand beside its bar's label
+    figure.update_traces(x=list(range(len(names))), selector={"type": "waterfall"})
+    width = max(10, 110 // len(names))  # characters a line, so that labels stand level
+    figure.update_xaxes(
+        tickvals=list(range(len(names))), ticktext=[wrap(n, width) for n in names], tickangle=0
     )
-    styled(figure, lang, title)
+    ends = [*np.cumsum(values), float(np.sum(values))]
+    middle = [*values, float(total["mean"])]
+    low = [*steps["ci_low"], total["ci_low"]]
+    high = [*steps["ci_high"], total["ci_high"]]
+    figure.add_trace(
+        go.Scatter(
+            x=[k + WHISKER_OFFSET for k in range(len(names))],
+            y=ends,
+            mode="markers",
+            marker={"size": 1, "color": NEUTRAL},
+            error_y={
+                "type": "data",
+                "array": [h - m for h, m in zip(high, middle, strict=True)],
+                "arrayminus": [m - lo for lo, m in zip(low, middle, strict=True)],
+                "color": INK,
+                "thickness": 1.5,
+                "width": 5,
+            },
+            hovertext=[
+                f"{name}: {lang.money(m, signed=True)} "
+                f"[{lang.money(lo, signed=True)}; {lang.money(h, signed=True)}]"
+                for name, m, lo, h in zip(names, middle, low, high, strict=True)
+            ],
+            hoverinfo="text",
+        )
+    )
+    figure.update_traces(hoverinfo="skip", selector={"type": "waterfall"})
+    styled(figure, lang, _title(steps, float(total["mean"]), split, lang))
     figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
     figure.update_layout(showlegend=False)
-    return Chart("channels", figure, lang("channels_caption", replications=replications))
+    replications = int(rows["n"].max())
+    a, b = (lang.policy(str(rows[c].iloc[0])) for c in ("a", "b"))
+    caption = lang(f"{split}_caption", replications=replications, a=a, b=b)
+    return Chart(f"decomposition-{split}", figure, caption)
+
+
+def _title(steps: pd.DataFrame, total: float, split: str, lang: Language) -> str:
+    """The finding: the part (not the base) that carries most, and its share of the total."""
+    parts = steps[steps["part"] != BASE]
+    top = parts.iloc[int(np.argmax(np.abs(parts["mean"].to_numpy(dtype=float))))]
+    a, b = (lang.policy(str(steps[c].iloc[0])) for c in ("a", "b"))
+    name = lang.part(split, str(top["part"])).lower()
+    if abs(total) <= TOLERANCE * max(1.0, float(np.abs(steps["mean"]).max())):
+        return lang("parts_cancel_title", part=name, amount=lang.money(top["mean"], signed=True))
+    share = lang.percent(float(top["mean"]) / total, 0)
+    return lang(f"{split}_title", part=name, share=share, a=a, b=b)
