@@ -18,7 +18,7 @@ from sim.experiments.mechanisms import KPI, check_pair
 from sim.experiments.shapley import coalitions
 from sim.scenario.policy import PRESETS, PolicyParameters
 
-REVIEW_PARAMETERS = ("review_push", "review_relief")
+REVIEW_PARAMETERS = ("review_push", "review_relief", "review_smoothing")
 """The daily review's parameters (`PolicyParameters`): a new review parameter goes here, and
 so joins the lever "targets and reviews"."""
 LEVERS: dict[str, tuple[str, ...]] = {
