@@ -1,0 +1,176 @@
+"""Every figure the README's headline and docs/MODEL.md "What drives the result" quote,
+recomputed from results folders and printed as Markdown, so no number in the docs is typed in
+by hand. Missing comparisons are run first (resumable: a folder that holds them is reused).
+
+    .venv/bin/python experiments/claims.py [--comparison results/policy-comparison]
+        [--fixed results/policy-comparison-fixed-staff] [--decomposition DIR]
+        [--uncertainty DIR] [--workers 2]
+
+The decomposition comes from experiments/what_drives_the_result.py and the plausible worlds
+from `ccsim uncertainty experiments/uncertainty.toml`; without their folders those sections
+say which command makes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+import sim
+from sim.experiments.decomposition import BASE, TOTAL, adds_up
+from sim.experiments.statistics import mean_ci, paired_by_seed
+
+HERE = Path(__file__).resolve().parent
+TABLE_KPIS = [
+    ("profit_after_churn", "profit after churn (EUR)"),
+    ("profit", "profit (EUR)"),
+    ("sales_revenue", "sales revenue (EUR)"),
+    ("recurring_revenue", "recurring revenue (EUR)"),
+    ("cost", "cost (EUR)"),
+    ("labour_cost", "  labour (EUR)"),
+    ("other_cost", "  other (EUR)"),
+    ("churned_value", "future value lost to churn (EUR)"),
+    ("sales", "sales"),
+    ("conversion_rate", "conversion of offers"),
+    ("csat", "CSAT (4–5, abandoned callers included)"),
+    ("nps", "NPS"),
+    ("fcr", "first-contact resolution"),
+    ("failure_demand_share", "failure demand"),
+    ("service_level", "service level (20 s)"),
+    ("abandonment_rate", "abandonment"),
+    ("aht", "AHT (s)"),
+    ("occupancy", "occupancy"),
+    ("paid_hours", "paid hours"),
+    ("expected_attrition_annual", "attrition expected from the quit hazard, annualised"),
+]
+PERCENT = {"conversion_rate", "csat", "fcr", "failure_demand_share", "service_level"}
+PERCENT |= {"abandonment_rate", "occupancy", "expected_attrition_annual"}
+LEDGER = ["sales_revenue", "recurring_revenue", "cost", "churned_value"]
+
+
+def number(x: float, digits: int = 0, signed: bool = False) -> str:
+    """A number with thousands separators and a true minus sign; '0', never '−0'."""
+    text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        text = text.lstrip("+-")
+    return text.replace("-", "−")
+
+
+def mean_pm(kpi: str, values: pd.Series) -> str:
+    """Mean ± half-width of its 95 % CI; the half-width is a width, so never signed."""
+    ci = mean_ci(values.to_numpy(float))
+    half = (ci["ci_high"] - ci["ci_low"]) / 2
+    if kpi in PERCENT:
+        return f"{number(100 * ci['mean'], 1)} ± {number(100 * half, 1)} %"
+    digits = 0 if abs(ci["mean"]) >= 100 or kpi == "nps" else 2
+    return f"{number(ci['mean'], digits, kpi == 'nps')} ± {number(half, digits)}"
+
+
+def interval(d: dict[str, float], percent: bool = False) -> str:
+    """A paired difference: mean [95 % CI] (percentage points when `percent`)."""
+    scale, digits = (100, 1) if percent else (1, 0)
+    cells = [number(scale * d[k], digits, signed=True) for k in ("mean", "ci_low", "ci_high")]
+    unit = " points" if percent else ""
+    return f"{cells[0]}{unit} [{cells[1]}; {cells[2]}]"
+
+
+def compared(folder: Path, experiment: Path, workers: int) -> pd.DataFrame:
+    """The runs of a comparison: read from `folder`, run there first if needed (resumable)."""
+    if not (folder / "runs.parquet").is_file():
+        print(f"<!-- running {experiment.name} into {folder} -->")
+        sim.compare(experiment, out=folder, workers=workers, progress=True)
+    runs = pd.read_parquet(folder / "runs.parquet")
+    return runs[runs["status"] == "ok"]
+
+
+def policy_table(runs: pd.DataFrame) -> None:
+    variants = list(dict.fromkeys(runs["variant"]))
+    reps = runs.groupby("variant")["seed"].nunique().min()
+    print(f"Key figures ({reps} paired replications; mean ± half-width of the 95 % CI)\n")
+    print("| KPI | " + " | ".join(variants) + " |")
+    print("| --- |" + " --- |" * len(variants))
+    for kpi, label in TABLE_KPIS:
+        cells = [mean_pm(kpi, runs.loc[runs["variant"] == v, kpi]) for v in variants]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print()
+
+
+def headline(runs: pd.DataFrame, label: str) -> dict[str, float]:
+    """The paired differences quality − aht and quality − volume, with the ledger's parts."""
+    base = runs[runs["variant"] == "aht"]["profit_after_churn"].mean()
+    d = paired_by_seed(runs, "profit_after_churn", "quality", "aht")
+    print(f"{label}: quality − aht profit after churn {interval(d)} EUR ", end="")
+    print(f"({number(100 * d['mean'] / base, 1)} % of the aht center's), n = {d['n']}")
+    v = paired_by_seed(runs, "profit_after_churn", "quality", "volume")
+    print(f"{label}: quality − volume profit after churn {interval(v)} EUR")
+    parts = {k: paired_by_seed(runs, k, "quality", "aht")["mean"] for k in LEDGER}
+    print(
+        f"{label}: by part (quality − aht): sales revenue {number(parts['sales_revenue'], 0, True)}"
+        f", recurring revenue {number(parts['recurring_revenue'], 0, True)}, cost "
+        f"{number(parts['cost'], 0, True)}, churned value {number(parts['churned_value'], 0, True)}"
+    )
+    for kpi in ("csat", "service_level", "paid_hours"):
+        dk = paired_by_seed(runs, kpi, "quality", "aht")
+        print(f"{label}: quality − aht {kpi} {interval(dk, percent=kpi in PERCENT)}")
+    print()
+    return d
+
+
+def decomposition(folder: Path) -> None:
+    path = folder / "decomposition.csv"
+    if not path.is_file():
+        print(f"(no {path}: run experiments/what_drives_the_result.py --out {folder})\n")
+        return
+    table = pd.read_csv(path)
+    for split, part in table.groupby("split", sort=False):
+        total = part.loc[part["part"] == TOTAL].iloc[0]
+        print(f"{split} (n = {int(total['n'])}; the parts add up to the total: {adds_up(part)})\n")
+        print("| part | mean [95 % CI] | share of the total |\n| --- | --- | --- |")
+        for row in part.itertuples(index=False):
+            share = row.mean / total["mean"] if total["mean"] else math.nan
+            cell = interval({"mean": row.mean, "ci_low": row.ci_low, "ci_high": row.ci_high})
+            shown = "" if row.part in (TOTAL,) else f"{number(100 * share, 0, True)} %"
+            name = "with every mechanism off" if row.part == BASE else row.part
+            print(f"| {name} | {cell} | {shown} |")
+        print()
+
+
+def uncertainty(folder: Path) -> None:
+    path = folder / "uncertainty.json"
+    if not path.is_file():
+        print(f"(no {path}: run ccsim uncertainty experiments/uncertainty.toml --out {folder})\n")
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    print(json.dumps(data, indent=1)[:4000])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comparison", default="results/policy-comparison", type=Path)
+    parser.add_argument("--fixed", default="results/policy-comparison-fixed-staff", type=Path)
+    parser.add_argument("--decomposition", default="results/what-drives-the-result", type=Path)
+    parser.add_argument("--uncertainty", default="results/uncertainty", type=Path)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    runs = compared(args.comparison, HERE / "policy_comparison.toml", args.workers)
+    print("## The policies at equal service (README, MODEL.md)\n")
+    policy_table(runs)
+    equal = headline(runs, "equal service")
+    fixed_runs = compared(args.fixed, HERE / "policy_comparison_fixed_staff.toml", args.workers)
+    print("## The same on the aht center's fixed schedule\n")
+    fixed = headline(fixed_runs, "fixed schedule")
+    share = 1 - equal["mean"] / fixed["mean"] if fixed["mean"] else math.nan
+    print(f"Staffing each policy to the same service target changes the difference by ", end="")
+    print(f"{number(equal['mean'] - fixed['mean'], 0, True)} EUR ({number(-100 * share, 0, True)} %)\n")
+    print("## What drives the result: exact splits\n")
+    decomposition(args.decomposition)
+    print("## Across plausible worlds\n")
+    uncertainty(args.uncertainty)
+
+
+if __name__ == "__main__":
+    main()
