@@ -1,5 +1,6 @@
-"""The notebook API: `compare`, `sweep` and `sensitivity` run an experiment (a TOML file or a
-dict) and return its tables as DataFrames; the results folder is `out`, or a temporary one."""
+"""The notebook API: `compare`, `sweep`, `sensitivity` and `uncertainty` run an experiment (a
+TOML file or a dict) and return its tables as DataFrames; the results folder is `out`, or a
+temporary one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sim.errors import UsageError
 from sim.experiments.execution import ExperimentResult, run_experiment
 from sim.experiments.experiment import load_experiment
 from sim.experiments.progress import make_reporter
+from sim.experiments.uncertainty_run import UncertaintyResult, run_uncertainty
+from sim.experiments.worlds import load_worlds
 
 
 def _experiment_command(kind: str, doc: str) -> Callable[..., ExperimentResult]:
@@ -55,3 +58,28 @@ sensitivity = _experiment_command(
     "sensitivity",
     """Run the [sensitivity] design and compute SALib indices (`.sensitivity` DataFrame).""",
 )
+
+
+def uncertainty(
+    experiment: str | Path | dict[str, Any],
+    worlds: int | None = None,
+    replications: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    progress: bool = False,
+) -> UncertaintyResult:
+    """Run the variants across plausible worlds drawn from the experiment's ranges file:
+    `.worlds` (kept / rejected / failed), `.differences` (per kept world), `.summary` (win
+    probabilities, quantiles, deciding parameters). Results go to `out` or a temporary folder."""
+    loaded, design = load_worlds(experiment, overrides, replications, worlds)
+    if not isinstance(progress, bool):
+        raise UsageError(f"progress {progress!r:.60}: True or False is allowed")
+    reporter = make_reporter() if progress else None
+    if out is not None:
+        return run_uncertainty(loaded, design, out, workers, dask, reporter)
+    with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
+        result = run_uncertainty(loaded, design, Path(tmp) / "out", workers, dask, reporter)
+    result.out = None
+    return result
