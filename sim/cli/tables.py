@@ -194,8 +194,9 @@ def print_uncertainty(summary: dict, title: str) -> None:
         title="across the kept worlds: who wins, the difference A − B median [5%; 95%]",
         title_justify="left",
     )
-    for column in ["A − B", "outcome", "P(A wins)", "P(B wins)", "difference", "what decides"]:
-        table.add_column(column, overflow="fold")
+    for column in ["A − B", "outcome", "P(A wins)", "P(B wins)", "difference"]:
+        table.add_column(column, no_wrap=True)
+    table.add_column("what decides", overflow="fold", ratio=1)
     for pair in summary["pairs"]:
         names = f"{pair['variant_a']} − {pair['variant_b']}"
         if not pair["worlds"]:

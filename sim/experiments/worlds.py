@@ -100,6 +100,34 @@ def _check_names(experiment: Experiment, spec: Uncertainty, where: str | None) -
     return reference
 
 
+def world_tasks(
+    experiment: Experiment,
+    ranges: dict[str, Range],
+    values: list[dict[str, Any]],
+    base: dict[str, Any],
+) -> list[RunTask]:
+    """Every run: each variant in each world (the drawn values its ranges apply to), replication
+    k with the experiment's seed + k; a task's `params` are its world and those values."""
+    where = str(experiment.path) if experiment.path else None
+    tasks: list[RunTask] = []
+    for name, changes in experiment.variants.items():
+        points = [
+            {WORLD: w, **{k: v for k, v in world.items() if ranges[k].applies_to(name)}}
+            for w, world in enumerate(values)
+        ]
+        scenarios = []
+        for point in points:
+            drawn = {k: v for k, v in point.items() if k != WORLD}
+            try:
+                scenarios.append(resolve(base, {**changes, **drawn}).to_dict())
+            except ScenarioError as exc:
+                at = f"variant {name!r} in world {point[WORLD]}"
+                raise ExperimentError([f"{at}: {p}" for p in exc.problems], where) from None
+        seed = experiment.spec.seed
+        tasks += build_tasks({name: scenarios}, points, experiment.replications, seed)
+    return tasks
+
+
 def load_worlds(
     source: str | Path | dict[str, Any],
     overrides: dict[str, Any] | None = None,
@@ -124,22 +152,7 @@ def load_worlds(
     bounds = {k: (r.low, r.high) for k, r in ranges.items()}
     unit = unit_sample(spec.method, count, len(bounds), seed)
     values = scale_points(unit_to_bounds(unit, bounds), bounds, integer_keys(base, list(bounds)))
-    tasks: list[RunTask] = []
-    for name, changes in experiment.variants.items():
-        points = [
-            {WORLD: w, **{k: v for k, v in world.items() if ranges[k].applies_to(name)}}
-            for w, world in enumerate(values)
-        ]
-        scenarios = []
-        for point in points:
-            drawn = {k: v for k, v in point.items() if k != WORLD}
-            try:
-                scenarios.append(resolve(base, {**changes, **drawn}).to_dict())
-            except ScenarioError as exc:
-                at = f"variant {name!r} in world {point[WORLD]}"
-                raise ExperimentError([f"{at}: {p}" for p in exc.problems], where) from None
-        runs = build_tasks({name: scenarios}, points, experiment.replications, experiment.spec.seed)
-        tasks.extend(runs)
+    tasks = world_tasks(experiment, ranges, values, base)
     experiment.tasks, experiment.points, experiment.params = tasks, values, list(ranges)
     accept = {k: (v[0], v[1]) for k, v in spec.accept.items()}
     found = Worlds(

@@ -55,7 +55,8 @@ def against_parameter(pair: Pair, worlds: pd.DataFrame, lang: Language) -> Chart
         rho=lang.number(rho, 2, signed=True),
     )
     styled(figure, lang, title)
+    figure.update_layout(showlegend=True)  # the colours say who wins, also when one does
     figure.update_xaxes(title=parameter)
-    figure.update_yaxes(**difference_axis(pair, lang))
+    figure.update_yaxes(**difference_axis(pair, lang, short=True))
     name = f"deciding-{pair.summary['variant_a']}-{pair.summary['variant_b']}-{pair.outcome}"
     return Chart(name, figure, lang("uncertainty_scatter_caption", parameter=parameter))

@@ -67,14 +67,17 @@ def scaled(outcome: str, values: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=float) * factor
 
 
-def difference_axis(pair: Pair, lang: Language) -> dict[str, Any]:
-    """The axis of a difference: its title, and euros or percentage points."""
+def difference_axis(pair: Pair, lang: Language, short: bool = False) -> dict[str, Any]:
+    """The axis of a difference: its title (`short`: without the pair, which the figure's
+    title names), and euros or percentage points."""
     title = lang(
         "uncertainty_axis",
         a=lang.policy(pair.winner),
         b=lang.policy(pair.other),
         kpi=lang.kpi(pair.outcome),
     )
+    if short:
+        title = f"{lang('difference')}: {lang.kpi(pair.outcome)}"
     if pair.outcome in MONEY_KPIS:
         return {"title": title, **money_axis(lang)}
     if pair.outcome in PERCENT_KPIS:
@@ -114,9 +117,12 @@ def difference_spread(pair: Pair, lang: Language) -> Chart:
             )
     figure.add_vline(x=0, line={"color": INK, "width": 2})
     styled(figure, lang, headline(pair, lang))
-    figure.update_layout(barmode="stack", bargap=0.05)
+    figure.update_layout(barmode="stack", bargap=0.05, showlegend=True)
     figure.update_xaxes(**difference_axis(pair, lang))
-    figure.update_yaxes(title=lang("uncertainty_worlds_axis"))
+    most = max(np.histogram(x, bins=np.arange(start, high + 2 * size, size))[0], default=1)
+    figure.update_yaxes(  # whole worlds: no tick between 0 and 1
+        title=lang("uncertainty_worlds_axis"), tickformat=",d", dtick=max(1, math.ceil(most / 5))
+    )
     caption = lang(
         "uncertainty_spread_caption",
         a=lang.policy(pair.winner),
