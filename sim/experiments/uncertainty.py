@@ -16,7 +16,6 @@ from sim.experiments.scenario_discovery import RULES_NEED, rank_parameters, winn
 from sim.metrics import kpi_info
 
 KEPT, REJECTED, FAILED = "kept", "rejected", "failed"
-TOP_PARAMETERS = 5
 NOISE_SES = 2.0
 """A world's difference is within seed noise when |mean| < 2 standard errors."""
 DIFFERENCE_COLUMNS = ["world", "variant_a", "variant_b", "outcome", "mean_diff", "sd", "n"]
@@ -117,7 +116,7 @@ def pair_summary(
             se = judged["sd"] / np.sqrt(judged["n"])
             noise = float((judged["mean_diff"].abs() < NOISE_SES * se).mean())
     x = params.loc[frame["world"].to_numpy()]
-    ranks = rank_parameters(x, diff)[:TOP_PARAMETERS]
+    ranks = rank_parameters(x, diff)
     decided = winners.notna().to_numpy()
     names = sorted(set(winners[decided]))
     rules = winner_rules(x[decided].reset_index(drop=True), winners[decided].reset_index(drop=True))

@@ -17,7 +17,7 @@ from sim.report.results import Results
 
 SHOWN = ("profit_after_churn", "csat")
 """The outcomes that get a section: the headline and customer satisfaction."""
-RANKS_SHOWN = 3
+RANKS_SHOWN = 5
 
 
 @dataclass
