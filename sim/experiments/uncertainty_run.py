@@ -138,7 +138,7 @@ def _run_stages(
         left = None if stop_after is None else max(1, stop_after - len(first))
         records = execute_pending(store, second, executor, stage, shown=shown, stop_after=left)
         with interrupts_held():  # tables, summary and manifest are written together
-            result = _write_results(experiment, worlds, store, shown, records)
+            result = _write_results(experiment, worlds, store, shown, records, accepted)
             book.finish(result.runs, len(result.failed), worlds=result.summary["worlds"])
     except BaseException as exc:
         book.stopped(exc)
@@ -149,6 +149,7 @@ def _run_stages(
 def _accepted(
     tasks: list[RunTask], records: dict[str, dict[str, Any]], worlds: Worlds, reps: int
 ) -> pd.DataFrame:
+    """The acceptance rule applied to the reference's runs (stage 1)."""
     runs = tables(tasks, records)[0]
     return accept_worlds(runs, len(worlds.values), worlds.reference, worlds.accept, reps)
 
@@ -166,12 +167,10 @@ def _write_results(
     store: ResultStore,
     shown: list[RunTask],
     records: dict[str, dict[str, Any]],
+    accepted: pd.DataFrame,
 ) -> UncertaintyResult:
+    """The tables of both stages' runs, the worlds, the differences and the summary; written."""
     runs, daily, _ = tables(shown, records)
-    reference_runs = runs[runs["variant"] == worlds.reference]
-    accepted = accept_worlds(
-        reference_runs, len(worlds.values), worlds.reference, worlds.accept, experiment.replications
-    )
     table = worlds_table(worlds, accepted)
     kept = [int(w) for w in accepted.loc[accepted["status"] == KEPT, WORLD]]
     variants = list(experiment.variants)
