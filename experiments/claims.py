@@ -163,9 +163,10 @@ def main() -> None:
     fixed_runs = compared(args.fixed, HERE / "policy_comparison_fixed_staff.toml", args.workers)
     print("## The same on the aht center's fixed schedule\n")
     fixed = headline(fixed_runs, "fixed schedule")
-    share = 1 - equal["mean"] / fixed["mean"] if fixed["mean"] else math.nan
-    print(f"Staffing each policy to the same service target changes the difference by ", end="")
-    print(f"{number(equal['mean'] - fixed['mean'], 0, True)} EUR ({number(-100 * share, 0, True)} %)\n")
+    change = equal["mean"] - fixed["mean"]
+    share = change / fixed["mean"] if fixed["mean"] else math.nan
+    print("Staffing each policy to the same service target changes the difference by ", end="")
+    print(f"{number(change, 0, True)} EUR ({number(100 * share, 0, True)} %)\n")
     print("## What drives the result: exact splits\n")
     decomposition(args.decomposition)
     print("## Across plausible worlds\n")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sim.behavior import Policy, register_policy
     from sim.engine import ContactCenterModel
     from sim.errors import ExperimentError, InputError, ScenarioError, UsageError
-    from sim.experiments import compare, sensitivity, sweep
+    from sim.experiments import compare, sensitivity, sweep, uncertainty
     from sim.metrics import RunResult, build_model, run
     from sim.scenario import PolicyParameters, Scenario, load_scenario
     from sim.version import __version__
@@ -43,6 +43,7 @@ _WHERE = {
     "run": "sim.metrics",
     "sensitivity": "sim.experiments",
     "sweep": "sim.experiments",
+    "uncertainty": "sim.experiments",
 }
 
 __all__ = [  # the names of _WHERE, and the version (a test checks they agree)
@@ -63,6 +64,7 @@ __all__ = [  # the names of _WHERE, and the version (a test checks they agree)
     "run",
     "sensitivity",
     "sweep",
+    "uncertainty",
 ]
 
 

@@ -72,7 +72,7 @@ def test_no_module_of_sim_imports_itself_back_at_run_time() -> None:
 
 def test_import_sim_loads_no_dask_salib_or_plotly() -> None:
     code = (
-        "import sys, sim; heavy = {'dask', 'distributed', 'SALib', 'plotly'}; "
+        "import sys, sim; heavy = {'dask', 'distributed', 'SALib', 'sklearn', 'plotly'}; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
     )
     done = subprocess.run(

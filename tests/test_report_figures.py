@@ -268,3 +268,74 @@ def test_colours_are_fixed_per_policy_and_distinct() -> None:
 def test_dutch_figures_use_dutch_separators() -> None:
     chart = figures.money_waterfall(runs_table(), "quality", "aht", Language("nl"))
     assert chart.figure.layout.separators == ",." and "Gestuurd op kwaliteit" in chart.title
+
+
+def uncertainty_tables() -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Eight worlds: aht - quality in profit is 100 * (x - 0.75), so quality wins where
+    x < 0.75 (6 of 8 worlds) and the difference rises with x."""
+    x = np.arange(8) / 8 + 1 / 16
+    worlds = pd.DataFrame({"world": range(8), "x": x, "y": x[::-1] ** 2})
+    differences = pd.DataFrame(
+        {
+            "world": range(8),
+            "variant_a": "aht",
+            "variant_b": "quality",
+            "outcome": "profit_after_churn",
+            "mean_diff": 100 * (x - 0.75),
+            "sd": 1.0,
+            "n": 2,
+        }
+    )
+    summary = {
+        "variant_a": "aht",
+        "variant_b": "quality",
+        "outcome": "profit_after_churn",
+        "worlds": 8,
+        "lower_is_better": False,
+        "p_a_wins": 0.25,
+        "p_b_wins": 0.75,
+        "median": float(np.median(100 * (x - 0.75))),
+        "q05": -60.0,
+        "q95": 20.0,
+        "ranks": [{"parameter": "x", "rho": 1.0}],
+    }
+    return summary, worlds, differences
+
+
+def test_worlds_figure_states_the_winner_and_marks_zero() -> None:
+    summary, _, differences = uncertainty_tables()
+    pair = figures.pair_of(summary, differences)
+    assert (pair.winner, pair.other, pair.share) == ("quality", "aht", 0.75)
+    assert list(pair.values["difference"]) == pytest.approx(list(-differences["mean_diff"]))
+    chart = figures.difference_spread(pair, EN)
+    assert chart.title == "Quality-driven beats AHT-driven in 75% of plausible worlds"
+    by_name = {trace.name: trace for trace in chart.figure.data}
+    assert set(by_name) == {"Quality-driven wins", "AHT-driven wins"}
+    assert by_name["Quality-driven wins"].marker.color == FIXED["quality"]
+    assert by_name["AHT-driven wins"].marker.color == FIXED["aht"]
+    assert sorted(by_name["Quality-driven wins"].x) == pytest.approx(
+        sorted(-differences["mean_diff"][:6])
+    )
+    (zero,) = chart.figure.layout.shapes
+    assert zero.x0 == zero.x1 == 0
+    assert chart.figure.data[0].xbins.start % chart.figure.data[0].xbins.size == pytest.approx(0)
+
+
+def test_worlds_figure_says_every_world_and_dutch_numbers() -> None:
+    summary, _, differences = uncertainty_tables()
+    summary = summary | {"p_a_wins": 0.0, "p_b_wins": 1.0}
+    chart = figures.difference_spread(figures.pair_of(summary, differences), Language("nl"))
+    assert "elke plausibele wereld" in chart.title
+    assert chart.figure.layout.separators == ",."
+
+
+def test_deciding_parameter_figure_turns_with_the_pair() -> None:
+    summary, worlds, differences = uncertainty_tables()
+    pair = figures.pair_of(summary, differences)
+    chart = figures.against_parameter(pair, worlds, EN)
+    assert chart is not None
+    # quality - aht = 100 * (0.75 - x) falls as x rises
+    assert chart.title == "Quality-driven − AHT-driven falls with x (Spearman ρ = −1.00)"
+    points = np.concatenate([trace.x for trace in chart.figure.data])
+    assert sorted(points) == pytest.approx(sorted(worlds["x"]))
+    assert figures.against_parameter(pair, worlds[["world"]], EN) is None  # no such column

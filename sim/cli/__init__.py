@@ -1,4 +1,5 @@
-"""The `ccsim` commands (run, keys, compare, sweep, sensitivity, report, talk, dashboard).
+"""The `ccsim` commands (run, keys, compare, sweep, sensitivity, uncertainty, report, talk,
+dashboard).
 Nothing imports this layer."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sim.cli import dashboard, experiments, keys, report, run
+from sim.cli import dashboard, experiments, keys, report, run, uncertainty
 from sim.errors import InputError
 from sim.version import __version__
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_command(commands)
     keys.add_command(commands)
     experiments.add_commands(commands)
+    uncertainty.add_command(commands)
     report.add_commands(commands)
     dashboard.add_command(commands)
     return parser

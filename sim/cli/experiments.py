@@ -11,7 +11,11 @@ import argparse
 import json
 import signal
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
+
+import pandas as pd
 
 from sim.cli.arguments import overrides, whole_number
 from sim.cli.tables import print_comparison, print_headline, print_sensitivity, print_winners
@@ -32,16 +36,12 @@ def _sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def command_experiment(args: argparse.Namespace) -> int:
-    """Validate the experiment, run (or resume) it, print the results, say which runs failed."""
-    experiment = load_experiment(
-        args.experiment, args.command, overrides(args.set), args.replications
-    )
-    reporter = make_reporter()
-    out = args.out or default_out(experiment)
+def run_guarded[T](out: Path | str, call: Callable[[], T]) -> T | None:
+    """Run `call` with SIGTERM as Ctrl-C; on either, say where the finished runs are and how
+    to resume, then re-raise; a lost executor (Dask) is said the same way and gives None."""
     previous = signal.signal(signal.SIGTERM, _sigterm)
     try:
-        result = run_experiment(experiment, out, args.workers, args.dask, reporter)
+        return call()
     except KeyboardInterrupt:
         print(
             f"ccsim: stopped; finished runs are kept in {out}; "
@@ -55,21 +55,61 @@ def command_experiment(args: argparse.Namespace) -> int:
             f"the same command with --out {out} resumes",
             file=sys.stderr,
         )
-        return EXIT_FAILED_RUNS
+        return None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    report = None
-    if not result.runs.empty and (result.runs["status"] == "ok").any():
-        from sim.report import write_report  # plotly and jinja2: imported when a page is made
 
-        try:
-            report = write_report(result.out)
-        except Exception as exc:  # the results are safe; a page that fails must not hide them
-            print(
-                f"ccsim: the report could not be written ({type(exc).__name__}: {exc}); "
-                f"the results are in {result.out}; `ccsim --debug report {result.out}` retries",
-                file=sys.stderr,
-            )
+
+def write_page(runs: pd.DataFrame, out: Path | None) -> Path | None:
+    """The report of the results folder when some run is ok; a report that fails is said in
+    one line and does not hide the results."""
+    if out is None or runs.empty or not (runs["status"] == "ok").any():
+        return None
+    from sim.report import write_report  # plotly and jinja2: imported when a page is made
+
+    try:
+        return write_report(out)
+    except Exception as exc:  # the results are safe; a page that fails must not hide them
+        print(
+            f"ccsim: the report could not be written ({type(exc).__name__}: {exc}); "
+            f"the results are in {out}; `ccsim --debug report {out}` retries",
+            file=sys.stderr,
+        )
+        return None
+
+
+def list_failed(runs: pd.DataFrame, failed: pd.DataFrame) -> int:
+    """List the failed runs on stderr: exit code 1 if any, else 0."""
+    if failed.empty:
+        return 0
+    print(f"ccsim: {len(failed)} of {len(runs)} runs failed:", file=sys.stderr)
+    for _, row in failed.head(20).iterrows():
+        world = f" in world {row['world']}" if "world" in row else ""
+        print(
+            f"  {row['variant']}{world} replication {row['replication']} "
+            f"(seed {row['seed']}): {row['error']}",
+            file=sys.stderr,
+        )
+    print(
+        "rerun the same command with the same --out to retry only the failed runs",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED_RUNS
+
+
+def command_experiment(args: argparse.Namespace) -> int:
+    """Validate the experiment, run (or resume) it, print the results, say which runs failed."""
+    experiment = load_experiment(
+        args.experiment, args.command, overrides(args.set), args.replications
+    )
+    reporter = make_reporter()
+    out = args.out or default_out(experiment)
+    result = run_guarded(
+        out, lambda: run_experiment(experiment, out, args.workers, args.dask, reporter)
+    )
+    if result is None:
+        return EXIT_FAILED_RUNS
+    report = write_page(result.runs, result.out)
     if args.json:
         payload = (
             {"sensitivity": [] if result.sensitivity is None else records(result.sensitivity)}
@@ -91,20 +131,49 @@ def command_experiment(args: argparse.Namespace) -> int:
         print(f"results written to {result.out}/ (runs, daily, summary, manifest)")
         if report is not None:
             print(f"report: {report}")
-    if not result.failed.empty:
-        print(f"ccsim: {len(result.failed)} of {len(result.runs)} runs failed:", file=sys.stderr)
-        for _, row in result.failed.head(20).iterrows():
-            print(
-                f"  {row['variant']} replication {row['replication']} "
-                f"(seed {row['seed']}): {row['error']}",
-                file=sys.stderr,
-            )
-        print(
-            "rerun the same command with the same --out to retry only the failed runs",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED_RUNS
-    return 0
+    return list_failed(result.runs, result.failed)
+
+
+def add_options(p: argparse.ArgumentParser) -> None:
+    """The options every experiment command takes: --replications, --set, --workers, --dask,
+    --out and --json."""
+    p.add_argument("experiment", help="experiment TOML file (see docs/EXPERIMENTS.md)")
+    p.add_argument(
+        "--replications",
+        type=_replications,
+        default=None,
+        metavar="N",
+        help="replications per variant and point (default: the file's)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a key of the base scenario, as in `ccsim run`",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="run on Dask: 'local' (a LocalCluster here) or a scheduler address, e.g. tcp://host:8786",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="results folder (default: a new folder under results/); an existing one resumes",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print one JSON object on stdout and nothing else"
+    )
 
 
 HELP = {
@@ -118,43 +187,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register `compare`, `sweep` and `sensitivity` on the `ccsim` parser."""
     for name, text in HELP.items():
         p = commands.add_parser(name, help=text, description=text)
-        p.add_argument("experiment", help="experiment TOML file (see docs/EXPERIMENTS.md)")
-        p.add_argument(
-            "--replications",
-            type=_replications,
-            default=None,
-            metavar="N",
-            help="replications per variant and point (default: the file's)",
-        )
-        p.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="override a key of the base scenario, as in `ccsim run`",
-        )
-        p.add_argument(
-            "--workers",
-            type=_positive,
-            default=None,
-            metavar="N",
-            help="local worker processes (default: the number of CPUs)",
-        )
-        p.add_argument(
-            "--dask",
-            default=None,
-            metavar="ADDRESS",
-            help="run on Dask: 'local' (a LocalCluster here) or a scheduler address, e.g. tcp://host:8786",
-        )
-        p.add_argument(
-            "--out",
-            default=None,
-            metavar="DIR",
-            help="results folder (default: a new folder under results/); an existing one resumes",
-        )
-        p.add_argument(
-            "--json", action="store_true", help="print one JSON object on stdout and nothing else"
-        )
+        add_options(p)
         if name == "compare":
             p.add_argument(
                 "--full",

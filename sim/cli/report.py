@@ -31,7 +31,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     codes = languages()
     p = commands.add_parser(
         "report",
-        help="an offline HTML report of a results folder (run, compare, sweep, sensitivity)",
+        help="an offline HTML report of a results folder (run, compare, sweep, sensitivity, "
+        "uncertainty)",
     )
     p.add_argument("results", metavar="RESULTS_DIR", help="a folder ccsim wrote with --out")
     p.add_argument("--lang", choices=codes, default="en", help="language (default: en)")

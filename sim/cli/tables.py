@@ -163,3 +163,51 @@ def print_sensitivity(frame: pd.DataFrame) -> None:
         cells = [row["variant"], row["output"], str(row.get("parameter") or "")]
         table.add_row(*cells, *values, str(row.get("note") or ""))
     console().print(table)
+
+
+def _decides(pair: dict) -> str:
+    """What decides a pair's winner, in words: the rules, or why there are none, and the
+    parameter the difference moves with most."""
+    parts = [rule["text"] for rule in pair.get("rules") or []]
+    parts += [text for text in (pair.get("statement"), pair.get("rules_note")) if text]
+    ranks = pair.get("ranks") or []
+    if ranks:
+        top = ranks[0]
+        parts.append(f"moves most with {top['parameter']} (Spearman {top['rho']:+.2f})")
+    return "; ".join(parts)
+
+
+def print_uncertainty(summary: dict, title: str) -> None:
+    """The worlds drawn and kept, then per pair and outcome: each variant's probability of
+    winning across the kept worlds, the median difference with its 5-95 % range, and what
+    decides the winner."""
+    out = console()
+    worlds = summary["worlds"]
+    facts = ", ".join(f"{k} {lo:g}–{hi:g}" for k, (lo, hi) in summary["accept"].items())
+    out.print(
+        f"{title}: {worlds['drawn']} worlds drawn, {worlds['kept']} kept, {worlds['rejected']} "
+        f"rejected, {worlds['failed']} failed (kept: {summary['reference']}'s means within "
+        f"{facts or 'no fact'})",
+        highlight=False,
+    )
+    table = Table(
+        title="across the kept worlds: who wins, the difference A − B median [5%; 95%]",
+        title_justify="left",
+    )
+    for column in ["A − B", "outcome", "P(A wins)", "P(B wins)", "difference"]:
+        table.add_column(column, no_wrap=True)
+    table.add_column("what decides", overflow="fold", ratio=1)
+    for pair in summary["pairs"]:
+        names = f"{pair['variant_a']} − {pair['variant_b']}"
+        if not pair["worlds"]:
+            table.add_row(names, pair["outcome"], "", "", pair.get("note") or "no kept world", "")
+            continue
+        table.add_row(
+            names,
+            pair["outcome"],
+            f"{pair['p_a_wins']:.0%}",
+            f"{pair['p_b_wins']:.0%}",
+            f"{_fmt(pair['median'])} [{_fmt(pair['q05'])}; {_fmt(pair['q95'])}]",
+            _decides(pair),
+        )
+    out.print(table)

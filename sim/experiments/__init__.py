@@ -3,7 +3,7 @@ runs execute (in process, a local pool, Dask), the resumable results folder, sta
 paired differences, and the notebook API. A model is known here only through `sim.metrics.run`
 and the scenario layer."""
 
-from sim.experiments.api import compare, sensitivity, sweep
+from sim.experiments.api import compare, sensitivity, sweep, uncertainty
 from sim.experiments.execution import ExperimentResult, run_experiment
 from sim.experiments.experiment import Experiment, load_experiment
 
@@ -15,4 +15,5 @@ __all__ = [
     "run_experiment",
     "sensitivity",
     "sweep",
+    "uncertainty",
 ]

@@ -1,5 +1,6 @@
-"""The notebook API: `compare`, `sweep` and `sensitivity` run an experiment (a TOML file or a
-dict) and return its tables as DataFrames; the results folder is `out`, or a temporary one."""
+"""The notebook API: `compare`, `sweep`, `sensitivity` and `uncertainty` run an experiment (a
+TOML file or a dict) and return its tables as DataFrames; the results folder is `out`, or a
+temporary one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,28 @@ from typing import Any
 from sim.errors import UsageError
 from sim.experiments.execution import ExperimentResult, run_experiment
 from sim.experiments.experiment import load_experiment
-from sim.experiments.progress import make_reporter
+from sim.experiments.progress import Reporter, make_reporter
+from sim.experiments.uncertainty_run import UncertaintyResult, run_uncertainty
+from sim.experiments.worlds import load_worlds
+
+
+def _reporter(progress: Any) -> Reporter | None:
+    """Progress on stderr when asked (True), none by default."""
+    if not isinstance(progress, bool):
+        raise UsageError(f"progress {progress!r:.60}: True or False is allowed")
+    return make_reporter() if progress else None
+
+
+def _in_folder[R: (ExperimentResult, UncertaintyResult)](
+    out: str | Path | None, run: Callable[[str | Path], R]
+) -> R:
+    """`run` into `out`, or into a temporary folder that is gone afterwards (`out` None)."""
+    if out is not None:
+        return run(out)
+    with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
+        result = run(Path(tmp) / "out")
+    result.out = None
+    return result
 
 
 def _experiment_command(kind: str, doc: str) -> Callable[..., ExperimentResult]:
@@ -27,15 +49,10 @@ def _experiment_command(kind: str, doc: str) -> Callable[..., ExperimentResult]:
         progress: bool = False,
     ) -> ExperimentResult:
         loaded = load_experiment(experiment, kind, overrides, replications)
-        if not isinstance(progress, bool):
-            raise UsageError(f"progress {progress!r:.60}: True or False is allowed")
-        reporter = make_reporter() if progress else None
-        if out is not None:
-            return run_experiment(loaded, out, workers, dask, reporter)
-        with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
-            result = run_experiment(loaded, Path(tmp) / "out", workers, dask, reporter)
-        result.out = None
-        return result
+        reporter = _reporter(progress)
+        return _in_folder(
+            out, lambda folder: run_experiment(loaded, folder, workers, dask, reporter)
+        )
 
     command.__name__ = command.__qualname__ = kind
     command.__doc__ = doc
@@ -55,3 +72,23 @@ sensitivity = _experiment_command(
     "sensitivity",
     """Run the [sensitivity] design and compute SALib indices (`.sensitivity` DataFrame).""",
 )
+
+
+def uncertainty(
+    experiment: str | Path | dict[str, Any],
+    worlds: int | None = None,
+    replications: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    progress: bool = False,
+) -> UncertaintyResult:
+    """Run the variants across plausible worlds drawn from the experiment's ranges file:
+    `.worlds` (kept / rejected / failed), `.differences` (per kept world), `.summary` (win
+    probabilities, quantiles, deciding parameters). Results go to `out` or a temporary folder."""
+    loaded, design = load_worlds(experiment, overrides, replications, worlds)
+    reporter = _reporter(progress)
+    return _in_folder(
+        out, lambda folder: run_uncertainty(loaded, design, folder, workers, dask, reporter)
+    )

@@ -45,6 +45,8 @@ def duration_text(seconds: float) -> str:
 def plan(tasks: list[RunTask], pending: list[RunTask], workers: int) -> str:
     """What is about to run: '12 runs (2 variants × 3 points × 2 replications), 4 already done,
     8 to run, about 40 s (estimated)'; the measured ETA replaces the estimate as runs finish."""
+    if not tasks:
+        return "nothing to run"
     variants = len({t.variant for t in tasks})
     points = len({t.point for t in tasks})
     replications = len({t.replication for t in tasks})

@@ -157,6 +157,56 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def prepare(
+    experiment: Experiment, out: str | Path | None, workers: int | None, dask: str | None
+) -> Path:
+    """Everything checked before the results folder is touched: the options, the policies'
+    imports, that each run fits in memory here, and that `out` may hold these results."""
+    check_options(out, workers, dask)
+    out = Path(out) if out is not None else default_out(experiment)
+    check_policies(experiment)
+    if dask is None:  # a cluster's workers may have more memory than this machine
+        for scenario in sampled_scenarios(experiment.tasks):
+            check_fits(scenario)
+    check_out_dir(out, experiment)
+    return out
+
+
+class ManifestBook:
+    """manifest.json while an experiment runs: "running" from the start, then "complete" or
+    "failed runs" with the run counts, or "interrupted" / "error" when it stopped early."""
+
+    def __init__(self, out: Path, experiment: Experiment, executor: str, **extra: Any):
+        self.path, self.experiment, self.executor = out / "manifest.json", experiment, executor
+        self.started, self.extra, self.done = _now(), extra, False
+        first = self.started
+        if self.path.is_file():
+            first = json.loads(self.path.read_text(encoding="utf-8")).get("first_started_at")
+        self.info: dict[str, Any] = dict(first_started_at=first, finished_at=None)
+        self.write(status="running")
+
+    def write(self, **info: Any) -> None:
+        """Rewrite the manifest with `info` added."""
+        self.info.update(info)
+        data = manifest(self.experiment, self.executor, self.started, **self.extra, **self.info)
+        write_json(self.path, data)
+
+    def finish(self, runs: pd.DataFrame, failed: int, **extra: Any) -> None:
+        """The runs are done and their results written: the status and the counts."""
+        ok = int((runs["status"] == "ok").sum()) if len(runs) else 0
+        status = "failed runs" if failed else "complete"
+        counts = dict(runs=len(runs), runs_ok=ok, runs_failed=failed)
+        self.write(finished_at=_now(), status=status, **counts, **extra)
+        self.done = True
+
+    def stopped(self, exc: BaseException) -> None:
+        """The runs stopped early (resuming finishes them): the manifest says so."""
+        if not self.done:
+            with interrupts_held():
+                status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "error"
+                self.write(finished_at=_now(), status=status)
+
+
 def run_experiment(
     experiment: Experiment,
     out: str | Path | None = None,
@@ -166,13 +216,7 @@ def run_experiment(
     stop_after: int | None = None,
 ) -> ExperimentResult:
     """Execute (or resume) every run of the experiment in `out` and summarise the results."""
-    check_options(out, workers, dask)
-    out = Path(out) if out is not None else default_out(experiment)
-    check_policies(experiment)
-    if dask is None:  # a cluster's workers may have more memory than this machine
-        for scenario in sampled_scenarios(experiment.tasks):
-            check_fits(scenario)
-    check_out_dir(out, experiment)
+    out = prepare(experiment, out, workers, dask)
     with FolderLock(out):  # one writer at a time; a second command is refused, not mixed in
         return _run_locked(experiment, out, workers, dask, reporter, stop_after)
 
@@ -188,33 +232,16 @@ def _run_locked(
     unique = len({t.run_id for t in experiment.tasks})
     executor = make_executor(max(1, min(workers or default_workers(), unique)), dask)
     store = ResultStore(out)
-    started = _now()
-    first = out / "manifest.json"
-    if first.is_file():
-        started_first = json.loads(first.read_text(encoding="utf-8")).get("first_started_at")
-    else:
-        started_first = started
-    info = dict(first_started_at=started_first, finished_at=None, status="running")
-    write_json(first, manifest(experiment, executor.description, started, **info))
-    done = False
+    book = ManifestBook(out, experiment, executor.description)
     try:
         records_ = execute_pending(
             store, experiment.tasks, executor, reporter or SilentReporter(), stop_after=stop_after
         )
         with interrupts_held():  # tables, summary and manifest are written together
             result = summarize_results(experiment, store, records_)
-            ok = int((result.runs["status"] == "ok").sum())
-            status = "complete" if result.failed.empty else "failed runs"
-            info.update(finished_at=_now(), status=status, runs=len(result.runs), runs_ok=ok)
-            info["runs_failed"] = len(result.failed)
-            write_json(first, manifest(experiment, executor.description, started, **info))
-            done = True
+            book.finish(result.runs, len(result.failed))
     except BaseException as exc:
-        if not done:  # the runs stopped early: the manifest says so (resuming finishes them)
-            with interrupts_held():
-                status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "error"
-                info.update(finished_at=_now(), status=status)
-                write_json(first, manifest(experiment, executor.description, started, **info))
+        book.stopped(exc)
         raise
     return result
 

@@ -33,10 +33,10 @@ from sim.experiments.spec import ExperimentSpec, describe_error
 from sim.metrics.kpi_catalog import BEHAVIOR_KPIS, QUEUE_KPIS
 from sim.scenario import Scenario, read_toml, valid_keys
 
-KINDS = ("compare", "sweep", "sensitivity")
+KINDS = ("compare", "sweep", "sensitivity", "uncertainty")
 
 
-def _check_keys(where: str, keys: list[str], source: str | None) -> None:
+def check_keys(where: str, keys: list[str], source: str | None) -> None:
     """Every varied key must be a scenario key."""
     known = set(valid_keys())
     problems = []
@@ -85,7 +85,7 @@ MAX_RUNS = 1_000_000
 """More runs than this is a mistake in a design (a million runs is days on a cluster)."""
 
 
-def _check_size(size: int, replications: int, source: str | None) -> None:
+def check_size(size: int, replications: int, source: str | None) -> None:
     """Refuse a design of more than MAX_RUNS runs (`size` points and variants)."""
     if size * replications > MAX_RUNS:
         raise ExperimentError(
@@ -117,28 +117,47 @@ def _points(
 ) -> tuple[list[dict[str, Any]], Any]:
     """The design points for the command `kind` (and the sensitivity matrix)."""
     varied = bool(spec.grid) or spec.sample is not None
-    if kind == "compare" and (varied or spec.sensitivity):
+    if kind == "compare" and (varied or spec.sensitivity or spec.uncertainty):
         raise ExperimentError(
-            "this experiment has a [grid], [sample] or [sensitivity]; run it with "
-            "`ccsim sweep` or `ccsim sensitivity` (compare runs the variants only)",
+            "this experiment has a [grid], [sample], [sensitivity] or [uncertainty]; run it "
+            "with `ccsim sweep`, `ccsim sensitivity` or `ccsim uncertainty` (compare runs the "
+            "variants only)",
             source,
         )
+    if kind in ("sweep", "sensitivity") and spec.uncertainty is not None:
+        raise ExperimentError(
+            f"this experiment has an [uncertainty] table; run it with `ccsim uncertainty`, "
+            f"not `ccsim {kind}`",
+            source,
+        )
+    if kind == "uncertainty":  # the worlds are drawn by sim.experiments.worlds
+        if spec.uncertainty is None:
+            raise ExperimentError(
+                'no [uncertainty] table: give at least ranges = "ranges.toml" (the file of '
+                "plausible ranges) and [uncertainty.accept]",
+                source,
+            )
+        if varied or spec.sensitivity:
+            raise ExperimentError(
+                "an uncertainty experiment takes no [grid], [sample] or [sensitivity]", source
+            )
+        return [{}], None
     if kind == "sweep":
         if not varied:
             raise ExperimentError(
                 "nothing to sweep: give a [grid] (KEY = [values]) or a [sample] with bounds",
                 source,
             )
-        _check_keys("[grid]", list(spec.grid), source)
+        check_keys("[grid]", list(spec.grid), source)
         size = math.prod(len(v) for v in spec.grid.values()) * variants
         size *= spec.sample.n if spec.sample is not None else 1
-        _check_size(size, replications, source)  # before a point is built
+        check_size(size, replications, source)  # before a point is built
         for key, values in spec.grid.items():
             if len({repr(v) for v in values}) != len(values):
                 raise ExperimentError(f"grid.{key!r} lists a value twice: {values}", source)
         sampled: list[dict[str, Any]] = []
         if spec.sample is not None:
-            _check_keys("[sample.bounds]", list(spec.sample.bounds), source)
+            check_keys("[sample.bounds]", list(spec.sample.bounds), source)
             seed = spec.seed if spec.sample.seed is None else spec.sample.seed
             unit = unit_sample(spec.sample.method, spec.sample.n, len(spec.sample.bounds), seed)
             bounds = {k: (v[0], v[1]) for k, v in spec.sample.bounds.items()}
@@ -153,7 +172,7 @@ def _points(
             )
         if varied:
             raise ExperimentError("a sensitivity experiment takes no [grid] or [sample]", source)
-        _check_keys("[sensitivity.bounds]", list(sens.bounds), source)
+        check_keys("[sensitivity.bounds]", list(sens.bounds), source)
         bounds = {k: (v[0], v[1]) for k, v in sens.bounds.items()}
         seed = spec.seed if sens.seed is None else sens.seed
         matrix = sensitivity_sample(
@@ -224,7 +243,7 @@ def load_experiment(
     base_data = base.model_dump()
     variants = _variants(spec, where)
     points, matrix = _points(kind, spec, base_data, where, reps, len(variants))
-    _check_size(len(points) * len(variants), reps, where)
+    check_size(len(points) * len(variants), reps, where)
     params = list(dict.fromkeys(k for p in points for k in p))
     resolved: dict[str, list[dict[str, Any]]] = {}
     for name, changes in variants.items():

@@ -67,6 +67,30 @@ class Sensitivity(Spec):
         return self
 
 
+class Uncertainty(Spec):
+    """Uncertainty across plausible worlds: `worlds` draws from the ranges file, kept when the
+    reference variant's means meet every `accept` fact (docs/EXPERIMENTS.md)."""
+
+    worlds: int = Field(200, ge=1, le=1_000_000)
+    method: Literal["lhs", "sobol"] = "lhs"
+    ranges: str = Field(min_length=1)
+    seed: int | None = Field(None, ge=0)
+    reference: str | None = None
+    outcomes: list[str] = Field(
+        default_factory=lambda: ["profit_after_churn", "csat"], min_length=1
+    )
+    accept: dict[str, Bound] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _valid(self) -> Uncertainty:
+        for kpi, (low, high) in self.accept.items():
+            if not low <= high:
+                raise ValueError(
+                    f"uncertainty.accept.{kpi} = [{low}, {high}]: low must not be above high"
+                )
+        return self
+
+
 class ExperimentSpec(Spec):
     """The experiment file as written."""
 
@@ -82,6 +106,7 @@ class ExperimentSpec(Spec):
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
     sample: Sample | None = None
     sensitivity: Sensitivity | None = None
+    uncertainty: Uncertainty | None = None
 
     @field_validator("policies")
     @classmethod
@@ -98,6 +123,7 @@ HINTS = {
     "sensitivity.bounds": 'a sensitivity analysis needs [sensitivity.bounds] "KEY" = [low, high]',
     "sample.n": "the number of sampled points",
     "sensitivity.n": "the base sample size",
+    "uncertainty.ranges": 'the ranges file, relative to the experiment: ranges = "ranges.toml"',
 }
 
 
@@ -112,6 +138,7 @@ def describe_error(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         known = [*ExperimentSpec.model_fields, *(f"sample.{f}" for f in Sample.model_fields)]
         known += [f"sensitivity.{f}" for f in Sensitivity.model_fields]
+        known += [f"uncertainty.{f}" for f in Uncertainty.model_fields]
         return f"unknown key {key!r}{did_you_mean(key, known)}"
     if error["type"] == "missing":
         hint = HINTS.get(key)

@@ -129,6 +129,8 @@ def execute_pending(
     reporter: Reporter,
     checkpoint_seconds: float = 30.0,
     stop_after: int | None = None,
+    keep_open: bool = False,
+    shown: list[RunTask] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Run every task not already ok in the journal, journalling each run as it finishes.
 
@@ -137,8 +139,11 @@ def execute_pending(
     after saving). The final tables are read back from the journal, the one truth on disk: an
     interrupt that lands between a run's journal write and its bookkeeping here still leaves
     runs.parquet agreeing with what a resume will count as done. `stop_after` stops after that
-    many runs (to test resuming).
+    many runs (to test resuming). A stage of a larger design passes `keep_open` (the executor
+    runs the next stage too, unless interrupted) and `shown`, the tasks the tables hold (all
+    stages so far; default `tasks`).
     """
+    shown = tasks if shown is None else shown
     records = store.load()
     wanted = {t.run_id for t in tasks}
     done = {i for i, r in records.items() if i in wanted and r["status"] == "ok"}
@@ -148,6 +153,7 @@ def execute_pending(
     )
     last = time.monotonic()
     finished = 0
+    stopped = True
     try:
         for result in executor.imap_unordered(execute, pending):
             record = store.record(result)
@@ -155,16 +161,18 @@ def execute_pending(
             reporter.update(record)
             finished += 1
             if time.monotonic() - last > checkpoint_seconds:
-                store.consolidate(tasks, records)
+                store.consolidate(shown, records)
                 last = time.monotonic()
             if stop_after is not None and finished >= stop_after:
                 raise KeyboardInterrupt
+        stopped = False
     finally:
         try:
-            executor.close()
+            if stopped or not keep_open:
+                executor.close()
         finally:
             with interrupts_held():  # the tables agree with the journal, even after a Ctrl-C
                 reporter.finish()
                 records = store.load()
-                store.consolidate(tasks, records)
+                store.consolidate(shown, records)
     return records

@@ -18,6 +18,7 @@ from sim.report.language import Language
 from sim.report.page import chart_html, render
 from sim.report.palette import colours
 from sim.report.results import Results, load_results
+from sim.report.uncertainty import facts_line, kept_line, sections
 from sim.version import __version__
 
 REPORT_KPIS = [
@@ -136,6 +137,8 @@ def title_of(results: Results, lang: Language) -> str:
         return lang("sweep_title", name=results.name, params=", ".join(results.params))
     if results.kind == "sensitivity":
         return lang("sensitivity_report_title", name=results.name)
+    if results.kind == "uncertainty":
+        return lang("uncertainty_report_title", name=results.name)
     return lang("report_title", name=results.name)
 
 
@@ -149,6 +152,8 @@ def context(results: Results, lang: Language) -> dict[str, Any]:
         "title": title_of(results, lang),
         "headline": headline(results.ok_runs, lang, variants[0] if variants else None)
         if results.kind in ("compare", "run")
+        else kept_line(results, lang)
+        if results.kind == "uncertainty"
         else "",
         "runs_line": lang(
             "runs_line",
@@ -166,6 +171,11 @@ def context(results: Results, lang: Language) -> dict[str, Any]:
     }
 
 
+def chart_items(charts: list[Chart]) -> list[dict[str, str]]:
+    """Charts as the template draws them: the plot's HTML, the caption and the name."""
+    return [{"html": chart_html(c), "caption": c.caption, "name": c.name} for c in charts]
+
+
 def write_report(folder: str | Path, lang: str = "en", out: str | Path | None = None) -> Path:
     """Write the report of results `folder` (default: `folder`/report[-xx].html)."""
     results = load_results(folder)
@@ -174,12 +184,23 @@ def write_report(folder: str | Path, lang: str = "en", out: str | Path | None = 
     charts = comparison_charts(results, language) if single else []
     charts += study_charts(results, language)
     reference, differences = difference_rows(results, language) if single else ("", [])
+    worlds = results.kind == "uncertainty"
     page = context(results, language) | {
+        "intro": [facts_line(results, language)] if worlds else [],
+        "sections": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "lines": s.lines,
+                "charts": chart_items(s.charts),
+            }
+            for s in (sections(results, language) if worlds else [])
+        ],
         "kpi_rows": kpi_rows(results, language) if single and results.variants else [],
         "reference": language.policy(reference) if reference else "",
         "others": [language.policy(v) for v in results.variants[1:]],
         "difference_rows": differences,
-        "charts": [{"html": chart_html(c), "caption": c.caption, "name": c.name} for c in charts],
+        "charts": chart_items(charts),
     }
     suffix = "" if lang == "en" else f"-{lang}"
     path = Path(out) if out else Path(folder) / f"report{suffix}.html"

@@ -1,5 +1,5 @@
-"""A results folder as the report reads it: what `ccsim run`, `compare`, `sweep` or
-`sensitivity` wrote there."""
+"""A results folder as the report reads it: what `ccsim run`, `compare`, `sweep`,
+`sensitivity` or `uncertainty` wrote there."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 from sim.errors import UsageError
 from sim.experiments.decomposition import adds_up
 
-KINDS = ("run", "compare", "sweep", "sensitivity")
+KINDS = ("run", "compare", "sweep", "sensitivity", "uncertainty")
 
 
 @dataclass
@@ -31,6 +31,9 @@ class Results:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
     kpis: dict[str, float] = field(default_factory=dict)
+    worlds: pd.DataFrame = field(default_factory=pd.DataFrame)  # uncertainty: one row a world
+    world_differences: pd.DataFrame = field(default_factory=pd.DataFrame)
+    uncertainty: dict[str, Any] = field(default_factory=dict)  # uncertainty.json
 
     @property
     def name(self) -> str:
@@ -86,7 +89,7 @@ def load_results(folder: str | Path) -> Results:
     if not manifest_path.is_file():
         raise UsageError(
             f"RESULTS_DIR {folder}: holds no manifest.json; give a folder that `ccsim run --out`, "
-            "`compare`, `sweep` or `sensitivity` wrote"
+            "`compare`, `sweep`, `sensitivity` or `uncertainty` wrote"
         )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -105,6 +108,14 @@ def load_results(folder: str | Path) -> Results:
     results.winners = _table(folder / "winners.csv")
     results.sensitivity = _table(folder / "sensitivity.csv")
     results.decomposition = _decomposition(folder)
+    results.worlds = _table(folder / "worlds.parquet")
+    results.world_differences = _table(folder / "differences.parquet")
+    summary = folder / "uncertainty.json"
+    if summary.is_file():
+        try:
+            results.uncertainty = json.loads(summary.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise UsageError(f"RESULTS_DIR {folder}: uncertainty.json is unreadable") from None
     if not results.daily.empty and not results.runs.empty:
         ok = set(results.ok_runs["run_id"])
         results.daily = results.daily[results.daily["run_id"].isin(ok)]

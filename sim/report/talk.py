@@ -18,6 +18,7 @@ from sim.report.language import Language
 from sim.report.page import chart_html, render
 from sim.report.report import context, study_charts
 from sim.report.results import Results, load_results
+from sim.report.uncertainty import kept_line, sections
 
 STAGE_FONT = 22
 TALK_SPLITS = ("mechanisms", "sales")
@@ -89,6 +90,10 @@ def slides(results: Results, lang: Language) -> list[Slide]:
     out.append(Slide("statement", "", lang("talk_question")))
     if results.kind in ("compare", "run"):
         out += _comparison_slides(results, lang, page)
+    if results.kind == "uncertainty":  # the headline outcome: a slide per pair
+        out.append(Slide("statement", "", kept_line(results, lang)))
+        for section in sections(results, lang, ("profit_after_churn",)):
+            out += [Slide("chart", chart=for_stage(c)) for c in section.charts[:1]]
     for chart in study_charts(results, lang):
         out.append(Slide("chart", chart=for_stage(chart)))
     out.append(Slide("statement", "", lang("talk_end")))

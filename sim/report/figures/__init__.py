@@ -6,6 +6,7 @@ one-line caption on how to read it, in the language given.
 
 from sim.report.figures.chart import Chart
 from sim.report.figures.day import average_day
+from sim.report.figures.deciding import against_parameter
 from sim.report.figures.kpis import kpi_panel
 from sim.report.figures.policy_map import policy_maps
 from sim.report.figures.race import race
@@ -13,13 +14,17 @@ from sim.report.figures.scatter import revenue_vs_satisfaction
 from sim.report.figures.sensitivity import sensitivity_bars
 from sim.report.figures.waterfall import decomposition_waterfall, money_waterfall
 from sim.report.figures.weeks import weeks
+from sim.report.figures.worlds import difference_spread, pair_of
 
 __all__ = [
     "Chart",
+    "against_parameter",
     "average_day",
     "decomposition_waterfall",
+    "difference_spread",
     "kpi_panel",
     "money_waterfall",
+    "pair_of",
     "policy_maps",
     "race",
     "revenue_vs_satisfaction",
