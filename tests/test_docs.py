@@ -31,3 +31,17 @@ def test_model_doc_is_odd_structured() -> None:
         "Submodels",
     ):
         assert heading in text, heading
+
+
+def test_model_doc_embeds_the_ranges_the_uncertainty_analysis_draws_from() -> None:
+    """docs/MODEL.md "Ranges for what nobody has measured" is experiments/ranges.toml."""
+    import sim
+    from sim.experiments.ranges import read_ranges, ranges_markdown
+
+    base = sim.load_scenario(ROOT / "experiments" / "scenarios" / "baseline.toml").model_dump()
+    ranges, _ = read_ranges(ROOT / "experiments" / "ranges.toml")
+    text = (ROOT / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    assert ranges_markdown(ranges, base) in text, (
+        "paste ranges_markdown(read_ranges(experiments/ranges.toml), baseline) into "
+        "docs/MODEL.md, 'Ranges for what nobody has measured'"
+    )

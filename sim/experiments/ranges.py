@@ -139,3 +139,23 @@ def check_ranges(
                 )
     if problems:
         raise ExperimentError(problems, source)
+
+
+def ranges_markdown(ranges: dict[str, Range], base: dict[str, Any]) -> str:
+    """The ranges as the Markdown table docs/MODEL.md embeds (a test keeps the two equal):
+    parameter, default, range, unit, the variants it applies to, and the reasoning."""
+    lines = [
+        "| parameter | default | plausible range | unit | applies to | why |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, found in ranges.items():
+        data = base
+        if found.variants:  # a policy's own parameter: the first variant's preset value
+            data = {**base, "policy": {"name": found.variants[0]}}
+        default = scenario_value(data, key)
+        scope = ", ".join(found.variants) if found.variants else "every policy"
+        lines.append(
+            f"| `{key}` | {default:g} | {found.low:g} – {found.high:g} | {found.unit} "
+            f"| {scope} | {found.why} |"
+        )
+    return "\n".join(lines) + "\n"
