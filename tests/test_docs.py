@@ -36,7 +36,7 @@ def test_model_doc_is_odd_structured() -> None:
 def test_model_doc_embeds_the_ranges_the_uncertainty_analysis_draws_from() -> None:
     """docs/MODEL.md "Ranges for what nobody has measured" is experiments/ranges.toml."""
     import sim
-    from sim.experiments.ranges import read_ranges, ranges_markdown
+    from sim.experiments.ranges import ranges_markdown, read_ranges
 
     base = sim.load_scenario(ROOT / "experiments" / "scenarios" / "baseline.toml").model_dump()
     ranges, _ = read_ranges(ROOT / "experiments" / "ranges.toml")
