@@ -145,7 +145,37 @@ def uncertainty(folder: Path) -> None:
         print(f"(no {path}: run ccsim uncertainty experiments/uncertainty.toml --out {folder})\n")
         return
     data = json.loads(path.read_text(encoding="utf-8"))
-    print(json.dumps(data, indent=1)[:4000])
+    w = data["worlds"]
+    print(
+        f"{w['drawn']} worlds drawn ({data['method']}), {w['kept']} kept "
+        f"({number(100 * w['kept'] / w['drawn'], 0)} %), {w['rejected']} rejected, "
+        f"{w['failed']} failed; {data['replications']} replications of {data['days']} "
+        f"measured days each\n"
+    )
+    print("| A − B | outcome | P(A wins) | P(B wins) | median [5 %; 95 %] | within noise |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for pair in data["pairs"]:
+        if not pair.get("worlds"):
+            continue
+        percent = pair["outcome"] in PERCENT
+        scale, digits = (100, 1) if percent else (1, 0)
+        cells = [number(scale * pair[k], digits, True) for k in ("median", "q05", "q95")]
+        noise = pair.get("within_noise")
+        print(
+            f"| {pair['variant_a']} − {pair['variant_b']} | {pair['outcome']} "
+            f"| {number(100 * pair['p_a_wins'], 0)} % | {number(100 * pair['p_b_wins'], 0)} % "
+            f"| {cells[0]} [{cells[1]}; {cells[2]}] "
+            f"| {'' if noise is None else number(100 * noise, 0) + ' %'} |"
+        )
+    print()
+    for pair in data["pairs"]:
+        if pair.get("worlds"):
+            ranks = ", ".join(
+                f"{r['parameter']} {number(r['rho'], 2, True)}" for r in pair["ranks"][:5]
+            )
+            print(f"- {pair['variant_a']} − {pair['variant_b']}, {pair['outcome']}: ", end="")
+            print(f"{pair['statement']} (Spearman with the difference: {ranks})")
+    print()
 
 
 def main() -> None:
