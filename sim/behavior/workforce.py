@@ -371,7 +371,7 @@ class Workforce:
         self.team_target = self.config.roster or needed
         staying = [e for e in self.model.staffing.employees if not e.quitting]
         missing = self.team_target - len(staying) - len(self.vacancies)
-        if day < self.model.hours.warmup:
+        if day <= self.model.hours.warmup:  # the first measured week's schedule included
             self._settle(missing, staying)
             return
         for _ in range(missing):
@@ -379,8 +379,9 @@ class Workforce:
 
     def _settle(self, missing: int, staying: list[Employee]) -> None:
         """In the warm-up, which stands for the center's past under this policy, the team
-        already has the size its shifts need: the missing join at once as seasoned employees
-        (a tenure and skills as at the start); a surplus leaves (vacancies first)."""
+        already has the size its shifts need, up to the schedule of the first measured week
+        (sized at its opening from the last warm-up week): the missing join at once as seasoned
+        employees (a tenure and skills as at the start); a surplus leaves (vacancies first)."""
         while missing < 0 and self.vacancies:
             self.vacancies.pop()
             missing += 1

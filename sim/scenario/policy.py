@@ -84,7 +84,7 @@ def policy_names() -> list[str]:
     return sorted(PRESETS)
 
 
-AHT_TARGET_SECONDS = 260.0
+AHT_TARGET_SECONDS = 250.0
 """The aht preset's target (s): set by the rule in docs/MODEL.md (§6.7), not tuned."""
 CONTACTS_PER_HOUR_TARGET = 11.5
 """The volume preset's target (contacts per phone hour): set by the rule in docs/MODEL.md."""
