@@ -128,7 +128,9 @@ def decomposition(folder: Path) -> None:
     table = pd.read_csv(path)
     for split, part in table.groupby("split", sort=False):
         total = part.loc[part["part"] == TOTAL].iloc[0]
-        print(f"{split} (n = {int(total['n'])}; the parts add up to the total: {adds_up(part)})\n")
+        problems = adds_up(part)
+        added = "yes" if not problems else f"NO: {problems[0]}"
+        print(f"{split} (n = {int(total['n'])}; the parts add up to the total: {added})\n")
         print("| part | mean [95 % CI] | share of the total |\n| --- | --- | --- |")
         for row in part.itertuples(index=False):
             share = row.mean / total["mean"] if total["mean"] else math.nan

@@ -5,7 +5,7 @@ each has a 95 % CI over the paired replications. The runs are one resumable `com
 experiment. Prints Markdown tables for docs/MODEL.md ("What drives the result") and writes
 `decomposition.csv`, which `ccsim report` and `ccsim talk` draw as waterfalls.
 
-    .venv/bin/python experiments/what_drives_the_result.py [--replications 3] [--days 10]
+    .venv/bin/python experiments/what_drives_the_result.py [--replications 3] [--days 20]
         [--out results/what-drives-the-result] [--into results/policy-comparison] [--targets]
         [--quiet]
 
@@ -56,7 +56,7 @@ def experiment(replications: int, days: int, variants: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=3)
-    parser.add_argument("--days", type=int, default=10)
+    parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--out", default="results/what-drives-the-result")
     parser.add_argument("--into", default=None, metavar="RESULTS_DIR")
     parser.add_argument("--targets", action="store_true")

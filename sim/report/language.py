@@ -23,6 +23,7 @@ PERCENT_KPIS = {
     "fcr",
     "failure_demand_share",
     "attrition_rate_annual",
+    "expected_attrition_annual",
     "conversion_rate",
     "occupancy",
     "labour_share",

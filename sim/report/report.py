@@ -31,7 +31,7 @@ REPORT_KPIS = [
     "aht",
     "fcr",
     "failure_demand_share",
-    "attrition_rate_annual",
+    "expected_attrition_annual",
 ]
 """The key figures every comparison shows, in this order."""
 
