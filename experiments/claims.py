@@ -175,9 +175,15 @@ def uncertainty(folder: Path) -> None:
             ranks = ", ".join(
                 f"{r['parameter']} {number(r['rho'], 2, True)}" for r in pair["ranks"][:5]
             )
-            print(f"- {pair['variant_a']} − {pair['variant_b']}, {pair['outcome']}: ", end="")
-            print(f"{pair['statement']} (Spearman with the difference: {ranks})")
-    print()
+            said = "; ".join(rule["text"] for rule in pair["rules"]) or pair["statement"]
+            name = f"{pair['variant_a']} − {pair['variant_b']}, {pair['outcome']}"
+            print(f"- {name}: {said} ", end="")
+            print(f"(Spearman with the difference: {ranks})")
+    worlds = pd.read_parquet(folder / "worlds.parquet")
+    failed = worlds.loc[worlds["status"] == "rejected", "failed_facts"].dropna()
+    counts = pd.Series([f.strip() for facts in failed for f in facts.split(",") if f.strip()])
+    reasons = ", ".join(f"{k} {v}" for k, v in counts.value_counts().items())
+    print(f"\nWhy worlds were rejected (a world can miss several facts): {reasons}\n")
 
 
 def main() -> None:
