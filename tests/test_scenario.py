@@ -77,6 +77,7 @@ def test_to_dict_is_plain_json_with_every_section() -> None:
         "employees": 40,
         "schedule": None,
         "scale": 1.0,
+        "adjustment": None,
         "target_service_level": None,
     }
 
