@@ -186,12 +186,70 @@ def uncertainty(folder: Path) -> None:
     print(f"\nWhy worlds were rejected (a world can miss several facts): {reasons}\n")
 
 
+def policy_map(folder: Path) -> None:
+    """The map of winners on profit after churn at 50 EUR an hour, and whether labour cost
+    ever changes a winner or CSAT's winner differs."""
+    path = folder / "winners.csv"
+    if not path.is_file():
+        print(f"(no {path}: run ccsim sweep experiments/policy_map.toml --out {folder})\n")
+        return
+    w = pd.read_csv(path)
+    profit = w[w["kpi"] == "profit_after_churn"]
+    staffing = sorted(profit["staffing.scale"].unique())
+    shown = profit[profit["money.employee_hourly_cost"] == 50.0]
+    print(
+        "| sale value (EUR) | `completeness_exponent` | "
+        + " | ".join(f"staff × {x:g}" for x in staffing)
+        + " |"
+    )
+    print("| --- | --- |" + " --- |" * len(staffing))
+    for (value, exponent), rows in shown.groupby(
+        ["sales.value_mean", "conversation.completeness_exponent"]
+    ):
+        cells = []
+        for x in staffing:
+            r = rows[rows["staffing.scale"] == x].iloc[0]
+            mark = "" if r["decided"] else "≈ "
+            cells.append(
+                f"{mark}**{r['winner']}** +{r['margin'] / 1000:.0f}k "
+                f"[{number(r['ci_low'] / 1000, 0, True)}; {number(r['ci_high'] / 1000, 0, True)}]"
+            )
+        print(f"| {value:g} | {exponent:g} | " + " | ".join(cells) + " |")
+    keys = ["sales.value_mean", "staffing.scale", "conversation.completeness_exponent"]
+    per_cost = profit.groupby(keys)["winner"].nunique()
+    print(
+        f"\nlabour cost changes the winner at {int((per_cost > 1).sum())} of {len(per_cost)} points"
+    )
+    wins = profit["winner"].value_counts().to_dict()
+    csat = w[w["kpi"] == "csat"]["winner"].value_counts().to_dict()
+    ties = int((~profit["decided"]).sum())
+    print(f"profit winners over {len(profit)} points: {wins} ({ties} ties); CSAT winners: {csat}\n")
+
+
+def sobol(folder: Path) -> None:
+    """The total-order Sobol' indices of the paired difference, with their half-widths."""
+    path = folder / "sensitivity.csv"
+    if not path.is_file():
+        print(f"(no {path}: run ccsim sensitivity experiments/policy_difference.toml)\n")
+        return
+    table = pd.read_csv(path)
+    for output, rows in table.groupby("output", sort=False):
+        rows = rows.sort_values("ST", ascending=False)
+        cells = ", ".join(
+            f"{r.parameter} {r.ST:.2f} ± {r.ST_conf:.2f}" for r in rows.itertuples(index=False)
+        )
+        print(f"- {output}: ST ± half-width: {cells}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comparison", default="results/policy-comparison", type=Path)
     parser.add_argument("--fixed", default="results/policy-comparison-fixed-staff", type=Path)
     parser.add_argument("--decomposition", default="results/what-drives-the-result", type=Path)
     parser.add_argument("--uncertainty", default="results/uncertainty", type=Path)
+    parser.add_argument("--map", default="results/policy-map", type=Path)
+    parser.add_argument("--sobol", default="results/policy-difference", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     runs = compared(args.comparison, HERE / "policy_comparison.toml", args.workers)
@@ -209,6 +267,10 @@ def main() -> None:
     decomposition(args.decomposition)
     print("## Across plausible worlds\n")
     uncertainty(args.uncertainty)
+    print("## Which policy wins where (the policy map)\n")
+    policy_map(args.map)
+    print("## What decides quality − aht (Sobol' indices)\n")
+    sobol(args.sobol)
 
 
 if __name__ == "__main__":
