@@ -413,3 +413,23 @@ def test_report_and_talk_of_an_uncertainty_folder(
     assert code == 0, stderr
     talk = (out / "talk-en.html").read_text(encoding="utf-8")
     assert ("plausible world" in talk) == bool(kept)
+
+
+def test_the_report_leads_with_the_clearest_pair() -> None:
+    from sim.report.uncertainty import clearest_first
+
+    def summary(a: str, b: str, outcome: str, p_a: float) -> dict:
+        return {"variant_a": a, "variant_b": b, "outcome": outcome, "p_a_wins": p_a,
+                "p_b_wins": 1 - p_a}  # fmt: skip
+
+    pairs = [
+        summary("aht", "volume", "profit_after_churn", 0.23),
+        summary("aht", "volume", "csat", 0.34),
+        summary("aht", "quality", "profit_after_churn", 0.02),
+        summary("aht", "quality", "csat", 0.0),
+        summary("volume", "quality", "profit_after_churn", 0.17),
+        summary("volume", "quality", "csat", 0.0),
+    ]
+    order = [(s["variant_a"], s["variant_b"], s["outcome"]) for s in clearest_first(pairs)]
+    assert order[:2] == [("aht", "quality", "profit_after_churn"), ("aht", "quality", "csat")]
+    assert order[2][:2] == ("volume", "quality") and order[4][:2] == ("aht", "volume")

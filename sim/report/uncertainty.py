@@ -77,7 +77,7 @@ def rule_line(rule: dict[str, Any], lang: Language) -> str:
     )
 
 
-def _lines(pair: Pair, lang: Language) -> list[str]:
+def _lines(pair: Pair, lang: Language, days: int) -> list[str]:
     summary, outcome = pair.summary, pair.outcome
     low, high = sorted((pair.sign * summary["q05"], pair.sign * summary["q95"]))
     lines = [
@@ -89,6 +89,7 @@ def _lines(pair: Pair, lang: Language) -> list[str]:
             low=lang.difference(outcome, low),
             high=lang.difference(outcome, high),
             worlds=summary["worlds"],
+            days=days,
         )
     ]
     if summary.get("within_noise") is not None:
@@ -109,10 +110,24 @@ def _lines(pair: Pair, lang: Language) -> list[str]:
     return lines
 
 
+def clearest_first(pairs: list[dict]) -> list[dict]:
+    """The summaries grouped by pair of variants, the pair whose winner wins most often in its
+    first outcome first (a speaker's headline leads), each pair's outcomes in their order."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for summary in pairs:
+        groups.setdefault((summary["variant_a"], summary["variant_b"]), []).append(summary)
+
+    def clarity(group: list[dict]) -> float:
+        first = group[0]
+        return -max(first.get("p_a_wins") or 0.0, first.get("p_b_wins") or 0.0)
+
+    return [s for group in sorted(groups.values(), key=clarity) for s in group]
+
+
 def sections(results: Results, lang: Language, outcomes: tuple[str, ...] = SHOWN) -> list[Section]:
-    """A section per pair of variants and outcome in `outcomes`, in the summary's order."""
+    """A section per pair of variants and outcome in `outcomes`, the clearest pair first."""
     out = []
-    for summary in results.uncertainty.get("pairs", []):
+    for summary in clearest_first(results.uncertainty.get("pairs", [])):
         if summary["outcome"] not in outcomes:
             continue
         a, b, outcome = summary["variant_a"], summary["variant_b"], summary["outcome"]
@@ -125,7 +140,7 @@ def sections(results: Results, lang: Language, outcomes: tuple[str, ...] = SHOWN
             out.append(section)
             continue
         pair = figures.pair_of(summary, results.world_differences)
-        section.lines = _lines(pair, lang)
+        section.lines = _lines(pair, lang, results.uncertainty.get("days", results.days))
         section.charts.append(figures.difference_spread(pair, lang))
         scatter = figures.against_parameter(pair, results.worlds, lang)
         if scatter is not None:
