@@ -116,6 +116,14 @@ def headline(runs: pd.DataFrame, label: str) -> dict[str, float]:
     for kpi in ("csat", "service_level", "paid_hours"):
         dk = paired_by_seed(runs, kpi, "quality", "aht")
         print(f"{label}: quality − aht {kpi} {interval(dk, percent=kpi in PERCENT)}")
+    means = runs.groupby("variant")[["handled", "aht", "staffed_hours", "offered"]].mean()
+    for v, row in means.iterrows():
+        work = row["handled"] * row["aht"] / 3600
+        print(
+            f"{label}: {v} handles {number(row['handled'])} contacts at AHT "
+            f"{number(row['aht'])} s: workload {number(work)} h, on the phones "
+            f"{number(row['staffed_hours'])} h"
+        )
     print()
     return d
 
@@ -139,6 +147,37 @@ def decomposition(folder: Path) -> None:
             name = "with every mechanism off" if row.part == BASE else row.part
             print(f"| {name} | {cell} | {shown} |")
         print()
+
+
+def default_world(folder: Path, data: dict) -> None:
+    """Where the default world's quality − aht lies among the kept worlds' (same horizon)."""
+    differences = pd.read_parquet(folder / "differences.parquet")
+    mine = differences[
+        (differences["variant_a"] == "aht")
+        & (differences["variant_b"] == "quality")
+        & (differences["outcome"] == "profit_after_churn")
+    ]
+    if mine.empty:
+        return
+    spread = -mine["mean_diff"].to_numpy(float)  # quality − aht
+    experiment = {
+        "name": "claims-default-world",
+        "scenario": str(HERE / "scenarios" / "baseline.toml"),
+        "replications": 5,
+        "seed": 1,
+        "kpis": ["profit_after_churn"],
+        "base": {"calendar.days": data["days"]},
+        "policies": ["aht", "quality"],
+    }
+    out = folder.parent / "claims-default-world"
+    runs = sim.compare(experiment, out=out).runs
+    d = paired_by_seed(runs[runs["status"] == "ok"], "profit_after_churn", "quality", "aht")
+    rank = float((spread < d["mean"]).mean())
+    print(
+        f"the default world's quality − aht over {data['days']} days: {interval(d)} "
+        f"({d['n']} replications), at percentile {number(100 * rank, 0)} of the kept "
+        f"worlds (their median {number(float(pd.Series(spread).median()), 0, True)})"
+    )
 
 
 def uncertainty(folder: Path) -> None:
@@ -179,6 +218,7 @@ def uncertainty(folder: Path) -> None:
             name = f"{pair['variant_a']} − {pair['variant_b']}, {pair['outcome']}"
             print(f"- {name}: {said} ", end="")
             print(f"(Spearman with the difference: {ranks})")
+    default_world(folder, data)
     worlds = pd.read_parquet(folder / "worlds.parquet")
     failed = worlds.loc[worlds["status"] == "rejected", "failed_facts"].dropna()
     counts = pd.Series([f.strip() for facts in failed for f in facts.split(",") if f.strip()])
