@@ -78,6 +78,14 @@ def interval(d: dict[str, float], percent: bool = False) -> str:
     return f"{cells[0]}{unit} [{cells[1]}; {cells[2]}]"
 
 
+def missing(path: Path, command: str) -> bool:
+    """Whether `path` is missing; if so, say which command makes it."""
+    if path.is_file():
+        return False
+    print(f"(no {path}: run {command})\n")
+    return True
+
+
 def compared(folder: Path, experiment: Path, workers: int) -> pd.DataFrame:
     """The runs of a comparison: read from `folder`, run there first if needed (resumable)."""
     if not (folder / "runs.parquet").is_file():
@@ -130,8 +138,7 @@ def headline(runs: pd.DataFrame, label: str) -> dict[str, float]:
 
 def decomposition(folder: Path) -> None:
     path = folder / "decomposition.csv"
-    if not path.is_file():
-        print(f"(no {path}: run experiments/what_drives_the_result.py --out {folder})\n")
+    if missing(path, f"experiments/what_drives_the_result.py --out {folder}"):
         return
     table = pd.read_csv(path)
     for split, part in table.groupby("split", sort=False):
@@ -182,8 +189,7 @@ def default_world(folder: Path, data: dict) -> None:
 
 def uncertainty(folder: Path) -> None:
     path = folder / "uncertainty.json"
-    if not path.is_file():
-        print(f"(no {path}: run ccsim uncertainty experiments/uncertainty.toml --out {folder})\n")
+    if missing(path, f"ccsim uncertainty experiments/uncertainty.toml --out {folder}"):
         return
     data = json.loads(path.read_text(encoding="utf-8"))
     w = data["worlds"]
@@ -230,8 +236,7 @@ def policy_map(folder: Path) -> None:
     """The map of winners on profit after churn at 50 EUR an hour, and whether labour cost
     ever changes a winner or CSAT's winner differs."""
     path = folder / "winners.csv"
-    if not path.is_file():
-        print(f"(no {path}: run ccsim sweep experiments/policy_map.toml --out {folder})\n")
+    if missing(path, f"ccsim sweep experiments/policy_map.toml --out {folder}"):
         return
     w = pd.read_csv(path)
     profit = w[w["kpi"] == "profit_after_churn"]
@@ -269,8 +274,7 @@ def policy_map(folder: Path) -> None:
 def sobol(folder: Path) -> None:
     """The total-order Sobol' indices of the paired difference, with their half-widths."""
     path = folder / "sensitivity.csv"
-    if not path.is_file():
-        print(f"(no {path}: run ccsim sensitivity experiments/policy_difference.toml)\n")
+    if missing(path, f"ccsim sensitivity experiments/policy_difference.toml --out {folder}"):
         return
     table = pd.read_csv(path)
     for output, rows in table.groupby("output", sort=False):
