@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.behavior.reviews import Reviews
 from sim.behavior.rota import Rota
 from sim.engine.employee import Employee
 
@@ -22,16 +23,6 @@ def _clip(x: float) -> float:
     return float(min(1.0, max(0.0, x)))
 
 
-def smoothed(previous: float | None, today: float | None, weight: float) -> float | None:
-    """An exponentially weighted mean of daily figures: `weight` on today's (None: no figure
-    today, the mean stays); the first figure starts it. Weight 1 gives today's exactly."""
-    if today is None:
-        return previous
-    if previous is None:
-        return today
-    return (1.0 - weight) * previous + weight * today
-
-
 class Workforce:
     """Daily development of every employee, the rota, and the hiring pipeline."""
 
@@ -39,6 +30,7 @@ class Workforce:
         self.config = config
         self.policy = policy
         self.model = model
+        self.reviews = Reviews(config, policy)
         self.rng = model.streams["employees"]
         self.block_rng = model.streams["off_phone"]
         self.absence_rng = model.streams["absence"]
@@ -63,7 +55,7 @@ class Workforce:
         # a team that has worked under the policy meets its targets about exactly (if it has
         # any: a team missing everything would feel them)
         has_targets = policy.target_tightness(math.inf, 0.0) > 0
-        self.team_pressure = self.felt(1.0) if has_targets else 0.0
+        self.team_pressure = self.reviews.felt(1.0) if has_targets else 0.0
         for employee in staffing.employees:
             employee.felt_pressure = self.team_pressure
         self._lead(staffing.employees)
@@ -86,10 +78,6 @@ class Workforce:
         self.coaching_requested = 0.0
         self._today: dict[int, dict[str, float]] = {}
         self._start: dict[int, tuple[float, float, int, int, float]] = {}
-        # the figures reviews look at: smoothed AHT and contacts per phone hour, of the team
-        # and of each employee (docs/MODEL.md §6.6, felt pressure and reviews)
-        self._team_reviewed: tuple[float | None, float | None] = (None, None)
-        self._reviewed: dict[int, tuple[float | None, float | None]] = {}
 
     def _planned_hours(self, weekly: dict[str, float]) -> float:
         """Off-phone hours a week the rota plans for: the policy's, with coaching only as far
@@ -279,18 +267,13 @@ class Workforce:
             team_calls += calls
             team_contacts += contacts
         if team_phone > 0:
-            aht, per_hour = self._review_figures(
-                self._team_reviewed, team_handle, team_calls, team_contacts, team_phone
+            self.team_pressure = self.reviews.team_pressure(
+                team_handle, team_calls, team_contacts, team_phone
             )
-            self._team_reviewed = (aht, per_hour)
-            self.team_pressure = self.felt(self.policy.target_tightness(aht or 0.0, per_hour))
         for employee, phone, calls, handle, contacts, occupancy in figures:
             pressure = employee.felt_pressure  # today's
             if phone > 0:
-                previous = self._reviewed.get(employee.unique_id, (None, None))
-                aht, per_hour = self._review_figures(previous, handle, calls, contacts, phone)
-                self._reviewed[employee.unique_id] = (aht, per_hour)
-                self.policy.daily_review(employee, aht or 0.0, per_hour)
+                self.reviews.review(employee, handle, calls, contacts, phone)
             employee.felt_pressure = min(1.0, self.team_pressure + employee.pressure)
             today = self._today.get(employee.unique_id, {})
             self._learn(employee, phone / 3600, today)
@@ -312,32 +295,6 @@ class Workforce:
             employee.engagement = min(1.0, max(0.0, engagement))
             if self.rng.random() < self.quit_hazard(employee):
                 self._quit(employee, day)
-
-    def _review_figures(
-        self,
-        previous: tuple[float | None, float | None],
-        handle: float,
-        calls: float,
-        contacts: float,
-        phone_seconds: float,
-    ) -> tuple[float | None, float]:
-        """The smoothed AHT (None before the first call) and contacts per phone hour that a
-        review looks at, from the previous ones and a day's totals (`policy.review_smoothing`)."""
-        weight = self.policy.parameters.review_smoothing
-        aht = smoothed(previous[0], handle / calls if calls else None, weight)
-        per_hour = smoothed(previous[1], contacts / (phone_seconds / 3600), weight)
-        assert per_hour is not None  # today's figure exists: phone time > 0
-        return aht, per_hour
-
-    def felt(self, tightness: float) -> float:
-        """Time pressure a team feels from its targets: none while its figure is further from
-        the tightest target than `target_comfort`, `target_pressure` when it just meets it,
-        more when it misses (at most 1)."""
-        c = self.config
-        if c.target_comfort >= 1.0:
-            return c.target_pressure if tightness >= 1.0 else 0.0
-        ramp = (tightness - c.target_comfort) / (1.0 - c.target_comfort)
-        return min(1.0, c.target_pressure * max(0.0, ramp))
 
     def quit_hazard(self, employee: Employee) -> float:
         """Daily chance of quitting: rises with stress, falls with engagement."""
@@ -397,7 +354,7 @@ class Workforce:
 
     def _quit(self, employee: Employee, day: int) -> None:
         self.quits += 1
-        self._reviewed.pop(employee.unique_id, None)
+        self.reviews.forget(employee)
         staying = sum(not e.quitting for e in self.model.staffing.employees) - 1
         if staying + len(self.vacancies) < self.team_target:
             self.vacancies.append(day + 1 + self.config.hiring_delay_days)
