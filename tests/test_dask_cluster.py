@@ -29,6 +29,7 @@ kpis = ["profit_after_churn", "csat", "service_level"]
 "calendar.days" = 2
 "calendar.warmup_days" = 1
 "customers.population" = 20000
+"staffing.target_service_level" = "none"
 [variants.aht]
 "policy.name" = "aht"
 [variants.quality]

@@ -31,6 +31,7 @@ SMALL_RUN = {
     "calendar__warmup_days": 1,
     "customers__population": 5_000,
     "arrivals__rate_per_hour": 60.0,
+    "staffing__target_service_level": "none",  # a 1-day warm-up: on the fixed schedule
 }
 FREE_STAFF = {
     "money__employee_hourly_cost": 0.0,

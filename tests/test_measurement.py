@@ -101,6 +101,7 @@ def test_the_inbound_sales_funnel_and_outbound_sales_make_up_the_ledgers_sales()
             customers__population=5_000,
             arrivals__rate_per_hour=60.0,
             policy__name="volume",
+            staffing__target_service_level="none",
         ),
         3,
     )
@@ -120,9 +121,26 @@ def test_the_inbound_sales_funnel_and_outbound_sales_make_up_the_ledgers_sales()
 
 def test_without_outbound_sales_all_sales_revenue_is_inbound() -> None:
     result = sim.run(
-        baseline(calendar__days=2, calendar__warmup_days=1, customers__population=5_000), 4
+        baseline(
+            calendar__days=2,
+            calendar__warmup_days=1,
+            customers__population=5_000,
+            staffing__target_service_level="none",
+        ),
+        4,
     )
     k = result.kpis
     assert k["outbound_sales"] == 0 and k["outbound_sales_revenue"] == 0.0
     assert k["inbound_sales"] == k["sales"] > 0
     assert k["inbound_sales_revenue"] == pytest.approx(k["sales_revenue"], rel=1e-12)
+
+
+def test_a_warm_up_too_short_for_weekly_sizing_is_refused() -> None:
+    """With weekly sizing, a warm-up of 1 to 9 days leaves one policy's team sized to the cold
+    start (docs/MODEL.md §6.6): refused, naming the key; two weeks or none are allowed."""
+    with pytest.raises(sim.ScenarioError, match=r"calendar\.warmup_days = 7.*two weeks"):
+        baseline(calendar__warmup_days=7)
+    assert baseline(calendar__warmup_days=0).calendar.warmup_days == 0
+    assert baseline(calendar__warmup_days=10).calendar.warmup_days == 10
+    fixed = baseline(calendar__warmup_days=7, staffing__target_service_level="none")
+    assert fixed.staffing.target_service_level is None

@@ -38,7 +38,12 @@ def test_across_gives_slope_and_correlations() -> None:
 
 @pytest.mark.slow
 def test_the_patterns_are_computed_from_real_runs() -> None:
-    scenario = baseline(calendar__days=3, calendar__warmup_days=1, customers__population=20_000)
+    scenario = baseline(
+        calendar__days=3,
+        calendar__warmup_days=1,
+        customers__population=20_000,
+        staffing__target_service_level="none",
+    )
     result = sim.run(scenario, seed=1)
     table = patterns.interval_talk(result.calls, result.intervals)
     answered = result.calls[result.calls["outcome"] == "answered"]

@@ -33,7 +33,12 @@ EXPERIMENT = {
     "scenario": str(ROOT / "experiments" / "scenarios" / "baseline.toml"),
     "replications": 2,
     "seed": 1,
-    "base": {"calendar.days": 3, "calendar.warmup_days": 1, "customers.population": 20_000},
+    "base": {
+        "calendar.days": 3,
+        "calendar.warmup_days": 1,
+        "customers.population": 20_000,
+        "staffing.target_service_level": "none",
+    },
     "variants": {p: {"policy.name": p} for p in ("aht", "volume", "quality")},
 }
 

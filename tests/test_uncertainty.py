@@ -57,6 +57,7 @@ policies = ["aht", "quality"]
 "calendar.days" = 2
 "calendar.warmup_days" = 1
 "customers.population" = 20000
+"staffing.target_service_level" = "none"
 [uncertainty]
 worlds = 6
 ranges = "ranges.toml"

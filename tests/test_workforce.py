@@ -258,7 +258,7 @@ def test_reviews_on_smoothed_figures_do_not_make_daily_aht_alternate() -> None:
     """With yesterday's figures alone (review_smoothing = 1) the review loop alternates (a
     tight day relaxes the next); on the default smoothed figures daily AHT does not zig-zag:
     lag-1 autocorrelation over 40 days not below -0.3 (docs/MODEL.md §6.6)."""
-    daily = {"calendar__days": 40, "calendar__warmup_days": 5}
+    daily = {"calendar__days": 40, "calendar__warmup_days": 10}
     raw = sim.run(baseline(**daily, policy__review_smoothing=1.0), seed=1).daily["aht"]
     assert _lag1_autocorrelation(raw.to_numpy()) < -0.7
     for seed in (1, 2, 3):

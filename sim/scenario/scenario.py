@@ -166,6 +166,27 @@ class Scenario(Section):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _settled_by_sizing(self) -> Scenario:
+        """Weekly sizing with a workforce that hires needs a warm-up of two weeks, or none: the
+        first week's sizing sees a cold start (no failure demand built up yet), and the team
+        settles at once only up to the first measured week (docs/MODEL.md §6.6); with a shorter
+        warm-up one policy runs short for weeks and the comparison is not at equal service.
+        Without a warm-up the start-up itself is measured, as the run says it is."""
+        sizing = self.staffing.target_service_level is not None
+        if not (sizing and self.behavior.enabled and self.shifts.enabled):
+            return self
+        weeks = 2 * len(self.calendar.weekdays)
+        if 0 < self.calendar.warmup_days < weeks:  # none at all: the start-up is measured
+            raise ValueError(
+                f"calendar.warmup_days = {self.calendar.warmup_days}: with weekly sizing "
+                f"(staffing.target_service_level = {self.staffing.target_service_level}) the "
+                f"warm-up must cover two weeks, {weeks} opening days or more, so that the team "
+                "is sized to a week with failure demand built up (or 0: measure the start-up); "
+                'or set staffing.target_service_level = "none" to keep the schedule'
+            )
+        return self
+
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
         """A new validated scenario with dotted-key overrides applied."""
         return validate(apply_overrides(self.model_dump(), overrides))
