@@ -6,9 +6,13 @@ by hand. Missing comparisons are run first (resumable: a folder that holds them 
         [--fixed results/policy-comparison-fixed-staff] [--decomposition DIR]
         [--uncertainty DIR] [--workers 2]
 
-The decomposition comes from experiments/what_drives_the_result.py and the plausible worlds
-from `ccsim uncertainty experiments/uncertainty.toml`; without their folders those sections
-say which command makes them.
+The decomposition the docs quote comes from `experiments/what_drives_the_result.py
+--replications 5 --days 20 --out results/what-drives-20d`, the plausible worlds from `ccsim
+uncertainty experiments/uncertainty.toml --out results/uncertainty`, the policy map and the
+Sobol' indices from `ccsim sweep experiments/policy_map.toml --out results/policy-map` and
+`ccsim sensitivity experiments/policy_difference.toml --out results/policy-difference`;
+without their folders those sections say which command makes them. The curve over the AHT
+target is run here (results/claims-targets, resumable).
 """
 
 from __future__ import annotations
@@ -232,6 +236,30 @@ def uncertainty(folder: Path) -> None:
     print(f"\nWhy worlds were rejected (a world can miss several facts): {reasons}\n")
 
 
+TARGETS = (240.0, 250.0, 260.0, 285.0, 320.0, 400.0)
+"""AHT targets of the curve (s): 250 is the preset's; about 283 the team's unpressed AHT."""
+
+
+def target_curve(folder: Path, workers: int) -> None:
+    """quality − aht profit after churn with the aht policy at other targets (5 paired
+    replications of 20 measured days; one resumable experiment)."""
+    variants = {f"aht {t:.0f} s": {"policy.aht_target_seconds": t} for t in TARGETS}
+    experiment = {
+        "name": "claims-targets",
+        "scenario": str(HERE / "scenarios" / "baseline.toml"),
+        "replications": 5,
+        "seed": 1,
+        "kpis": ["profit_after_churn"],
+        "variants": {"quality": {"policy.name": "quality"}, **variants},
+    }
+    runs = sim.compare(experiment, out=folder, workers=workers).runs
+    print("| aht target (s) | quality − aht profit after churn [95% CI] |\n| --- | --- |")
+    for target, name in zip(TARGETS, variants, strict=True):
+        d = paired_by_seed(runs, "profit_after_churn", "quality", name)
+        print(f"| {target:.0f} | {interval(d)} |")
+    print()
+
+
 def policy_map(folder: Path) -> None:
     """The map of winners on profit after churn at 50 EUR an hour, and whether labour cost
     ever changes a winner or CSAT's winner differs."""
@@ -277,6 +305,15 @@ def sobol(folder: Path) -> None:
     if missing(path, f"ccsim sensitivity experiments/policy_difference.toml --out {folder}"):
         return
     table = pd.read_csv(path)
+    runs = pd.read_parquet(folder / "runs.parquet")
+    runs = runs[runs["status"] == "ok"]
+    keys = [c for c in runs.columns if "." in c]  # the design's parameters
+    points = runs.pivot_table(index=keys, columns="variant", values="profit_after_churn")
+    d = points["quality"] - points["aht"]
+    print(
+        f"quality beats aht at {number(100 * float((d > 0).mean()), 0)} % of the {len(d)} "
+        f"design points (from {number(d.min(), 0, True)} to {number(d.max(), 0, True)})"
+    )
     for output, rows in table.groupby("output", sort=False):
         rows = rows.sort_values("ST", ascending=False)
         cells = ", ".join(
@@ -290,7 +327,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comparison", default="results/policy-comparison", type=Path)
     parser.add_argument("--fixed", default="results/policy-comparison-fixed-staff", type=Path)
-    parser.add_argument("--decomposition", default="results/what-drives-the-result", type=Path)
+    parser.add_argument("--decomposition", default="results/what-drives-20d", type=Path)
+    parser.add_argument("--targets", default="results/claims-targets", type=Path)
     parser.add_argument("--uncertainty", default="results/uncertainty", type=Path)
     parser.add_argument("--map", default="results/policy-map", type=Path)
     parser.add_argument("--sobol", default="results/policy-difference", type=Path)
@@ -309,6 +347,8 @@ def main() -> None:
     print(f"{number(change, 0, True)} EUR ({number(100 * share, 0, True)} %)\n")
     print("## What drives the result: exact splits\n")
     decomposition(args.decomposition)
+    print("## Where it turns: the AHT target\n")
+    target_curve(args.targets, args.workers)
     print("## Across plausible worlds\n")
     uncertainty(args.uncertainty)
     print("## Which policy wins where (the policy map)\n")

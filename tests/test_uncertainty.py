@@ -178,6 +178,16 @@ def test_shipped_experiment_and_draft_ranges_load() -> None:
     assert len(experiment.tasks) == 4 * 3 * experiment.replications
 
 
+def test_a_whole_number_key_takes_whole_number_ranges_and_draws() -> None:
+    """employees.hiring_delay_days is an integer: its range's ends (5, 30) are valid values and
+    every drawn value is whole, within them."""
+    experiment, worlds = load_worlds(ROOT / "experiments" / "uncertainty.toml", worlds=8)
+    drawn = [world["employees.hiring_delay_days"] for world in worlds.values]
+    assert all(isinstance(d, int) and 5 <= d <= 30 for d in drawn)
+    days = {t.scenario["employees"]["hiring_delay_days"] for t in experiment.tasks}
+    assert days == set(drawn)
+
+
 # --- the design ----------------------------------------------------------------------------
 
 

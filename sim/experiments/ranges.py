@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from sim.errors import ExperimentError, ScenarioError, did_you_mean
-from sim.experiments.design import resolve
+from sim.experiments.design import integer_keys, resolve
 from sim.experiments.experiment import check_keys
 from sim.experiments.spec import Spec
 from sim.scenario import read_toml
@@ -122,9 +122,12 @@ def check_ranges(
                 f"with variants = [...] to the others, or drop the key from the variant"
             )
             continue
+        whole = bool(integer_keys(base, [key]))  # drawn values get rounded (design.py)
         for end in ("low", "high"):
+            value = getattr(found, end)
+            value = round(value) if whole and float(value).is_integer() else value
             try:
-                resolve(base, {**variants[applied[0]], key: getattr(found, end)})
+                resolve(base, {**variants[applied[0]], key: value})
             except ScenarioError as exc:
                 problems.append(f'["{key}"].{end} = {getattr(found, end)}: {exc.problems[0]}')
         scopes = {"the base scenario": base} if found.variants is None else {}
