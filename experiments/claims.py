@@ -191,6 +191,25 @@ def default_world(folder: Path, data: dict) -> None:
     )
 
 
+def service_gap(folder: Path) -> None:
+    """quality − aht in service level across the kept worlds, and whether it goes with the
+    size of the profit difference (equal service across worlds)."""
+    runs = pd.read_parquet(folder / "runs.parquet")
+    runs = runs[(runs["status"] == "ok") & runs["variant"].isin(["aht", "quality"])]
+    means = runs.groupby(["world", "variant"])[["service_level", "profit_after_churn"]].mean()
+    wide = means.unstack("variant").dropna()
+    gap = wide[("service_level", "quality")] - wide[("service_level", "aht")]
+    money = wide[("profit_after_churn", "quality")] - wide[("profit_after_churn", "aht")]
+    rho = gap.rank().corr(money.rank())
+    q = gap.quantile([0.05, 0.5, 0.95])
+    print(
+        f"service level, quality − aht, across the {len(gap)} kept worlds: median "
+        f"{number(100 * q[0.5], 1, True)} points (5–95 %: {number(100 * q[0.05], 1, True)} to "
+        f"{number(100 * q[0.95], 1, True)}); Spearman with the profit difference "
+        f"{number(rho, 2, True)}"
+    )
+
+
 def uncertainty(folder: Path) -> None:
     path = folder / "uncertainty.json"
     if missing(path, f"ccsim uncertainty experiments/uncertainty.toml --out {folder}"):
@@ -229,6 +248,7 @@ def uncertainty(folder: Path) -> None:
             print(f"- {name}: {said} ", end="")
             print(f"(Spearman with the difference: {ranks})")
     default_world(folder, data)
+    service_gap(folder)
     worlds = pd.read_parquet(folder / "worlds.parquet")
     failed = worlds.loc[worlds["status"] == "rejected", "failed_facts"].dropna()
     counts = pd.Series([f.strip() for facts in failed for f in facts.split(",") if f.strip()])
