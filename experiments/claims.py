@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -80,6 +81,18 @@ def interval(d: dict[str, float], percent: bool = False) -> str:
     cells = [number(scale * d[k], digits, signed=True) for k in ("mean", "ci_low", "ci_high")]
     unit = " points" if percent else ""
     return f"{cells[0]}{unit} [{cells[1]}; {cells[2]}]"
+
+
+def paired_experiment(name: str, **tables: Any) -> dict[str, Any]:
+    """A small comparison on the baseline: 5 paired replications, profit after churn."""
+    return {
+        "name": name,
+        "scenario": str(HERE / "scenarios" / "baseline.toml"),
+        "replications": 5,
+        "seed": 1,
+        "kpis": ["profit_after_churn"],
+        **tables,
+    }
 
 
 def missing(path: Path, command: str) -> bool:
@@ -171,15 +184,11 @@ def default_world(folder: Path, data: dict) -> None:
     if mine.empty:
         return
     spread = -mine["mean_diff"].to_numpy(float)  # quality − aht
-    experiment = {
-        "name": "claims-default-world",
-        "scenario": str(HERE / "scenarios" / "baseline.toml"),
-        "replications": 5,
-        "seed": 1,
-        "kpis": ["profit_after_churn"],
-        "base": {"calendar.days": data["days"]},
-        "policies": ["aht", "quality"],
-    }
+    experiment = paired_experiment(
+        "claims-default-world",
+        base={"calendar.days": data["days"]},
+        policies=["aht", "quality"],
+    )
     out = folder.parent / "claims-default-world"
     runs = sim.compare(experiment, out=out).runs
     d = paired_by_seed(runs[runs["status"] == "ok"], "profit_after_churn", "quality", "aht")
@@ -264,14 +273,9 @@ def target_curve(folder: Path, workers: int) -> None:
     """quality − aht profit after churn with the aht policy at other targets (5 paired
     replications of 20 measured days; one resumable experiment)."""
     variants = {f"aht {t:.0f} s": {"policy.aht_target_seconds": t} for t in TARGETS}
-    experiment = {
-        "name": "claims-targets",
-        "scenario": str(HERE / "scenarios" / "baseline.toml"),
-        "replications": 5,
-        "seed": 1,
-        "kpis": ["profit_after_churn"],
-        "variants": {"quality": {"policy.name": "quality"}, **variants},
-    }
+    experiment = paired_experiment(
+        "claims-targets", variants={"quality": {"policy.name": "quality"}, **variants}
+    )
     runs = sim.compare(experiment, out=folder, workers=workers).runs
     print("| aht target (s) | quality − aht profit after churn [95% CI] |\n| --- | --- |")
     for target, name in zip(TARGETS, variants, strict=True):
