@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import math
+import numbers
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from heapq import heappop
@@ -26,7 +28,7 @@ from sim.engine.employee import Employee
 from sim.engine.event_calendar import EventCalendar
 from sim.engine.hooks import Behavior, NoBehavior
 from sim.engine.opening_hours import DAY, OpeningHours
-from sim.engine.random_streams import RandomStreams
+from sim.engine.random_streams import RandomStreams, check_seed
 from sim.engine.routing import Router
 from sim.engine.sizing import sized_schedule
 from sim.engine.staffing import StaffingPlan
@@ -59,6 +61,12 @@ MAX_ATTEMPTS = 50
 and a tiny patience, redials would otherwise never end (docs/MODEL.md, Redials)."""
 
 
+def _check_time(argument: str, value: object) -> None:
+    """A time argument must be a finite number of seconds (ValueError naming it otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{argument} = {value!r:.40}: a finite number of seconds is allowed")
+
+
 class MeasureStart(NamedTuple):
     """Where measuring starts (the opening of the first day after the warm-up), and the totals
     that time-integral KPIs subtract: seconds on the phones, busy, and the queue's integral."""
@@ -86,8 +94,9 @@ class ContactCenterModel(mesa.Model):
                 "layer; build it with sim.build_model(scenario), or set behavior.enabled = "
                 "false for the pure queue"
             )
-        seed = scenario.seed if seed is None else int(seed)
+        seed = scenario.seed if seed is None else check_seed(seed)
         super().__init__(rng=seed)
+        self._advancing = threading.Lock()  # held while the clock moves (see `_advance`)
         self._default_schedule.stop()  # event-driven: no unit-time steps
         self.config = scenario
         self.seed = seed
@@ -353,7 +362,51 @@ class ContactCenterModel(mesa.Model):
         return events.peek_ahead(1)[0].time
 
     def run_until(self, end_time: float) -> None:
-        """Advance to `end_time`, running every call event and Mesa event due by then."""
+        """Advance to `end_time` (seconds, not before now), running every call event and Mesa
+        event due by then."""
+        _check_time("end_time", end_time)
+        if end_time < self.time:
+            raise ValueError(
+                f"end_time = {end_time!r}: the model is at time {self.time!r} already; its clock "
+                "never goes backwards (build a new model to start again)"
+            )
+        with self._advanced():
+            self._advance(end_time)
+
+    def run_for(self, duration: float) -> None:
+        """Advance by `duration` seconds (0 or more)."""
+        _check_time("duration", duration)
+        if duration < 0:
+            raise ValueError(
+                f"duration = {duration!r} at time {self.time!r}: a number of seconds of 0 or "
+                "more is allowed; the clock never goes backwards"
+            )
+        self.run_until(self.time + duration)
+
+    def run_model(self) -> None:
+        """Run every day, then let the calls still in the system at the last closing finish."""
+        with self._advanced(), cyclic_gc_paused():
+            self._advance(self.hours.days * DAY)
+            self._advance(INF)
+            self.behavior.run_ended()
+        self.running = False
+
+    @contextmanager
+    def _advanced(self) -> Iterator[None]:
+        """Hold the model while its clock moves: a model is not thread-safe, and two threads
+        advancing it at once would interleave events silently (extra or lost calls)."""
+        if not self._advancing.acquire(blocking=False):
+            raise RuntimeError(
+                "this model is already being advanced by another thread; a model is not "
+                "thread-safe: give each thread its own model"
+            )
+        try:
+            yield
+        finally:
+            self._advancing.release()
+
+    def _advance(self, end_time: float) -> None:
+        """Run every call event and Mesa event due by `end_time` (INF: until none is left)."""
         while True:
             t_mesa = self._next_mesa_time()
             self._process(min(end_time, t_mesa))
@@ -364,18 +417,6 @@ class ContactCenterModel(mesa.Model):
                 self._event_list.pop_event().execute()
         if end_time < INF:
             self.time = end_time
-
-    def run_for(self, duration: float) -> None:
-        """Advance by `duration` seconds."""
-        self.run_until(self.time + duration)
-
-    def run_model(self) -> None:
-        """Run every day, then let the calls still in the system at the last closing finish."""
-        with cyclic_gc_paused():
-            self.run_until(self.hours.days * DAY)
-            self.run_until(INF)
-            self.behavior.run_ended()
-        self.running = False
 
     def dispose(self) -> None:
         """Free everything this finished model holds, now; the model is unusable afterwards.

@@ -10,6 +10,20 @@ import zlib
 
 import numpy as np
 
+from sim.errors import UsageError
+
+MAX_SEED = 2**63 - 1
+"""Seeds are 64-bit signed integers, as the scenario's `seed` key allows."""
+
+
+def check_seed(seed: object) -> int:
+    """`seed` as an int, or UsageError naming it: a whole number from 0 to 2**63 - 1 (numpy
+    integers too; never a bool, a float or a string). The one check `sim.run`, `sim.build_model`
+    and the model share."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"seed {seed!r:.40}: a whole number from 0 to 2**63 - 1 is allowed")
+    return int(seed)
+
 
 class RandomStreams:
     """One `numpy.random.Generator` per named source, spawned from `SeedSequence(seed)`."""

@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.behavior import ContactCenterBehavior
 from sim.engine import ContactCenterModel, NoBehavior
+from sim.engine.random_streams import check_seed
 from sim.errors import UsageError
 from sim.metrics.behavior import behavior_daily, behavior_kpis
 from sim.metrics.queue import (
@@ -38,10 +39,8 @@ def run(scenario: Scenario, seed: int | None = None) -> RunResult:
             f"scenario {scenario!r:.60}: a sim.Scenario is allowed (from "
             "sim.load_scenario(path, overrides) or Scenario.with_overrides)"
         )
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-        raise UsageError(f"seed {seed!r}: a whole number from 0 to 2**63 - 1 is allowed")
-    if seed is not None and not 0 <= int(seed) <= 2**63 - 1:
-        raise UsageError(f"seed {seed}: a whole number from 0 to 2**63 - 1 is allowed")
+    if seed is not None:
+        check_seed(seed)
     check_fits(scenario)  # before a byte is allocated
     started = time.perf_counter()
     model = build_model(scenario, seed)

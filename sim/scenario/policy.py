@@ -194,6 +194,7 @@ PolicySettings: type[_PolicyChoice] = create_model(
     **{name: _override(field) for name, field in PolicyParameters.model_fields.items()},
 )
 """The `[policy]` section: `name`, then every parameter of `PolicyParameters` as an override."""
+PolicySettings.__qualname__ = "PolicySettings"  # pickle finds the class by this module name
 
 
 def resolve_policy(settings: _PolicyChoice) -> tuple[type | None, PolicyParameters]:
