@@ -7,6 +7,7 @@ a missing optional package); anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 
 
@@ -54,3 +55,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with every control character (but those in `keep`) written as its escape, e.g.
+    '\\x1b': names and messages reach the terminal, where an escape sequence could clear or
+    recolour it. Validation refuses such names; this is the printer's defence in depth."""
+    return "".join(
+        repr(c)[1:-1] if unicodedata.category(c) == "Cc" and c not in keep else c for c in text
+    )

@@ -88,7 +88,7 @@ def test_an_experiment_or_variant_name_with_a_control_character_is_refused(chang
 
 
 def test_the_cli_printer_escapes_control_characters() -> None:
-    from sim.cli.tables import printable
+    from sim.errors import printable
 
     assert printable("a\x1b[2Jb\x07") == "a\\x1b[2Jb\\x07"
     assert printable("plain · text") == "plain · text"
@@ -159,7 +159,7 @@ def test_a_sampled_seed_is_refused() -> None:
 
 
 def test_a_swept_key_the_model_ignores_is_refused_before_running() -> None:
-    base = {**SHORT, "staffing.schedule": [40] * 24, "staffing.target_service_level": "none"}
+    base = {**SHORT, "staffing.schedule": [40] * 48, "staffing.target_service_level": "none"}
     with pytest.raises(ExperimentError, match="staffing.employees.*staffing.schedule"):
         load_experiment(experiment(base=base, grid={"staffing.employees": [30, 50]}), "sweep")
     sens = {"method": "morris", "n": 2, "bounds": {"staffing.employees": [30, 50]}}

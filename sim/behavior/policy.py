@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
-from sim.scenario.policy import PolicyParameters, PolicySettings, register_preset, resolve_policy
+from sim.scenario.policy import (
+    PolicyParameters,
+    PolicySettings,
+    check_policy_name,
+    register_preset,
+    resolve_policy,
+)
 
 if TYPE_CHECKING:
     from sim.engine.employee import Employee
@@ -91,8 +97,15 @@ class Policy:
         return {"class": f"{cls.__module__}.{cls.__qualname__}", **self.parameters.model_dump()}
 
 
-def register_policy(name: str, cls: type[Policy] = Policy, **parameters: Any) -> None:
-    """Make `name` selectable as `policy.name`: a Policy class with preset parameters."""
+def register_policy(
+    name: str, cls: type[Policy] = Policy, *, replace: bool = False, **parameters: Any
+) -> None:
+    """Make `name` selectable as `policy.name`: a Policy class with preset parameters.
+
+    The built-in presets cannot be redefined, and a registered name is redefined only with
+    `replace=True`: a silent redefinition would change what every later run of that name means
+    (run ids hash the preset's parameters, so a resume never mixes the two)."""
+    check_policy_name(name, replace)
     known = PolicyParameters.model_fields
     unknown = sorted(set(parameters) - set(known))
     if unknown:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from sim.cli import dashboard, experiments, keys, report, run, uncertainty
-from sim.errors import InputError
+from sim.errors import InputError, printable
 from sim.version import __version__
 
 EXIT_ERROR = 1
@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except InputError as exc:
-        print(f"ccsim: error: {exc}", file=sys.stderr)
+        print(f"ccsim: error: {printable(str(exc), keep=chr(10))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("ccsim: interrupted", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -12,15 +13,24 @@ from rich.table import Table
 
 from sim.experiments import ExperimentResult
 from sim.experiments.policy_map import COLUMNS as POLICY_MAP_COLUMNS
+from sim.errors import printable
 from sim.metrics import format_kpi
 
 SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}
 
 
+class SafeConsole(Console):
+    """A rich console that writes control characters in text as escapes ('\\x1b'): a name
+    that reached a table (titles, cells) can never clear or recolour the terminal."""
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
+        return super().render_str(printable(text, keep="\n"), *args, **kwargs)
+
+
 def console() -> Console:
     """A console for stdout; written to a file or a pipe, 120 columns rather than 80, so KPI
     names and values are not cut."""
-    return Console(width=None if sys.stdout.isatty() else 120)
+    return SafeConsole(width=None if sys.stdout.isatty() else 120)
 
 
 def print_kpis(kpis: dict[str, float], title: str) -> None:
@@ -65,6 +75,9 @@ def print_winners(result: ExperimentResult) -> None:
             row = by_kpi.get(kpi)
             if row is None:
                 cells.append("n/a")
+                continue
+            if not row["winner"]:
+                cells.append("no difference")
                 continue
             mark = "" if row["decided"] else "≈ "
             cells.append(

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario import Scenario, apply_overrides, validate
+from sim.scenario.policy import policy_fingerprint
 from sim.version import __version__
 
 SAMPLE_METHODS = ("lhs", "sobol", "random")
@@ -93,10 +94,16 @@ def cross(*designs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for p in combo for k, v in p.items()} for combo in itertools.product(*parts)]
 
 
-def run_id(variant: str, scenario: dict[str, Any], seed: int) -> str:
-    """A stable id from what determines the run (variant, resolved scenario, seed, and the
-    package version, so a resume after a code change does not mix two versions' results)."""
-    text = json.dumps([variant, scenario, seed, __version__], sort_keys=True, separators=(",", ":"))
+def run_id(
+    variant: str, scenario: dict[str, Any], seed: int, policy: dict[str, Any] | None = None
+) -> str:
+    """A stable id from what determines the run (variant, resolved scenario, seed, the resolved
+    policy, and the package version), so a resume after a code change, or after a registered
+    policy's parameters changed (`policy_fingerprint`), does not mix two kinds of results."""
+    parts = [variant, scenario, seed, __version__]
+    if policy is not None:
+        parts.append(policy)
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -114,10 +121,11 @@ def build_tasks(
     tasks = []
     for name, scenarios in variants.items():
         for index, (params, scenario) in enumerate(zip(points, scenarios, strict=True)):
+            policy = policy_fingerprint(scenario["policy"])
             for k in range(replications):
                 tasks.append(
                     RunTask(
-                        run_id=run_id(name, scenario, seed + k),
+                        run_id=run_id(name, scenario, seed + k, policy),
                         variant=name,
                         replication=k,
                         seed=seed + k,

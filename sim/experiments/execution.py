@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,10 +119,22 @@ def check_policies(experiment: Experiment) -> None:
                 raise ExperimentError(problems, where) from None
 
 
+MAX_FOLDER_NAME = 60
+"""The longest folder name an experiment's name gives (the time stamp comes on top)."""
+
+
+def folder_name(name: str) -> str:
+    """`name` as a safe folder name: letters, digits, '-', '_' and '.' only (anything else
+    becomes '-'), no leading dot, at most MAX_FOLDER_NAME characters; 'experiment' if nothing
+    is left. An experiment's name never chooses a folder outside results/ ('../x', '/x')."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).lstrip(".-")[:MAX_FOLDER_NAME].rstrip(".-")
+    return slug or "experiment"
+
+
 def default_out(experiment: Experiment) -> Path:
-    """A new folder under results/: the experiment's name and the start time."""
+    """A new folder under results/: the experiment's name (as `folder_name`) and start time."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path("results") / f"{experiment.name}-{stamp}"
+    return Path("results") / f"{folder_name(experiment.name)}-{stamp}"
 
 
 def manifest(experiment: Experiment, executor: str, started: str, **extra: Any) -> dict[str, Any]:

@@ -32,20 +32,37 @@ from sim.experiments.sensitivity_indices import sample as sensitivity_sample
 from sim.experiments.spec import ExperimentSpec, describe_error
 from sim.metrics.kpi_catalog import BEHAVIOR_KPIS, QUEUE_KPIS
 from sim.scenario import Scenario, read_toml, valid_keys
+from sim.scenario.scenario import NOT_MODEL_PARAMETERS, ignored_by_model
 
 KINDS = ("compare", "sweep", "sensitivity", "uncertainty")
 
 
 def check_keys(where: str, keys: list[str], source: str | None) -> None:
-    """Every varied key must be a scenario key."""
+    """Every varied key must be a scenario key, and a model parameter."""
     known = set(valid_keys())
     problems = []
     for key in keys:
-        if key not in known:
+        if key in NOT_MODEL_PARAMETERS:
+            why = NOT_MODEL_PARAMETERS[key]
+            problems.append(f"{where}: {key!r} is not a model parameter to vary; {why}")
+        elif key not in known:
             hint = did_you_mean(key, sorted(known))
             problems.append(f"{where}: unknown key {key!r}{hint}; see `ccsim keys`")
     if problems:
         raise ExperimentError(problems, source)
+
+
+def check_varied(scenario: Scenario, keys: list[str], at: str, source: str | None) -> None:
+    """Refuse a varied key the model ignores in `scenario` (`at`: which variant and point):
+    its runs would be bit-identical, and a comparison would crown a winner among equals."""
+    for key in keys:
+        reason = ignored_by_model(scenario, key)
+        if reason is not None:
+            raise ExperimentError(
+                f"{at}: {key} is varied, but the model {reason}; vary another key, or change "
+                "the variant so that the model reads it",
+                source,
+            )
 
 
 @dataclass
@@ -254,6 +271,7 @@ def load_experiment(
             except ScenarioError as exc:
                 at = f"variant {name!r}" + (f" at {point}" if point else "")
                 raise ExperimentError([f"{at}: {p}" for p in exc.problems], where) from None
+            check_varied(scenario, list(point), f"variant {name!r}", where)
             resolved[name].append(scenario.to_dict())
     sens = spec.sensitivity
     if kind == "sensitivity" and sens is not None and sens.difference is not None:

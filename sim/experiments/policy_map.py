@@ -16,7 +16,9 @@ COLUMNS = ["kpi", "winner", "runner_up", "margin", "ci_low", "ci_high", "decided
 def winners(summary: pd.DataFrame, differences: pd.DataFrame, params: list[str]) -> pd.DataFrame:
     """One row per design point and KPI: the best mean (highest, or lowest where less is
     better) and its margin over the second best, paired over replications; `decided` is False
-    when the margin's CI includes zero (a tie at this number of replications)."""
+    when the margin's CI includes zero (a tie at this number of replications). Where the best
+    two are equal in every replication (bit-identical runs: a key the variants do not use),
+    there is no difference and no winner: `winner` and `runner_up` are empty."""
     rows: list[dict[str, Any]] = []
     groups = summary.groupby(params, sort=False) if params else [((), summary)]
     for keys, part in groups:
@@ -31,6 +33,8 @@ def winners(summary: pd.DataFrame, differences: pd.DataFrame, params: list[str])
             margin, low, high = _margin(differences, point, str(kpi), best, second)
             if lower:  # a smaller value wins: report how much smaller, as a positive margin
                 margin, low, high = -margin, -high, -low
+            if margin == 0 and not (low < 0 or high > 0):  # equal in every replication
+                best = second = ""  # no difference: never a winner among identical results
             rows.append(
                 {
                     **point,

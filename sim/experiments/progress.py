@@ -8,6 +8,8 @@ import sys
 import time
 from typing import IO, Any, Protocol
 
+from sim.errors import printable
+
 
 class Reporter(Protocol):
     """Progress of an experiment: told the plan, each finished run, and the end."""
@@ -45,7 +47,7 @@ class PlainReporter:
         self._line(f"{plan or f'{total} runs'}{resumed} on {description}")
 
     def _line(self, text: str) -> None:
-        print(f"ccsim: {text}", file=self.stream, flush=True)
+        print(f"ccsim: {printable(text)}", file=self.stream, flush=True)
 
     def update(self, record: dict[str, Any]) -> None:
         self.ran += 1
@@ -113,9 +115,12 @@ class RichReporter:
         self.console.print(f"{plan or f'{total} runs'} on {description}")
 
     def update(self, record: dict[str, Any]) -> None:
+        from rich.markup import escape
+
         if record["status"] != "ok":
             self.failed += 1
-            self.console.print(f"[red]run {record['run_id']} failed:[/red] {record['error']}")
+            error = escape(printable(str(record["error"])))
+            self.console.print(f"[red]run {record['run_id']} failed:[/red] {error}")
         self.progress.update(self.task, advance=1, failed=self.failed)
 
     def finish(self) -> None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sim.errors import did_you_mean
 from sim.experiments.design import SAMPLE_METHODS
+from sim.scenario.section import Description, Name
 
 
 class Spec(BaseModel):
@@ -94,15 +95,15 @@ class Uncertainty(Spec):
 class ExperimentSpec(Spec):
     """The experiment file as written."""
 
-    name: str = ""
-    description: str = ""
+    name: Name = ""
+    description: Description = ""
     scenario: str = Field(min_length=1)
     replications: int = Field(10, ge=1, le=100_000)
     seed: int = Field(1, ge=0, le=2**63 - 1 - 100_000)  # seed + replication fits in 64 bits
     kpis: list[str] | None = Field(None, min_length=1)
     policies: list[str] = Field(default_factory=list)
     base: dict[str, Any] = Field(default_factory=dict)
-    variants: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    variants: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
     sample: Sample | None = None
     sensitivity: Sensitivity | None = None
@@ -128,7 +129,10 @@ HINTS = {
 
 
 def _key(loc: tuple[Any, ...]) -> str:
-    return ".".join(f"{p!r}" if isinstance(p, str) and "." in p else str(p) for p in loc)
+    return ".".join(
+        f"{p!r}" if isinstance(p, str) and ("." in p or not p.isprintable()) else str(p)
+        for p in loc
+    )
 
 
 def describe_error(error: dict[str, Any]) -> str:
@@ -143,6 +147,8 @@ def describe_error(error: dict[str, Any]) -> str:
     if error["type"] == "missing":
         hint = HINTS.get(key)
         return f"{key} is missing" + (f": {hint}" if hint else "")
+    if error["type"] == "value_error" and key and isinstance(error.get("input"), str):
+        return f"{key} = {error['input']!r}: {message}"  # a text field's own check
     if not key or error["type"] == "value_error":
         return message
     value = error.get("input")

@@ -20,7 +20,13 @@ from sim.experiments.design import (
     unit_sample,
     unit_to_bounds,
 )
-from sim.experiments.experiment import Experiment, check_size, kpi_names, load_experiment
+from sim.experiments.experiment import (
+    Experiment,
+    check_size,
+    check_varied,
+    kpi_names,
+    load_experiment,
+)
 from sim.experiments.ranges import Range, check_ranges, read_ranges
 from sim.experiments.spec import Uncertainty
 
@@ -119,10 +125,12 @@ def world_tasks(
         for point in points:
             drawn = {k: v for k, v in point.items() if k != WORLD}
             try:
-                scenarios.append(resolve(base, {**changes, **drawn}).to_dict())
+                scenario = resolve(base, {**changes, **drawn})
             except ScenarioError as exc:
                 at = f"variant {name!r} in world {point[WORLD]}"
                 raise ExperimentError([f"{at}: {p}" for p in exc.problems], where) from None
+            check_varied(scenario, list(drawn), f"variant {name!r}", where)
+            scenarios.append(scenario.to_dict())
         seed = experiment.spec.seed
         tasks += build_tasks({name: scenarios}, points, experiment.replications, seed)
     return tasks

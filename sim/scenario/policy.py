@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import Field, create_model, field_validator
 from pydantic.fields import FieldInfo
 
+from sim.errors import UsageError
 from sim.scenario.section import NonNegative, Section
 from sim.scenario.section import Probability as Share
 
@@ -79,6 +80,27 @@ def register_preset(name: str, parameters: PolicyParameters, policy_class: type 
     PRESETS[name] = Preset(parameters, policy_class)
 
 
+def check_policy_name(name: object, replace: bool = False) -> None:
+    """A name `sim.register_policy` may take (UsageError naming `name` otherwise): text of
+    printable characters without ':' (an import path), not a built-in preset, and not one
+    registered already unless `replace` is True."""
+    if not isinstance(name, str) or not name or ":" in name or not name.isprintable():
+        raise UsageError(
+            f"name {name!r:.60}: a policy name is non-empty text of printable characters "
+            "without ':' (e.g. 'mine')"
+        )
+    if name in BUILT_IN:
+        raise UsageError(
+            f"name {name!r}: a built-in policy ({', '.join(BUILT_IN)}) cannot be redefined; "
+            "register yours under another name"
+        )
+    if name in PRESETS and replace is not True:
+        raise UsageError(
+            f"name {name!r}: a policy of that name is registered already; pass replace=True "
+            "to redefine it, or choose another name"
+        )
+
+
 def policy_names() -> list[str]:
     """Names accepted by `policy.name` (besides 'package.module:ClassName' import paths)."""
     return sorted(PRESETS)
@@ -131,6 +153,8 @@ register_preset(
 )
 # Neutral starting point for a policy composed entirely in a scenario file.
 register_preset("custom", PolicyParameters())
+BUILT_IN = tuple(PRESETS)
+"""The presets above: `sim.register_policy` never redefines them."""
 
 
 IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
@@ -207,3 +231,15 @@ def resolve_policy(settings: _PolicyChoice) -> tuple[type | None, PolicyParamete
         policy_class, preset = chosen.policy_class, chosen.parameters
     given = {k: v for k, v in settings.model_dump().items() if k != "name" and v is not None}
     return policy_class, PolicyParameters.model_validate({**preset.model_dump(), **given})
+
+
+def policy_fingerprint(section: dict[str, Any]) -> dict[str, Any] | None:
+    """What a `[policy]` section (as a dict) resolves to, for run ids: the preset's class and
+    its parameters with the overrides applied. None for a class named by import path (its
+    parameters are the section's own; importing it would run code while a file is read)."""
+    settings = PolicySettings.model_validate(section)
+    if ":" in settings.name:
+        return None
+    policy_class, parameters = resolve_policy(settings)
+    where = None if policy_class is None else f"{policy_class.__module__}.{policy_class.__qualname__}"
+    return {"class": where, "parameters": parameters.model_dump()}

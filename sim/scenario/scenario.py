@@ -35,7 +35,7 @@ from sim.scenario.queue import (
     Service,
     Staffing,
 )
-from sim.scenario.section import Section, dotted_keys
+from sim.scenario.section import Description, Name, Section, dotted_keys
 
 BEHAVIOR_SECTIONS = (
     "customers",
@@ -55,8 +55,8 @@ BEHAVIOR_SECTIONS = (
 class Scenario(Section):
     """A complete, validated scenario."""
 
-    name: str = Field("", description="short name shown in tables and manifests")
-    description: str = Field("", description="one line on what the scenario is for")
+    name: Name = Field("", description="short name shown in tables and manifests")
+    description: Description = Field("", description="one line on what the scenario is for")
     seed: int = Field(
         1, ge=0, le=2**63 - 1, description="default seed when a run names none (a 64-bit int)"
     )
@@ -196,6 +196,31 @@ class Scenario(Section):
         return self.model_dump(mode="json")
 
 
+NOT_MODEL_PARAMETERS = {
+    "seed": "replications vary the seed: use the experiment's `seed` and `replications` "
+    "(replication k runs with seed + k)",
+    "name": "it is a label",
+    "description": "it is a label",
+}
+"""Top-level keys that are no model parameter, so never a key to vary, and why."""
+
+
+def ignored_by_model(scenario: Scenario, key: str) -> str | None:
+    """Why the model ignores the dotted `key` in `scenario` (None: it reads it): varying such
+    a key gives bit-identical runs, so an experiment refuses it. The checks at validation
+    refuse a changed value of some of these; a varied key is refused even at its default."""
+    section = key.split(".", 1)[0]
+    if key == "staffing.employees" and scenario.staffing.schedule is not None:
+        return "ignored while staffing.schedule is set (the schedule staffs every interval)"
+    if section == "shifts" and key != "shifts.enabled" and not scenario.shifts.enabled:
+        return "ignored while shifts.enabled = false (no shifts are planned)"
+    if section in (*BEHAVIOR_SECTIONS, "shifts") and not scenario.behavior.enabled:
+        return "ignored while behavior.enabled = false (the pure queue)"
+    if section == "service" and scenario.behavior.enabled:
+        return "ignored while behavior.enabled = true (talk time comes from the conversation)"
+    return None
+
+
 def valid_keys() -> list[str]:
     """Every dotted key a scenario accepts, sections included."""
     return dotted_keys(Scenario)
@@ -203,7 +228,9 @@ def valid_keys() -> list[str]:
 
 def _describe(error: dict[str, Any]) -> str:
     """One line per pydantic error: the dotted field, the value and what is allowed."""
-    key = ".".join(str(part) for part in error["loc"])
+    key = ".".join(
+        str(part) if str(part).isprintable() else repr(part) for part in error["loc"]
+    )
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"unknown key {key!r}{did_you_mean(key, valid_keys())}"

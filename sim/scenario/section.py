@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+def no_control_characters(text: str, allowed: str = "") -> str:
+    """`text` unchanged, or ValueError if it holds a control character (besides `allowed`):
+    a name reaches the terminal, where an escape sequence could clear or recolour it."""
+    bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in allowed]
+    if bad:
+        raise ValueError(
+            f"contains the control character {bad[0]!r}; only printable text is allowed"
+        )
+    return text
+
+
+def no_control_characters_but_lines(text: str) -> str:
+    """As `no_control_characters`, allowing line breaks and tabs (descriptions)."""
+    return no_control_characters(text, "\n\t")
+
+
+Name = Annotated[str, AfterValidator(no_control_characters)]
+"""A name shown in tables and progress lines: printable text only."""
+Description = Annotated[str, AfterValidator(no_control_characters_but_lines)]
+"""A description: printable text, line breaks and tabs."""
 
 
 class Section(BaseModel):
