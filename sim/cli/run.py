@@ -12,9 +12,34 @@ from sim.cli.tables import print_kpis
 from sim.errors import UsageError
 from sim.files import LOCK_NAME, FolderLock, json_ready
 from sim.metrics import run
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.version import __version__
 
 RUN_FILES = {"calls.parquet", "intervals.parquet", "daily.parquet", "kpis.json", "manifest.json"}
+
+
+def check_replaced(out: Path, scenario: Scenario, seed: int, force: bool) -> None:
+    """Refuse to replace an earlier run's output in `out` with another run's (another scenario,
+    seed or version) unless `force`: the earlier results would be gone without a word. The
+    same run again (same scenario, seed and version) gives the same results and may rewrite
+    them."""
+    manifest = out / "manifest.json"
+    if force or not any((out / name).exists() for name in RUN_FILES):
+        return
+    previous = _json(manifest) if manifest.is_file() else {}
+    same = (previous.get("scenario"), previous.get("seed"), previous.get("version")) == (
+        scenario.to_dict(),
+        seed,
+        __version__,
+    )
+    if not same:
+        earlier = previous.get("scenario") or {}
+        name = earlier.get("name") if isinstance(earlier, dict) else None
+        what = f"scenario {name!r}, " if name else ""
+        raise UsageError(
+            f"--out {out}: holds an earlier run ({what}seed {previous.get('seed', '?')}) that "
+            "this run would replace; choose another --out, or add --force to replace it"
+        )
 
 
 def check_run_out(out: Path) -> None:
@@ -66,6 +91,8 @@ def command_run(args: argparse.Namespace) -> int:
         result = run(scenario, seed=args.seed)
     else:
         check_run_out(out)  # before simulating: a bad folder must not cost the run
+        seed = scenario.seed if args.seed is None else args.seed
+        check_replaced(out, scenario, seed, args.force)
         with FolderLock(out):
             result = run(scenario, seed=args.seed)
             result.write(out)
@@ -101,5 +128,10 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         help="run seed (default: the scenario's)",
     )
     p.add_argument("--out", default=None, metavar="DIR", help="write tables, KPIs and manifest")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an earlier run's output in --out (another scenario or seed)",
+    )
     p.add_argument("--json", action="store_true", help="print only the KPIs as one JSON object")
     p.set_defaults(handler=command_run)

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.scenario import Scenario, apply_overrides, validate
 from sim.scenario.policy import policy_fingerprint
+from sim.scenario.section import whole_number_keys
 from sim.version import __version__
 
 SAMPLE_METHODS = ("lhs", "sobol", "random")
@@ -57,8 +58,11 @@ def unit_sample(method: str, n: int, dims: int, seed: int) -> np.ndarray:
 
 
 def integer_keys(data: dict[str, Any], keys: list[str]) -> set[str]:
-    """The keys whose value in the scenario is a whole number (sampled values get rounded)."""
-    found = set()
+    """The keys whose value is a whole number, by the scenario's types (optional ones too, such
+    as `policy.team_size`, None until set) or by their value in `data` (keys within tables of
+    named entries): sampled values of these keys get rounded."""
+    typed = whole_number_keys(Scenario)
+    found = {key for key in keys if key in typed}
     for key in keys:
         node: Any = data
         for part in key.split("."):

@@ -243,8 +243,9 @@ def _run_locked(
     stop_after: int | None,
 ) -> ExperimentResult:
     unique = len({t.run_id for t in experiment.tasks})
-    executor = make_executor(max(1, min(workers or default_workers(), unique)), dask)
     store = ResultStore(out)
+    store.load()  # a malformed journal is refused before any worker starts
+    executor = make_executor(max(1, min(workers or default_workers(), unique)), dask)
     book = ManifestBook(out, experiment, executor.description)
     try:
         records_ = execute_pending(

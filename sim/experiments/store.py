@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.errors import ExperimentError
 from sim.experiments.design import RunTask
 from sim.experiments.estimate import plan
 from sim.experiments.executors import Executor, execute
@@ -24,6 +25,22 @@ from sim.experiments.progress import Reporter
 from sim.files import json_ready, write_atomic, write_parquet
 
 RUN_COLUMNS = ["run_id", "variant", "replication", "seed", "status", "error", "wall_seconds"]
+
+
+RECORD_FIELDS = {"run_id": str, "status": str, "kpis": dict}
+"""The fields every journal record has, and their JSON types (`execute` writes them)."""
+
+
+def journal_problem(record: Any) -> str | None:
+    """What is wrong with a journal record read back (None: nothing)."""
+    if not isinstance(record, dict):
+        return f"not a JSON object but {type(record).__name__} (a run's record is an object)"
+    for name, kind in RECORD_FIELDS.items():
+        if name not in record:
+            return f"the record has no {name!r}"
+        if not isinstance(record[name], kind):
+            return f"{name!r} is {record[name]!r:.40}, not a JSON {kind.__name__}"
+    return None
 
 
 class ResultStore:
@@ -45,6 +62,12 @@ class ResultStore:
                 record = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue  # unreadable: treated as not run, so it runs again
+            problem = journal_problem(record)
+            if problem:  # written by hand or by something else: refused, never guessed at
+                raise ExperimentError(
+                    f"journal file {path}, line 1: {problem}; remove the file (its run runs "
+                    "again) or choose another --out"
+                )
             records[record["run_id"]] = record
         return records
 

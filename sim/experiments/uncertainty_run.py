@@ -114,8 +114,9 @@ def _run_stages(
     reporter: Reporter | None,
     stop_after: int | None,
 ) -> UncertaintyResult:
-    executor = make_executor(max(1, min(workers or default_workers(), len(experiment.tasks))), dask)
     store, reporter = ResultStore(out), reporter or SilentReporter()
+    store.load()  # a malformed journal is refused before any worker starts
+    executor = make_executor(max(1, min(workers or default_workers(), len(experiment.tasks))), dask)
     book = ManifestBook(out, experiment, executor.description, uncertainty=design_info(worlds))
     reference = worlds.reference
     first = [t for t in experiment.tasks if t.variant == reference]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -54,4 +55,29 @@ def dotted_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             keys.extend(dotted_keys(annotation, key + "."))
+    return keys
+
+
+def _whole_number(annotation: Any) -> bool:
+    """Whether a field's type is int, or int or None (through Annotated and unions)."""
+    if annotation is int:
+        return True
+    if get_origin(annotation) is Annotated:
+        return _whole_number(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        return len(options) == 1 and _whole_number(options[0])
+    return False
+
+
+def whole_number_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Every dotted key whose value is a whole number (optional ones included), nested
+    sections' keys too: a sampled value of such a key is rounded before validation."""
+    keys = set()
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            keys |= whole_number_keys(annotation, prefix + name + ".")
+        elif _whole_number(annotation):
+            keys.add(prefix + name)
     return keys
