@@ -6,10 +6,12 @@ results are identical whichever executor runs them; only `wall_seconds` differs.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -84,11 +86,41 @@ class SerialExecutor:
         pass
 
 
+PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a process gets when its parent ends."""
+
+
+def _end_with_parent() -> None:
+    """End this worker when its parent process dies (kill -9 included), so no orphan lives on
+    holding the terminal's stdout and stderr (`ccsim compare ... | tee log` would never end).
+
+    On Linux the kernel sends SIGTERM (prctl PR_SET_PDEATHSIG); everywhere a daemon thread
+    also checks once a second that the parent is still the one that started this worker."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the thread below still ends the worker
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ccsim-parent-watch", daemon=True).start()
+
+
 def _ignore_sigint() -> None:
     """Workers leave Ctrl-C to the parent, which stops them and keeps what finished; SIGTERM
-    (how the parent stops them) ends them quietly, whatever handler they inherited."""
+    (how the parent stops them) ends them quietly, whatever handler they inherited; and they
+    end when the parent dies (`_end_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
 
 
 def _start_method() -> str | None:
