@@ -160,10 +160,10 @@ def test_a_sampled_seed_is_refused() -> None:
 
 def test_a_swept_key_the_model_ignores_is_refused_before_running() -> None:
     base = {**SHORT, "staffing.schedule": [40] * 48, "staffing.target_service_level": "none"}
-    with pytest.raises(ExperimentError, match="staffing.employees.*staffing.schedule"):
+    with pytest.raises(ExperimentError, match=r"staffing\.employees.*staffing\.schedule"):
         load_experiment(experiment(base=base, grid={"staffing.employees": [30, 50]}), "sweep")
     sens = {"method": "morris", "n": 2, "bounds": {"staffing.employees": [30, 50]}}
-    with pytest.raises(ExperimentError, match="staffing.employees"):
+    with pytest.raises(ExperimentError, match=r"staffing\.employees"):
         load_experiment(experiment(base=base, sensitivity=sens), "sensitivity")
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from sim.errors import printable
 from sim.experiments import ExperimentResult
 from sim.experiments.policy_map import COLUMNS as POLICY_MAP_COLUMNS
-from sim.errors import printable
 from sim.metrics import format_kpi
 
 SUMMARY_COLUMNS = {"variant", "kpi", "mean", "std", "ci_low", "ci_high", "n"}

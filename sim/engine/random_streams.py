@@ -20,7 +20,11 @@ def check_seed(seed: object) -> int:
     """`seed` as an int, or UsageError naming it: a whole number from 0 to 2**63 - 1 (numpy
     integers too; never a bool, a float or a string). The one check `sim.run`, `sim.build_model`
     and the model share."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= MAX_SEED:
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, int | np.integer)
+        or not 0 <= seed <= MAX_SEED
+    ):
         raise UsageError(f"seed {seed!r:.40}: a whole number from 0 to 2**63 - 1 is allowed")
     return int(seed)
 

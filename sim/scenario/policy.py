@@ -241,5 +241,7 @@ def policy_fingerprint(section: dict[str, Any]) -> dict[str, Any] | None:
     if ":" in settings.name:
         return None
     policy_class, parameters = resolve_policy(settings)
-    where = None if policy_class is None else f"{policy_class.__module__}.{policy_class.__qualname__}"
+    where = (
+        None if policy_class is None else f"{policy_class.__module__}.{policy_class.__qualname__}"
+    )
     return {"class": where, "parameters": parameters.model_dump()}

@@ -228,9 +228,7 @@ def valid_keys() -> list[str]:
 
 def _describe(error: dict[str, Any]) -> str:
     """One line per pydantic error: the dotted field, the value and what is allowed."""
-    key = ".".join(
-        str(part) if str(part).isprintable() else repr(part) for part in error["loc"]
-    )
+    key = ".".join(str(part) if str(part).isprintable() else repr(part) for part in error["loc"])
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"unknown key {key!r}{did_you_mean(key, valid_keys())}"
