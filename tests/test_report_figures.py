@@ -239,6 +239,27 @@ def test_policy_map_colours_the_winner_and_writes_the_margin() -> None:
     assert "Quality-driven<br>margin €10" in heat.text[0][0]
 
 
+def test_policy_map_names_no_winner_where_the_runs_were_identical() -> None:
+    summary = pd.DataFrame(
+        [
+            {"variant": v, "a": a, "b": 0, "kpi": "profit_after_churn", "mean": m}
+            for a, means in ((1, (10, 10)), (2, (4, 9)))
+            for v, m in zip(("aht", "quality"), means, strict=True)
+        ]
+    )
+    winners = pd.DataFrame(
+        [
+            {"a": 1, "b": 0, "kpi": "profit_after_churn", "winner": None, "decided": False},
+            {"a": 2, "b": 0, "kpi": "profit_after_churn", "winner": "quality", "decided": True},
+        ]
+    )
+    (chart,) = figures.policy_maps(summary, winners, ["a", "b"], EN)
+    heat = chart.figure.data[0]
+    assert np.isnan(heat.z[0][0]) and heat.text[0][0] == "no difference"
+    assert heat.z[0][1] == 2.5 and "Quality-driven" in heat.text[0][1]
+    assert "AHT-driven" not in chart.caption and "Quality-driven: 1" in chart.caption
+
+
 def test_sensitivity_bars_longest_total_first() -> None:
     table = pd.DataFrame(
         {

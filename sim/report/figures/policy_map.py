@@ -18,7 +18,9 @@ from sim.report.palette import colours
 def cells(summary: pd.DataFrame, winners: pd.DataFrame, x: str, y: str, kpi: str) -> pd.DataFrame:
     """Per (x, y): the variant with the best mean over the other swept parameters, its margin
     over the runner-up, and the share of the design points behind the cell where that variant
-    won with a CI that excludes zero."""
+    won with a CI that excludes zero. A cell whose design points all had no difference
+    (identical runs: an empty winner in winners.csv) or whose best two means are equal has no
+    winner (empty)."""
     part = summary[summary["kpi"] == kpi]
     means = part.groupby([x, y, "variant"])["mean"].mean().unstack("variant")
     lower = kpi_info(kpi).lower_is_better
@@ -31,6 +33,9 @@ def cells(summary: pd.DataFrame, winners: pd.DataFrame, x: str, y: str, kpi: str
         best = str(ranked.index[0])
         margin = abs(float(ranked.iloc[0] - ranked.iloc[1]))
         behind = won[(won[x] == xv) & (won[y] == yv)]
+        named = behind["winner"].fillna("").astype(str) != "" if len(behind) else behind
+        if margin == 0 or (len(behind) and not named.any()):
+            best, margin = "", 0.0  # no difference: never a winner among identical results
         decided = (
             float(((behind["winner"] == best) & behind["decided"]).mean()) if len(behind) else 0.0
         )
@@ -69,6 +74,9 @@ def policy_maps(
         for row in table.itertuples(index=False):
             x_value, y_value, winner, margin, decided = row
             i, j = ys.index(y_value), xs.index(x_value)
+            if not winner:  # no difference: an empty cell that says so
+                text[i][j] = lang("map_no_difference")
+                continue
             z[i, j] = 2 * variants.index(winner) + (0 if decided >= 0.5 else 1) + 0.5
             text[i][j] = f"{lang.policy(winner)}<br>{lang('map_margin')} {lang.value(kpi, margin)}"
         figure = go.Figure(
@@ -98,7 +106,7 @@ def policy_maps(
                     marker={"color": colour[v], "size": 14, "symbol": "square"},
                 )
             )
-        counts = table["winner"].value_counts()
+        counts = table.loc[table["winner"] != "", "winner"].value_counts()
         styled(figure, lang, lang("map_title") + f": {x} × {y}", height=520)
         figure.update_xaxes(title=x, type="category")
         figure.update_yaxes(title=y, type="category")
