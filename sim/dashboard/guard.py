@@ -75,7 +75,10 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         if _hostname(host) not in self.names:
-            return f"Host {host!r} is not this dashboard's address"
+            return (
+                f"Host {host!r} is not this dashboard's address (start it with "
+                f"--allow-host {_hostname(host) or 'NAME'} to be reached under that name)"
+            )
         origin = headers.get("origin")
         if origin is not None and not self.origin_allowed(origin):
             return f"Origin {origin!r} is not this dashboard's page"
