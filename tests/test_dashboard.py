@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import tomllib
+from functools import cache
 
 import pytest
 
@@ -15,6 +16,7 @@ from sim.dashboard.saving import SaveLimit
 from sim.dashboard.service import Cancelled, RunService
 from sim.dashboard.whatif import WhatIf, changed, stretch_adjustment
 from sim.errors import InputError
+from sim.report import Language
 from sim.scenario import validate
 from tests.helpers import SCENARIOS, baseline
 
@@ -264,3 +266,46 @@ def test_two_tabs_watch_their_own_day(page) -> None:
         mine = page.tab()
     with second:
         assert page.tab() != mine  # its questions and saves are its own too
+
+
+def test_a_save_that_fails_or_comes_too_soon_is_one_line_on_the_page(
+    page, monkeypatch, tmp_path
+) -> None:
+    import errno
+    from types import SimpleNamespace
+
+    import ipyvuetify
+    import solara
+
+    task = SimpleNamespace(variant="what-if", scenario={"policy": {"name": "quality"}})
+    answer = SimpleNamespace(experiment=SimpleNamespace(tasks=[task]))
+
+    def full(result, folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "runs.parquet"))
+
+    monkeypatch.setattr(page, "write_results", full)
+    monkeypatch.setattr(page, "save_limit", lambda: SaveLimit(every_seconds=0))
+    with tab("saver"):
+        page.answer.set(answer)
+        _, rendered = solara.render(page.Export(Language("en", "EUR")), handle_error=False)
+        rendered.find(ipyvuetify.Btn, children=["Save results and report"]).widget.click()
+        shown = rendered.find(ipyvuetify.Alert).widget.children[0]
+        assert shown.startswith("Save failed: No space left on device (") and "\n" not in shown
+        assert page.saved.value == ""
+
+    def written(result, folder):
+        (tmp_path / "saved").mkdir(exist_ok=True)
+        return tmp_path / "saved"
+
+    monkeypatch.setattr(page, "write_results", written)
+    monkeypatch.setattr(page, "save_limit", cache(lambda: SaveLimit(every_seconds=60)))
+    monkeypatch.setattr(page, "zipped", lambda folder: folder)
+    with tab("saver-twice"):
+        page.answer.set(answer)
+        _, rendered = solara.render(page.Export(Language("en", "EUR")), handle_error=False)
+        save = rendered.find(ipyvuetify.Btn, children=["Save results and report"]).widget
+        save.click()
+        assert page.saved.value == str(tmp_path / "saved")
+        save.click()
+        shown = rendered.find(ipyvuetify.Alert).widget.children[0]
+        assert shown.startswith("Save refused: one save every 60 s per tab; try again in")

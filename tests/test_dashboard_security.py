@@ -244,3 +244,20 @@ def test_a_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
 def test_the_options_are_documented() -> None:
     done = subprocess.run([str(CCSIM), "dashboard", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "--allow-host" in done.stdout
+
+
+def test_the_names_and_origins_it_answers_to() -> None:
+    from sim.dashboard.guard import Guard
+
+    def scope(**headers: str) -> dict:
+        return {"headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
+
+    loopback6 = Guard(None, "::1", 8765)
+    assert loopback6.refusal(scope(host="[::1]:8765", origin="http://[::1]:8765")) is None
+    assert loopback6.refusal(scope(host="localhost:8765", origin="http://localhost:8765")) is None
+    everywhere = Guard(None, "0.0.0.0", 8765, ["dash.lan"])
+    assert everywhere.refusal(scope(host="dash.lan:8765")) is None
+    assert everywhere.refusal(scope(host="dash.lan", origin="https://dash.lan")) is None
+    assert "--allow-host 192.168.1.5" in everywhere.refusal(scope(host="192.168.1.5:8765"))
+    assert "Origin" in everywhere.refusal(scope(host="dash.lan", origin="http://dash.lan.evil"))
+    assert everywhere.refusal(scope()) is not None  # no Host header at all
