@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import threading
 import tomllib
+from functools import cache
 
 import pytest
 
 import sim
-from sim.dashboard.day_view import DayView
+from sim.dashboard.day_view import DayView, DayWatch
 from sim.dashboard.export import to_toml
+from sim.dashboard.saving import SaveLimit
 from sim.dashboard.service import Cancelled, RunService
-from sim.dashboard.whatif import WhatIf, stretch_adjustment
+from sim.dashboard.whatif import WhatIf, changed, stretch_adjustment
 from sim.errors import InputError
+from sim.report import Language
 from sim.scenario import validate
 from tests.helpers import SCENARIOS, baseline
 
@@ -81,9 +84,38 @@ def test_a_new_question_cancels_the_one_in_flight(service) -> None:
 
     thread = threading.Thread(target=first)
     thread.start()
-    service.ask(SMALL, SMALL, 1)
+    service.ask(SMALL, SMALL, 1)  # the same tab (session) asks again
     thread.join(60)
     assert outcome == ["cancelled"]
+
+
+def test_another_tabs_question_does_not_cancel_this_tabs(service) -> None:
+    outcome: dict[str, str] = {}
+    started = threading.Event()
+
+    def ask(tab: str, days: int) -> None:
+        def progress(done: int, total: int) -> None:
+            started.set()
+
+        try:
+            mine = SMALL | {"calendar.days": days, "customers.population": 21_000}  # not cached
+            service.ask(
+                mine,
+                mine | {"policy.name": "volume"},
+                2,
+                progress=progress,
+                session=tab,
+            )
+            outcome[tab] = "finished"
+        except Cancelled:
+            outcome[tab] = "cancelled"
+
+    first = threading.Thread(target=ask, args=("tab-a", 3))
+    first.start()
+    started.wait(60)
+    ask("tab-b", 2)  # another tab's question, while tab a's runs
+    first.join(120)
+    assert outcome == {"tab-a": "finished", "tab-b": "finished"}
 
 
 def test_the_day_view_steps_through_one_day() -> None:
@@ -103,3 +135,177 @@ def test_the_day_view_steps_through_one_day() -> None:
 def test_the_exported_scenario_reads_back_as_the_same_scenario() -> None:
     data = baseline(**{"policy.name": "quality"}).to_dict()
     assert validate(tomllib.loads(to_toml(data))).to_dict() == data
+
+
+def test_each_tabs_watched_day_is_its_own() -> None:
+    small = baseline(**{"customers.population": 20_000})
+    mine, theirs = DayWatch(), DayWatch()
+    for _ in range(3):
+        mine.step("k", lambda: DayView(small))
+    theirs.step("k", lambda: DayView(small))
+    assert mine.view("k", lambda: DayView(small)).history[-1].clock == "08:15"
+    assert theirs.view("k", lambda: DayView(small)).history[-1].clock == "08:05"
+
+
+def test_play_and_step_at_once_step_in_turn() -> None:
+    watch = DayWatch()
+    small = baseline(**{"customers.population": 20_000})
+    make = lambda: DayView(small, step_seconds=600)  # noqa: E731
+    threads = [
+        threading.Thread(target=lambda: [watch.step("k", make) for _ in range(15)])
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    clocks = [floor.clock for floor in watch.view("k", make).history]
+    assert clocks == sorted(set(clocks)) and len(clocks) == 1 + 4 * 15  # every step once
+    assert clocks[-1] == "18:00"
+
+
+def test_a_value_from_the_page_is_refused_with_its_lever_and_range() -> None:
+    with pytest.raises(InputError) as bad:
+        changed(WhatIf(), staffing_scale="abc")
+    assert str(bad.value) == "staffing_scale = 'abc': allowed: a number from 0.5 to 1.5 × schedule"
+    with pytest.raises(InputError, match=r"shift_from = '8:00': allowed: a time of day as HH:MM"):
+        changed(WhatIf(), shift_from="8:00")
+    with pytest.raises(InputError, match=r"^days = 99: allowed: a whole number from 1 to 20"):
+        changed(WhatIf(), days=99)
+    assert changed(WhatIf(), days=3).days == 3
+
+
+def test_saves_are_spaced_per_tab_and_capped_per_run(tmp_path) -> None:
+    now = [0.0]
+    limit = SaveLimit(every_seconds=10, max_saves=3, max_bytes=10**9, clock=lambda: now[0])
+
+    def write(name: str):
+        def make():
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "runs.csv").write_text("x" * 1000)
+            return tmp_path / name
+
+        return make
+
+    limit.save("tab-a", write("one"))
+    with pytest.raises(InputError, match="one save every 10 s per tab; try again in 10 s"):
+        limit.save("tab-a", write("two"))
+    limit.save("tab-b", write("three"))  # another tab is not held back
+    now[0] = 10.0
+    limit.save("tab-a", write("four"))
+    now[0] = 100.0
+    with pytest.raises(InputError, match="saved 3 results folders"):
+        limit.save("tab-c", write("five"))
+    assert limit.written == 3000 and not (tmp_path / "five").exists()
+    small = SaveLimit(max_bytes=1500, clock=lambda: now[0])
+    small.save("tab-a", write("six"))
+    small.save("tab-b", write("seven"))
+    with pytest.raises(InputError, match="written 0 MB of results"):
+        small.save("tab-c", write("eight"))
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    """The dashboard page's module, as the server runs it (Solara's kernels, one per browser
+    tab), on a small baseline."""
+    from sim.dashboard.offline import ENVIRONMENT, settle
+
+    for key in (*ENVIRONMENT, "SOLARA_HOME", "IPYTHONDIR"):  # restored after the test
+        monkeypatch.setenv(key, "")
+    settle(tmp_path)
+    import solara.server.starlette  # noqa: F401  (reactive values are then per kernel)
+
+    import sim.dashboard.app as app
+
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(to_toml(baseline(**{"customers.population": 20_000}).to_dict()))
+    monkeypatch.setattr(app, "SCENARIO", scenario)
+    app.base.cache_clear()
+    yield app
+    app.base.cache_clear()
+
+
+def tab(name: str):
+    """A browser tab's kernel context."""
+    from solara.server import kernel, kernel_context
+
+    return kernel_context.VirtualKernelContext(id=name, session_id=name, kernel=kernel.Kernel())
+
+
+def test_a_slider_value_that_is_no_number_is_one_line_on_the_page(page) -> None:
+    import ipyvuetify
+    import solara
+
+    with tab("slider"):
+        _, rendered = solara.render(page.Lever("staffing_scale", "Staff", 1.0), handle_error=False)
+        slider = rendered.find(ipyvuetify.Slider).widget
+        slider.v_model = "abc"  # as a websocket message sets it
+        assert page.problem.value == (
+            "staffing_scale = 'abc': allowed: a number from 0.5 to 1.5 × schedule"
+        )
+        assert page.whatif.value.staffing_scale == 1.0
+        slider.v_model = 1.2
+        assert page.problem.value == "" and page.whatif.value.staffing_scale == 1.2
+        page.update(shift_from="8:00")
+        assert page.problem.value.startswith("shift_from = '8:00': allowed: a time of day")
+        page.set_language("xx")
+        assert page.problem.value == "language 'xx': allowed: en, nl"
+        assert page.language.value == "en"
+
+
+def test_two_tabs_watch_their_own_day(page) -> None:
+    first, second = tab("first"), tab("second")
+    with first:
+        page.step_day()
+        page.step_day()
+    with second:
+        page.step_day()
+        assert page.day_view(page.whatif.value).history[-1].clock == "08:05"
+    with first:
+        assert page.day_view(page.whatif.value).history[-1].clock == "08:10"
+        mine = page.tab()
+    with second:
+        assert page.tab() != mine  # its questions and saves are its own too
+
+
+def test_a_save_that_fails_or_comes_too_soon_is_one_line_on_the_page(
+    page, monkeypatch, tmp_path
+) -> None:
+    import errno
+    from types import SimpleNamespace
+
+    import ipyvuetify
+    import solara
+
+    task = SimpleNamespace(variant="what-if", scenario={"policy": {"name": "quality"}})
+    answer = SimpleNamespace(experiment=SimpleNamespace(tasks=[task]))
+
+    def full(result, folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "runs.parquet"))
+
+    monkeypatch.setattr(page, "write_results", full)
+    monkeypatch.setattr(page, "save_limit", lambda: SaveLimit(every_seconds=0))
+    with tab("saver"):
+        page.answer.set(answer)
+        _, rendered = solara.render(page.Export(Language("en", "EUR")), handle_error=False)
+        rendered.find(ipyvuetify.Btn, children=["Save results and report"]).widget.click()
+        shown = rendered.find(ipyvuetify.Alert).widget.children[0]
+        assert shown.startswith("Save failed: No space left on device (") and "\n" not in shown
+        assert page.saved.value == ""
+
+    def written(result, folder):
+        (tmp_path / "saved").mkdir(exist_ok=True)
+        return tmp_path / "saved"
+
+    monkeypatch.setattr(page, "write_results", written)
+    monkeypatch.setattr(page, "save_limit", cache(lambda: SaveLimit(every_seconds=60)))
+    monkeypatch.setattr(page, "zipped", lambda folder: folder)
+    with tab("saver-twice"):
+        page.answer.set(answer)
+        _, rendered = solara.render(page.Export(Language("en", "EUR")), handle_error=False)
+        save = rendered.find(ipyvuetify.Btn, children=["Save results and report"]).widget
+        save.click()
+        assert page.saved.value == str(tmp_path / "saved")
+        save.click()
+        shown = rendered.find(ipyvuetify.Alert).widget.children[0]
+        assert shown.startswith("Save refused: one save every 60 s per tab; try again in")

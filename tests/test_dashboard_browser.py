@@ -161,6 +161,11 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         out = Path(saved.inner_text().split(" ", 2)[-1])
         assert out.parent == folder / "results" and (out / "report.html").is_file()
         assert (out / "runs.parquet").is_file() and (out / "summary.json").is_file()
+        page.locator("button.save").click()  # again at once: refused, and the page says why
+        refused = page.locator(".save-problem")
+        refused.wait_for(timeout=30_000)
+        assert "one save every 10 s per tab" in refused.inner_text()
+        assert len(list((folder / "results").iterdir())) == 1
 
         # Dutch
         page.get_by_role("button", name="NL").click()

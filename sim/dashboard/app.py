@@ -12,15 +12,17 @@ import time
 from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from uuid import uuid4
 
 import solara
 import solara.lab
 
-from sim.dashboard.day_view import DayView
+from sim.dashboard.day_view import DayView, DayWatch
 from sim.dashboard.export import scenario_toml, write_results, zipped
+from sim.dashboard.saving import SaveLimit
 from sim.dashboard.service import BASELINE, KPIS, WHATIF, Answer, Cancelled, RunService
-from sim.dashboard.whatif import LIMITS, WhatIf
+from sim.dashboard.whatif import LIMITS, WhatIf, changed
 from sim.errors import InputError
 from sim.metrics import kpi_info
 from sim.report import Language, figures
@@ -31,6 +33,7 @@ from sim.scenario.policy import policy_names
 SCENARIO = Path(os.environ.get("CCSIM_DASHBOARD_SCENARIO", "experiments/scenarios/baseline.toml"))
 FOLDER = Path(os.environ.get("CCSIM_DASHBOARD_FOLDER", "results"))
 PRESETS = [p for p in policy_names() if p != "custom"]
+LANGUAGES = ["en", "nl"]
 
 
 @cache
@@ -44,6 +47,12 @@ def service() -> RunService:
 
 
 @cache
+def save_limit() -> SaveLimit:
+    """How often and how much Save may write, for the whole server run."""
+    return SaveLimit()
+
+
+@cache
 def base() -> Scenario:
     return load_scenario(SCENARIO)
 
@@ -54,6 +63,16 @@ answer: solara.Reactive[Answer | None] = solara.reactive(None)
 problem = solara.reactive("")
 progress = solara.reactive((0, 0))
 saved = solara.reactive("")
+save_problem = solara.reactive("")
+tab_key = solara.reactive("")  # each browser tab (kernel) has its own value of a reactive
+
+
+def tab() -> str:
+    """This browser tab's own key: its questions cancel only each other, its saves are
+    spaced."""
+    if not tab_key.peek():
+        tab_key.set(uuid4().hex)
+    return tab_key.peek()
 
 
 def baseline_overrides(w: WhatIf) -> dict[str, Any]:
@@ -71,6 +90,7 @@ def run_question() -> None:
             w.overrides(base()),
             w.replications,
             progress=lambda done, total: progress.set((done, total)),
+            session=tab(),
         )
     except Cancelled:
         return
@@ -83,30 +103,40 @@ def run_question() -> None:
 
 
 def update(**changes: Any) -> None:
-    """Change levers; a value the model refuses is shown, not applied."""
+    """Change levers with values from the page; one the levers or the model refuse is shown
+    (one line: the lever, the value, what is allowed), not applied."""
     try:
-        candidate = WhatIf(**(whatif.value.model_dump() | changes))
+        candidate = changed(whatif.value, **changes)
         candidate.overrides(base())  # refuses what the model cannot take, with its message
-    except (InputError, ValueError) as exc:
-        problem.set(str(exc).splitlines()[0] if not isinstance(exc, InputError) else str(exc))
+    except InputError as exc:
+        problem.set(str(exc))
         return
     problem.set("")
     whatif.set(candidate)
 
 
+def set_language(code: Any) -> None:
+    """The page's language, when it is one the page speaks."""
+    if code in LANGUAGES:
+        language.set(code)
+    else:
+        problem.set(f"language {code!r}: allowed: {', '.join(LANGUAGES)}")
+
+
 @solara.component
 def Lever(key: str, label: str, value: float, integer: bool = False) -> None:
-    """A slider within the lever's allowed range (values outside it cannot be chosen)."""
+    """A slider within the lever's allowed range; whatever value arrives from the browser
+    goes to `update`, which refuses what the lever cannot take (Solara's own sliders would
+    convert it first, and show a traceback for one that is not a number)."""
     low, high, step, _ = LIMITS[key]
-    slider = solara.SliderInt if integer else solara.SliderFloat
-    cast = int if integer else float
-    slider(
-        f"{label}: {value:g}",
-        value=cast(value),
-        min=cast(low),
-        max=cast(high),
-        step=cast(step),
-        on_value=lambda v: update(**{key: v}),
+    number = int if integer else float
+    solara.v.Slider(
+        label=f"{label}: {value:g}",
+        v_model=number(value),
+        min=number(low),
+        max=number(high),
+        step=number(step),
+        on_v_model=lambda v: update(**{key: v}),
         thumb_label=False,
     )
 
@@ -125,7 +155,7 @@ def Levers(lang: Language) -> None:
         lang("ui_policy"),
         values=list(names),
         value=lang.policy(w.policy),
-        on_value=lambda v: update(policy=names[v]),
+        on_value=lambda v: update(policy=names.get(v, v)),
     )
     Lever("staffing_scale", lang("ui_staffing_scale"), w.staffing_scale)
     solara.Text(lang("ui_shift"))
@@ -245,29 +275,38 @@ def _figures(result: Answer | None, lang: Language) -> list[Any]:
 
 day = solara.reactive(0)  # bumped at each step, to redraw the floor
 playing = solara.reactive(False)
+watching = solara.reactive(cast(DayWatch | None, None))  # this tab's day
 
 
-@cache
-def _views() -> dict[str, DayView]:
-    return {}
+def watch() -> DayWatch:
+    """This tab's watched day (made on first use: a reactive's default would be shared)."""
+    if watching.peek() is None:
+        watching.set(DayWatch())
+    return cast(DayWatch, watching.peek())
+
+
+def _day_of(w: WhatIf) -> tuple[str, Any]:
+    """The key of a what-if's day and how to make it."""
+    overrides = w.overrides(base())
+    return repr(sorted(overrides.items())), lambda: DayView(load_scenario(SCENARIO, overrides))
 
 
 def day_view(w: WhatIf, restart: bool = False) -> DayView:
-    """The day of the current what-if (one per lever setting, kept while it is watched)."""
-    views = _views()
-    key = repr(sorted(w.overrides(base()).items()))
-    if restart or key not in views:
-        views.clear()
-        views[key] = DayView(load_scenario(SCENARIO, w.overrides(base())))
-    return views[key]
+    """The day of the current what-if in this tab (one per lever setting, kept while it is
+    watched)."""
+    return watch().view(*_day_of(w), restart=restart)
+
+
+def step_day() -> None:
+    """One step of this tab's day (the play loop and the Step button both step, in turn)."""
+    watch().step(*_day_of(whatif.value))
+    day.set(day.value + 1)
 
 
 @solara.lab.task(prefer_threaded=True)
 def play() -> None:
-    view = day_view(whatif.value)
-    while playing.value and not view.done:
-        view.step()
-        day.set(day.value + 1)
+    while playing.value and not day_view(whatif.value).done:
+        step_day()
         time.sleep(0.25)
     playing.set(False)
 
@@ -285,10 +324,6 @@ def Day(lang: Language) -> None:
         if playing.value:
             play()
 
-    def step() -> None:
-        view.step()
-        day.set(day.value + 1)
-
     def restart() -> None:
         day_view(whatif.value, restart=True)
         day.set(day.value + 1)
@@ -299,7 +334,7 @@ def Day(lang: Language) -> None:
             on_click=toggle,
             classes=["play"],
         )
-        solara.Button(lang("ui_step"), on_click=step, disabled=playing.value, classes=["step"])
+        solara.Button(lang("ui_step"), on_click=step_day, disabled=playing.value, classes=["step"])
         solara.Button(lang("ui_restart"), on_click=restart, disabled=playing.value)
     html(
         f"<b class='clock'>{floor.clock}</b> · {escape(lang('ui_queue'))}: <b>{floor.queue}</b>"
@@ -346,9 +381,20 @@ def Export(lang: Language) -> None:
     )
 
     def save() -> None:
-        saved.set(str(write_results(result, FOLDER)))
+        try:
+            out = save_limit().save(tab(), lambda: write_results(result, FOLDER))
+        except InputError as exc:  # refused by the limits
+            save_problem.set(str(exc))
+            return
+        except OSError as exc:  # the disk, not the page: one line
+            save_problem.set(f"Save failed: {exc.strerror or exc} ({exc.filename or FOLDER})")
+            return
+        save_problem.set("")
+        saved.set(str(out))
 
     solara.Button(lang("ui_save"), on_click=save, classes=["save"])
+    if save_problem.value:
+        solara.Error(save_problem.value, classes=["save-problem"])
     if saved.value:
         folder = Path(saved.value)
         solara.Text(lang("ui_saved", folder=str(folder)), classes=["saved"])
@@ -385,7 +431,7 @@ def Page() -> None:
     lang = _language(language.value, base().money.currency)
     solara.Title(lang("ui_title"))
     with solara.Sidebar():
-        solara.ToggleButtonsSingle(value=language.value, values=["en", "nl"], on_value=language.set)
+        solara.ToggleButtonsSingle(value=language.value, values=LANGUAGES, on_value=set_language)
         Levers(lang)
         solara.Button(lang("ui_run"), on_click=run_question, color="primary", classes=["run"])
         RunStatus(lang)

@@ -1,8 +1,11 @@
 """Watch a day: one simulated day of a scenario, stepped a few minutes at a time through the
-Mesa model's own clock (`run_until`), with what the floor looks like at each step."""
+Mesa model's own clock (`run_until`), with what the floor looks like at each step; and each
+browser tab's own watched day."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.engine.opening_hours import DAY
@@ -81,3 +84,30 @@ class DayView:
             service_level=answered / n if n else 1.0,
             offered=n,
         )
+
+
+class DayWatch:
+    """One browser tab's watched day: the DayView of the lever setting it shows, kept while
+    that setting is watched. Its play loop and its Step button may step at the same time, so
+    every change happens under a lock; each tab has its own (another tab's steps never
+    advance this one's day)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: str | None = None
+        self._view: DayView | None = None
+
+    def view(self, key: str, make: Callable[[], DayView], restart: bool = False) -> DayView:
+        """The day for setting `key`, made by `make` when the setting changed (or `restart`)."""
+        with self._lock:
+            return self._current(key, make, restart)
+
+    def step(self, key: str, make: Callable[[], DayView]) -> Floor:
+        """Advance the day for setting `key` one step."""
+        with self._lock:
+            return self._current(key, make, False).step()
+
+    def _current(self, key: str, make: Callable[[], DayView], restart: bool) -> DayView:
+        if restart or self._view is None or key != self._key:
+            self._view, self._key = make(), key
+        return self._view

@@ -4,7 +4,8 @@ random numbers), in warm worker processes that stay up between questions.
 A question is a two-variant `compare` experiment, so its runs, seeds and tables are exactly
 those `ccsim compare` would produce, run for run. Runs already done for the same resolved
 scenario and seed (the baseline, above all) are taken from a cache rather than run again, and
-a new question cancels what is left of the one before.
+a new question cancels what is left of the one before from the same tab (session); another
+tab's questions run side by side.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ KPIS = [*REPORT_KPIS, "abandonment_rate", "mean_stress"]
 """The KPIs on the dashboard's cards, in order."""
 
 
+PREWARM = ""
+"""The session of the start-up baseline: any tab's first question replaces it."""
+
+
 class Cancelled(Exception):
-    """A newer question replaced this one."""
+    """A newer question from the same tab replaced this one."""
 
 
 @dataclass
@@ -65,7 +70,7 @@ def cache_key(task: RunTask) -> str:
 
 
 class RunService:
-    """Warm worker processes and a cache of finished runs; one question at a time."""
+    """Warm worker processes and a cache of finished runs; one question at a time per tab."""
 
     def __init__(self, scenario: Path, workers: int = 2):
         self.scenario = Path(scenario)
@@ -74,7 +79,8 @@ class RunService:
         self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
         self.workers = workers
         self.cache: dict[str, dict[str, Any]] = {}
-        self._generation = 0
+        self._generations: dict[str, int] = {}  # per session: its newest question
+        self._closed = False
         self._lock = threading.Lock()
         for future in [self.pool.submit(_warm) for _ in range(workers)]:
             future.result()  # the workers are up and have imported the model
@@ -85,7 +91,7 @@ class RunService:
 
         def run() -> None:
             with contextlib.suppress(Cancelled):  # a question came first and runs it itself
-                self.ask(baseline, baseline, replications)
+                self.ask(baseline, baseline, replications, session=PREWARM)
 
         thread = threading.Thread(target=run, name="ccsim-prewarm", daemon=True)
         thread.start()
@@ -111,15 +117,22 @@ class RunService:
         whatif: dict[str, Any],
         replications: int,
         progress: Callable[[int, int], None] | None = None,
+        session: str = "default",
     ) -> Answer:
         """Run (or take from the cache) every run of the comparison; raises `Cancelled` when a
-        newer question arrives first."""
+        newer question from the same `session` (a browser tab) arrives first."""
         import time
 
         started = time.perf_counter()
         with self._lock:
-            self._generation += 1
-            generation = self._generation
+            generation = self._generations.get(session, 0) + 1
+            self._generations[session] = generation
+            if session != PREWARM:  # a question runs the baseline itself, first
+                self._generations[PREWARM] = self._generations.get(PREWARM, 0) + 1
+
+        def replaced() -> bool:
+            return self._closed or self._generations.get(session) != generation
+
         experiment = self.experiment(baseline, whatif, replications)
         records: dict[str, dict[str, Any]] = {}
         pending: dict[Future, list[RunTask]] = {}
@@ -140,12 +153,12 @@ class RunService:
         if progress:
             progress(len(records), total)
         while pending:
-            if generation != self._generation:
+            if replaced():
                 for future in pending:
                     future.cancel()
                 raise Cancelled
             done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            if generation != self._generation:  # replaced, or the service closed meanwhile
+            if replaced():  # replaced, or the service closed meanwhile
                 continue
             for future in done:
                 tasks = pending.pop(future)
@@ -174,7 +187,7 @@ class RunService:
     def close(self) -> None:
         """Stop the worker processes: queued runs are dropped, a run in flight is ended."""
         with self._lock:
-            self._generation += 1  # a question still waiting sees it was cancelled
+            self._closed = True  # a question still waiting sees it was cancelled
         processes = list(getattr(self.pool, "_processes", {}).values())
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:  # a run in flight is not worth waiting for

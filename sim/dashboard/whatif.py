@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.errors import UsageError
 from sim.scenario import Scenario, load_scenario
@@ -80,6 +80,42 @@ class WhatIf(BaseModel):
             if value is not None:
                 out[key] = value
         return out
+
+
+TIMES = ("shift_from", "shift_to")
+INTEGERS = {"shift_people", "days", "replications"}
+
+
+def changed(current: WhatIf, **changes: Any) -> WhatIf:
+    """`current` with `changes` as they arrive from the page (any value a browser can send):
+    what the levers cannot take is refused as the CLI refuses a bad `--set`, one line naming
+    the lever, the value and what is allowed."""
+    try:
+        return WhatIf(**(current.model_dump() | changes))
+    except ValidationError as exc:
+        raise UsageError(_describe(exc.errors()[0])) from None
+
+
+def allowed(name: str) -> str:
+    """What lever `name` takes, in words."""
+    if name in TIMES:
+        return "a time of day as HH:MM, e.g. 08:00"
+    if name == "policy":
+        return f"one of {', '.join(policy_names())}"
+    if name not in LIMITS:
+        return f"one of the levers {', '.join(WhatIf.model_fields)}"
+    low, high, _, unit = LIMITS[name]
+    kind = "a whole number" if name in INTEGERS else "a number"
+    return f"{kind} from {low:g} to {high:g} {unit}"
+
+
+def _describe(error: Any) -> str:
+    name = str(error["loc"][0]) if error["loc"] else "what-if"
+    value = error.get("input")
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    if error["type"] == "extra_forbidden":
+        return f"unknown lever {name!r}; allowed: {allowed(name)}"
+    return f"{name} = {shown}: allowed: {allowed(name)}"
 
 
 def stretch_adjustment(base: Scenario, whatif: WhatIf) -> list[int]:
