@@ -18,9 +18,9 @@ from sim.cli.commands import main
 from sim.experiments import load_experiment
 from sim.experiments.execution import run_experiment
 from sim.report import write_report, write_talk
+from sim.report.language import Language
 from sim.report.report import context
 from sim.report.results import load_results
-from sim.report.language import Language
 from sim.report.talk import slides
 from tests.helpers import SCENARIOS
 
@@ -261,7 +261,7 @@ def test_edited_profits_are_named_as_an_edit(made: dict[str, Path], tmp_path: Pa
     folder = copy(made, "compare", tmp_path)
     runs = pd.read_parquet(folder / "runs.parquet")
     times_ten(runs).to_parquet(folder / "runs.parquet")
-    with pytest.raises(sim.errors.UsageError, match="differs from the journal .* for 2 runs"):
+    with pytest.raises(sim.errors.UsageError, match=r"differs from the journal .* for 2 runs"):
         load_results(folder)
 
 
