@@ -115,8 +115,8 @@ def indices(
 MIN_BASE_SAMPLES = 512
 """Fewer Sobol base samples than this is too few to trust (SALib's guidance: N of several
 hundred to a few thousand); also the least a larger sample is advised to be."""
-TARGET_HALF_WIDTH = 0.05
-"""An index is read to about ±0.05: a wider 95 % interval means the sample is too small."""
+TARGET_HALF_WIDTH = 0.1
+"""An index is read to about ±0.1: a wider 95 % interval means the sample is too small."""
 SOBOL = (("S1", "S1_conf"), ("ST", "ST_conf"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.experiments.sensitivity_indices import estimable, sobol_needed
+from sim.experiments.sensitivity_indices import MIN_BASE_SAMPLES, estimable, sobol_needed
 from sim.report.figures.chart import Chart, styled
 from sim.report.language import Language
 
@@ -29,7 +29,7 @@ def sensitivity_bars(
     part = part[finite] if len(part) else part
     needed = None
     if method == "sobol" and len(part):
-        n = base_samples if base_samples is not None else 0
+        n = MIN_BASE_SAMPLES if base_samples is None else base_samples  # unknown: by the intervals
         sizes = [sobol_needed(rows, n) for _, rows in part.groupby("variant", sort=False)]
         needed = max((s for s in sizes if s is not None), default=None)
     measures = INDICES.get(method, INDICES["sobol"])
