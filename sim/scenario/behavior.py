@@ -349,7 +349,9 @@ class Outbound(Section):
 class Money(Section):
     """Currency and cost rates."""
 
-    currency: str = Field("EUR", description="currency code used in reports")
+    currency: str = Field(
+        "EUR", description="currency code or sign used in reports: 1 to 5 letters or signs"
+    )
     employee_hourly_cost: NonNegative = Field(32.0, description="per paid employee hour")
     team_leader_hourly_cost: NonNegative = Field(45.0, description="per paid team-leader hour")
     hiring_cost: NonNegative = Field(4000.0, description="recruiting cost per hire")
