@@ -347,3 +347,14 @@ def test_braces_in_spliced_values_do_not_break_the_report(
     assert lang("headline_run", policy="{winner}", value=lang.money(5), sl="1%").startswith(
         "{winner}: a}{b 5"
     )
+
+
+def test_one_paired_run_is_too_few_for_a_verdict(made: dict[str, Path], tmp_path: Path) -> None:
+    folder = copy(made, "compare", tmp_path)
+    runs = pd.read_parquet(folder / "runs.parquet")
+    keep = runs[runs["replication"] == 0]
+    keep.to_parquet(folder / "runs.parquet")
+    page = context(load_results(folder), Language("en"))
+    assert "Too few paired runs to tell which is better" in page["headline"]
+    assert "n/a" not in page["headline"] and "includes zero" not in page["headline"]
+    assert page["headline"].startswith("Incomplete: 2 of 4 runs finished")

@@ -3,6 +3,7 @@ what service level."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -83,6 +84,17 @@ def headline_parts(runs: pd.DataFrame, lang: Language, reference: str | None = N
                 value=lang.money(values["mean"]),
                 low=lang.money(values["ci_low"]),
                 high=lang.money(values["ci_high"]),
+            )
+        ]
+    if found.low is None or math.isnan(
+        found.low
+    ):  # fewer than two paired replications: no interval, no verdict
+        return [
+            lang(
+                "headline_too_few",
+                winner=lang.policy(found.winner),
+                other=lang.policy(found.other),
+                delta=lang.money(found.delta, signed=True),
             )
         ]
     share = found.delta / abs(found.other_mean) if found.other_mean else float("nan")
