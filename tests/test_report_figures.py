@@ -6,6 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.experiments.sensitivity_indices import (
+    MIN_BASE_SAMPLES,
+    index_note,
+    indices,
+    sobol_needed,
+)
+from sim.experiments.sensitivity_indices import sample as sensitivity_sample
 from sim.experiments.statistics import summarize
 from sim.report import figures
 from sim.report.figures.race import cumulative
@@ -360,3 +367,49 @@ def test_deciding_parameter_figure_turns_with_the_pair() -> None:
     points = np.concatenate([trace.x for trace in chart.figure.data])
     assert sorted(points) == pytest.approx(sorted(worlds["x"]))
     assert figures.against_parameter(pair, worlds[["world"]], EN) is None  # no such column
+
+
+def sobol_table(s1: float, st: float, conf: float) -> pd.DataFrame:
+    """Sobol indices of two parameters: `a` with the given S1/ST, `b` small and tight."""
+    rows = [
+        ("a", s1, conf, st, conf),
+        ("b", 0.05, 0.01, 0.08, 0.01),
+    ]
+    table = pd.DataFrame(rows, columns=["parameter", "S1", "S1_conf", "ST", "ST_conf"])
+    return table.assign(variant="aht", method="sobol", output="profit_after_churn", note="")
+
+
+def test_sobol_indices_from_a_tiny_sample_say_so() -> None:
+    chart = figures.sensitivity_bars(sobol_table(1.57, 1.93, 1.2), "profit_after_churn", EN, 8)
+    title = chart.figure.layout.title.text
+    assert title.startswith("Sample too small to trust these indices: 8 base samples")
+    assert "most sensitive" not in title
+    needed = sobol_needed(sobol_table(1.57, 1.93, 1.2), 8)
+    assert needed is not None and needed >= MIN_BASE_SAMPLES and f"{needed:,}" in title
+    trusted = figures.sensitivity_bars(sobol_table(0.6, 0.7, 0.02), "profit_after_churn", EN, 1024)
+    assert trusted.figure.layout.title.text.endswith("sensitive to: a")
+    assert sobol_needed(sobol_table(0.6, 0.7, 0.02), 1024) is None
+    assert sobol_needed(sobol_table(0.6, 0.7, 0.02), 64) == MIN_BASE_SAMPLES  # too few
+    assert sobol_needed(sobol_table(0.9, 0.3, 0.02), 1024) is not None  # S1 > ST
+
+
+@pytest.mark.parametrize("bad", [np.inf, np.nan])
+def test_an_index_that_is_not_a_number_is_not_drawn_nor_named(bad: float) -> None:
+    table = sobol_table(0.6, bad, 0.02)
+    chart = figures.sensitivity_bars(table, "profit_after_churn", EN, 1024)
+    assert "a" not in {y for trace in chart.figure.data for y in trace.y}
+    assert chart.figure.layout.title.text.endswith("sensitive to: b")
+    assert "Not estimable, so not drawn" in chart.caption and ": a." in chart.caption
+    nothing = figures.sensitivity_bars(table[table["parameter"] == "a"], "profit_after_churn", EN)
+    assert nothing.figure.layout.title.text.startswith("No index could be estimated")
+
+
+def test_sensitivity_csv_notes_a_sample_too_small() -> None:
+    bounds = {"x": (0.0, 1.0), "y": (0.0, 1.0)}
+    x = sensitivity_sample("sobol", bounds, 8, 1)
+    y = x[:, 0] + 0.1 * x[:, 1] ** 2
+    rows = indices("sobol", bounds, x, {"out": y}, 1)
+    assert rows[0]["note"].startswith("sample too small to trust these indices: 8 base samples")
+    assert index_note({"S1": 0.1, "S1_conf": 0.01, "ST": np.inf, "ST_conf": 0.1}, 512, None) == (
+        "not estimable: an index is not a finite number"
+    )

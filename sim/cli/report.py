@@ -4,12 +4,37 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from sim.errors import UsageError
 from sim.report import languages, write_report, write_talk
+
+
+def check_file(option: str, value: str | None) -> None:
+    """An --out that names a file that can be written: not a folder, not under a file."""
+    if value is None:
+        return
+    path = Path(value)
+    if path.is_dir():
+        raise UsageError(f"{option} {value}: is a folder; give a file name, like report.html")
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"{option} {value}: {parent} is a file, not a folder")
+
+
+def check_folder(option: str, value: str | None) -> None:
+    """A --png that names a folder (or where one can be made), not a file."""
+    if value is None:
+        return
+    path = Path(value)
+    blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageError(f"{option} {value}: {blocking} is a file; give a folder for the PNGs")
 
 
 def command_report(args: argparse.Namespace) -> int:
     """Write the report and print its path."""
+    check_file("--out", args.out)
     path = write_report(args.results, args.lang, args.out)
     print(f"report written to {path}")
     return 0
@@ -17,6 +42,8 @@ def command_report(args: argparse.Namespace) -> int:
 
 def command_talk(args: argparse.Namespace) -> int:
     """Write the deck (and PNGs when asked) and print where."""
+    check_file("--out", args.out)
+    check_folder("--png", args.png)
     path, pngs, note = write_talk(args.results, args.lang, args.out, args.png)
     print(f"talk written to {path} (arrow keys or PageUp/PageDown move between slides)")
     if pngs:

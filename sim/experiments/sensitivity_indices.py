@@ -4,6 +4,7 @@ elementary effects, each with SALib's bootstrap confidence intervals.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -103,9 +104,63 @@ def indices(
                 }
             )
             continue
-        for row in analyze(method, bounds, x, y, seed, **options):
-            rows.append({"output": output, **row, "note": ""})
+        found = analyze(method, bounds, x, y, seed, **options)
+        n = base_samples(len(x), len(bounds), bool(options.get("second_order")))
+        needed = sobol_needed(pd.DataFrame(found), n) if method == "sobol" else None
+        for row in found:
+            rows.append({"output": output, **row, "note": index_note(row, n, needed)})
     return rows
+
+
+MIN_BASE_SAMPLES = 512
+"""Fewer Sobol base samples than this is too few to trust (SALib's guidance: N of several
+hundred to a few thousand); also the least a larger sample is advised to be."""
+TARGET_HALF_WIDTH = 0.1
+"""An index is read to about ±0.1: a wider 95 % interval means the sample is too small."""
+SOBOL = (("S1", "S1_conf"), ("ST", "ST_conf"))
+
+
+def base_samples(points: int, parameters: int, second_order: bool = False) -> int:
+    """Saltelli's base sample size N from the number of design points, N × (D + 2) or, with
+    second-order indices, N × (2D + 2)."""
+    return points // ((2 if second_order else 1) * parameters + 2)
+
+
+def estimable(row: Any) -> bool:
+    """Whether every index of the row (and its interval) is a finite number."""
+    values = [row.get(c) for pair in SOBOL for c in pair if c in row]
+    values += [row.get(c) for c in ("mu_star", "mu_star_conf") if c in row]
+    return all(isinstance(v, int | float) and math.isfinite(v) for v in values)
+
+
+def sobol_needed(table: pd.DataFrame, n: int) -> int | None:
+    """The base sample size these Sobol indices need, or None when they can be trusted: a
+    sample is too small when it is below MIN_BASE_SAMPLES, when an index lies outside [0, 1]
+    or S1 exceeds ST by more than their intervals, or when an interval is wider than
+    ±TARGET_HALF_WIDTH (intervals shrink as 1/√N, which gives the size needed)."""
+    rows = table[[estimable(r) for r in table.to_dict("records")]] if len(table) else table
+    if rows.empty or not {"S1", "ST", "S1_conf", "ST_conf"} <= set(rows):
+        return None
+    s1, st = rows["S1"], rows["ST"]
+    c1, ct = rows["S1_conf"].abs(), rows["ST_conf"].abs()
+    outside = ((s1 + c1 < 0) | (s1 - c1 > 1) | (st + ct < 0) | (st - ct > 1)).any()
+    crossed = (s1 - c1 > st + ct).any()
+    widest = float(max(c1.max(), ct.max()))
+    if n >= MIN_BASE_SAMPLES and not outside and not crossed and widest <= TARGET_HALF_WIDTH:
+        return None
+    scale = max(widest / TARGET_HALF_WIDTH, 1.0) ** 2
+    return max(MIN_BASE_SAMPLES, 2 ** math.ceil(math.log2(max(n, 1) * scale)))
+
+
+def index_note(row: dict[str, Any], n: int, needed: int | None) -> str:
+    """The row's note in sensitivity.csv: not estimable, or a sample too small to trust."""
+    if not estimable(row):
+        return "not estimable: an index is not a finite number"
+    if needed is not None:
+        return (
+            f"sample too small to trust these indices: {n:,} base samples, about {needed:,} needed"
+        )
+    return ""
 
 
 def _point_values(

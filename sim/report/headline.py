@@ -3,11 +3,13 @@ what service level."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from sim.experiments.statistics import mean_ci, paired_by_seed
+from sim.report.checks import Note
 from sim.report.language import Language
 
 
@@ -84,6 +86,17 @@ def headline_parts(runs: pd.DataFrame, lang: Language, reference: str | None = N
                 high=lang.money(values["ci_high"]),
             )
         ]
+    if found.low is None or math.isnan(
+        found.low
+    ):  # fewer than two paired replications: no interval, no verdict
+        return [
+            lang(
+                "headline_too_few",
+                winner=lang.policy(found.winner),
+                other=lang.policy(found.other),
+                delta=lang.money(found.delta, signed=True),
+            )
+        ]
     share = found.delta / abs(found.other_mean) if found.other_mean else float("nan")
     key = "headline_better" if found.clear else "headline_tie"
     text = lang(
@@ -110,3 +123,27 @@ def headline_parts(runs: pd.DataFrame, lang: Language, reference: str | None = N
         high=lang.money(d["ci_high"], signed=True),
     )
     return [text, versus]
+
+
+def note_lines(notes: list[Note], lang: Language) -> list[str]:
+    """What the folder's checks found, as sentences the headline starts with: how many runs
+    of how many finished, which variants are missing or short, what could not be checked."""
+    lines = []
+    for note in notes:
+        values = dict(note.values)
+        if "status" in values:
+            status = str(values["status"])
+            key = "status_" + status.replace(" ", "_")
+            values["status"] = lang(key) if key in lang.table["text"] else status
+            values["done"], values["total"] = (
+                lang.number(values["done"]),
+                lang.number(values["total"]),
+            )
+        if "short" in values:
+            items = [
+                lang("folder_short_item", variant=lang.policy(v), done=done, total=total)
+                for v, done, total in values.pop("short")
+            ]
+            values["variants"] = lang.join(items)
+        lines.append(lang(note.key, **values))
+    return lines

@@ -51,6 +51,11 @@ def table(code: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def _literal(text: str) -> str:
+    """`text` as literal text inside a str.format template (braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class Language:
     """Texts and number formats of one language (`Language("nl")`)."""
 
@@ -60,14 +65,16 @@ class Language:
         self.symbol = "€" if currency in ("EUR", "€") else currency  # the scenario's currency
         self.format = dict(self.table["format"])
         if self.symbol != "€":  # a currency code: "USD 1,500"
-            self.format["currency"] = self.symbol + " {}"
+            self.format["currency"] = _literal(self.symbol) + " {}"
 
     def _money_sign(self, text: str) -> str:
         return text.replace("€", self.symbol)
 
     def __call__(self, key: str, **values: Any) -> str:
-        """The text `key` of section [text], its {placeholders} filled in."""
-        return self._money_sign(self.table["text"][key]).format(**values)
+        """The text `key` of section [text], its {placeholders} filled in. The currency goes
+        in as a value, never into the template, so no spliced text is read as a placeholder."""
+        template = self.table["text"][key].replace("€", "{_currency_}")
+        return template.format(**values, _currency_=self.symbol)
 
     def policy(self, name: str) -> str:
         """A policy's name as people say it (an unknown name is shown as it is)."""

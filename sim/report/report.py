@@ -13,7 +13,7 @@ from sim.metrics import kpi_info
 from sim.report import figures
 from sim.report.figures import Chart
 from sim.report.figures.chart import NEUTRAL
-from sim.report.headline import finding, headline
+from sim.report.headline import finding, headline, note_lines
 from sim.report.language import Language
 from sim.report.page import chart_html, render
 from sim.report.palette import colours
@@ -66,7 +66,9 @@ def study_charts(results: Results, lang: Language) -> list[Chart]:
         charts += figures.policy_maps(results.summary, results.winners, results.params, lang)
     if results.kind == "sensitivity" and not results.sensitivity.empty:
         for output in dict.fromkeys(results.sensitivity["output"]):
-            charts.append(figures.sensitivity_bars(results.sensitivity, output, lang))
+            charts.append(
+                figures.sensitivity_bars(results.sensitivity, output, lang, results.base_samples)
+            )
     return charts
 
 
@@ -146,15 +148,20 @@ def context(results: Results, lang: Language) -> dict[str, Any]:
     """What the report template and the talk template both need."""
     variants = results.variants
     colour = colours(variants)
+    notes = note_lines(results.notes, lang)
+    said = (
+        headline(results.ok_runs, lang, variants[0] if variants else None)
+        if results.kind in ("compare", "run")
+        else kept_line(results, lang)
+        if results.kind == "uncertainty"
+        else ""
+    )
     return {
         "lang": lang,
         "code": lang.code,
         "title": title_of(results, lang),
-        "headline": headline(results.ok_runs, lang, variants[0] if variants else None)
-        if results.kind in ("compare", "run")
-        else kept_line(results, lang)
-        if results.kind == "uncertainty"
-        else "",
+        "notes": notes,  # the folder is partial or unchecked: said first, on the page and deck
+        "headline": " ".join([*notes, said]).strip(),
         "runs_line": lang(
             "runs_line",
             runs=len(results.ok_runs),

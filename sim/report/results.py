@@ -1,9 +1,11 @@
 """A results folder as the report reads it: what `ccsim run`, `compare`, `sweep`,
-`sensitivity` or `uncertainty` wrote there."""
+`sensitivity` or `uncertainty` wrote there, checked (`sim.report.checks`) before a number of
+it is shown: a broken or edited folder is refused in one line, a partial one carries notes."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,10 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import UsageError
+from sim.experiments.decomposition import COLUMNS as SPLIT_COLUMNS
 from sim.experiments.decomposition import adds_up
+from sim.report import checks
+from sim.report.checks import Note, refuse
 
 KINDS = ("run", "compare", "sweep", "sensitivity", "uncertainty")
 
@@ -34,6 +39,7 @@ class Results:
     worlds: pd.DataFrame = field(default_factory=pd.DataFrame)  # uncertainty: one row a world
     world_differences: pd.DataFrame = field(default_factory=pd.DataFrame)
     uncertainty: dict[str, Any] = field(default_factory=dict)  # uncertainty.json
+    notes: list[Note] = field(default_factory=list)  # what the headline says first
 
     @property
     def name(self) -> str:
@@ -70,18 +76,56 @@ class Results:
         return list(points[0]) if points else []
 
     @property
+    def base_samples(self) -> int | None:
+        """A sensitivity experiment's base sample size N (None when the manifest has none)."""
+        sensitivity = (self.manifest.get("experiment") or {}).get("sensitivity") or {}
+        n = sensitivity.get("n")
+        return n if isinstance(n, int) and not isinstance(n, bool) else None
+
+    @property
     def ok_runs(self) -> pd.DataFrame:
         return self.runs[self.runs["status"] == "ok"] if len(self.runs) else self.runs
 
 
-def _table(path: Path) -> pd.DataFrame:
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path) if path.is_file() else pd.DataFrame()
-    return pd.read_csv(path) if path.is_file() else pd.DataFrame()
+TABLES = {  # file: the columns the report reads of it
+    "runs.parquet": checks.RUN_COLUMNS,
+    "daily.parquet": ("run_id", "variant", "seed", "day"),
+    "day_profile.parquet": ("run_id", "variant"),
+    "summary.csv": ("variant", "kpi", "mean", "ci_low", "ci_high", "n"),
+    "winners.csv": ("kpi", "winner", "decided"),
+    "sensitivity.csv": ("variant", "method", "output", "parameter"),
+    "decomposition.csv": tuple(SPLIT_COLUMNS),
+    "worlds.parquet": (),
+    "differences.parquet": (),
+    "intervals.parquet": (),
+}
+
+
+def _table(folder: Path, name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A table of the folder (an empty frame when it is absent); one that cannot be read or
+    lacks a column the report reads is refused, naming the file."""
+    path = folder / name
+    if not path.exists():
+        return pd.DataFrame()
+    try:
+        table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    except Exception as exc:  # pyarrow, pandas and the OS each raise their own kinds
+        raise refuse(folder, name, f"cannot be read as a table ({type(exc).__name__})") from None
+    if len(table.columns):
+        checks.check_table(folder, name, table, TABLES[name] if columns is None else columns)
+    return table
+
+
+def _json(folder: Path, name: str) -> Any:
+    try:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise refuse(folder, name, "is unreadable (not JSON)") from None
 
 
 def load_results(folder: str | Path) -> Results:
-    """Read a results folder; a folder that is not one gets a message saying why."""
+    """Read a results folder, checked: a folder that is not one, or is broken or edited, gets
+    a message saying why; a partial one is read with notes saying what is missing."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"RESULTS_DIR {folder}: no such folder")
@@ -91,31 +135,34 @@ def load_results(folder: str | Path) -> Results:
             f"RESULTS_DIR {folder}: holds no manifest.json; give a folder that `ccsim run --out`, "
             "`compare`, `sweep`, `sensitivity` or `uncertainty` wrote"
         )
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise UsageError(f"RESULTS_DIR {folder}: manifest.json is unreadable") from None
+    manifest = _json(folder, "manifest.json")
+    if not isinstance(manifest, dict):
+        raise refuse(folder, "manifest.json", f"holds a {type(manifest).__name__}, not an object")
     kind = manifest.get("command") or ("run" if (folder / "kpis.json").is_file() else "")
     if kind not in KINDS:
         raise UsageError(f"RESULTS_DIR {folder}: results of {kind!r}; the report reads {KINDS}")
+    checks.check_manifest(folder, manifest, kind)
     results = Results(folder, kind, manifest)
     if kind == "run":
         return _single_run(results)
-    results.runs = _table(folder / "runs.parquet")
-    results.daily = _table(folder / "daily.parquet")
-    results.profile = _table(folder / "day_profile.parquet")
-    results.summary = _table(folder / "summary.csv")
-    results.winners = _table(folder / "winners.csv")
-    results.sensitivity = _table(folder / "sensitivity.csv")
+    if not (folder / "runs.parquet").exists():
+        raise refuse(folder, "runs.parquet", "is missing; the report reads the runs from it")
+    results.runs = _table(folder, "runs.parquet")
+    checks.check_runs(folder, results.runs, manifest)
+    results.notes = checks.check_journal(folder, results.runs)
+    results.notes += checks.completeness(results.runs, manifest, kind)
+    results.daily = _table(folder, "daily.parquet")
+    results.profile = _table(folder, "day_profile.parquet")
+    results.summary = _table(folder, "summary.csv")
+    results.winners = _table(folder, "winners.csv")
+    results.sensitivity = _table(folder, "sensitivity.csv")
     results.decomposition = _decomposition(folder)
-    results.worlds = _table(folder / "worlds.parquet")
-    results.world_differences = _table(folder / "differences.parquet")
-    summary = folder / "uncertainty.json"
-    if summary.is_file():
-        try:
-            results.uncertainty = json.loads(summary.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise UsageError(f"RESULTS_DIR {folder}: uncertainty.json is unreadable") from None
+    results.worlds = _table(folder, "worlds.parquet")
+    results.world_differences = _table(folder, "differences.parquet")
+    if (folder / "uncertainty.json").exists():
+        results.uncertainty = _json(folder, "uncertainty.json")
+        if not isinstance(results.uncertainty, dict):
+            raise refuse(folder, "uncertainty.json", "is not an object")
     if not results.daily.empty and not results.runs.empty:
         ok = set(results.ok_runs["run_id"])
         results.daily = results.daily[results.daily["run_id"].isin(ok)]
@@ -127,7 +174,7 @@ def load_results(folder: str | Path) -> Results:
 def _decomposition(folder: Path) -> pd.DataFrame:
     """decomposition.csv (`experiments/what_drives_the_result.py --into`), refused when its
     parts do not add up to their totals: a split that does not add up is not drawn."""
-    table = _table(folder / "decomposition.csv")
+    table = _table(folder, "decomposition.csv")
     if table.empty:
         return table
     problems = adds_up(table)
@@ -144,14 +191,23 @@ def _single_run(results: Results) -> Results:
     from sim.metrics import average_day  # the run's average day, as experiments keep it
 
     folder = results.folder
-    results.kpis = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    kpis = _json(folder, "kpis.json") if (folder / "kpis.json").exists() else None
+    if not isinstance(kpis, dict) or not all(
+        isinstance(v, int | float | None) and not isinstance(v, bool) for v in kpis.values()
+    ):
+        raise refuse(folder, "kpis.json", "is missing or not an object of KPI numbers")
+    results.kpis = {k: math.nan if v is None else v for k, v in kpis.items()}
     policy = (results.scenario.get("policy") or {}).get("name") or "run"
-    head = {"run_id": "run", "variant": policy, "replication": 0}
+    head = {"run_id": "run", "variant": str(policy), "replication": 0}
     head["seed"] = results.manifest.get("seed", 0)
     results.runs = pd.DataFrame([{**head, "status": "ok", **results.kpis}])
-    daily = _table(folder / "daily.parquet")
+    checks.check_runs(folder, results.runs, {"variants": {head["variant"]: {}}, "replications": 1})
+    daily = _table(folder, "daily.parquet", ("day",))
+    wrong = checks.adds_up(results.kpis, daily)
+    if wrong:
+        raise refuse(folder, "kpis.json", f"{wrong}: the folder was edited after the run")
     results.daily = daily.assign(**head) if not daily.empty else daily
-    intervals = _table(folder / "intervals.parquet")
+    intervals = _table(folder, "intervals.parquet")
     if not intervals.empty:
         results.profile = average_day(intervals).assign(**head)
     return results

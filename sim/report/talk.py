@@ -86,7 +86,8 @@ def slides(results: Results, lang: Language) -> list[Slide]:
     """The deck's slides for `results`: the claim, the method, the finding, then one figure
     per message, then the close."""
     page = context(results, lang)
-    out = [Slide("title", lang("talk_title"), lang("talk_subtitle") + " · " + results.name)]
+    out = [Slide("statement", "", " ".join(page["notes"]))] if page["notes"] else []
+    out.append(Slide("title", lang("talk_title"), lang("talk_subtitle") + " · " + results.name))
     out.append(Slide("statement", "", lang("talk_question")))
     if results.kind in ("compare", "run"):
         out += _comparison_slides(results, lang, page)

@@ -4,9 +4,10 @@ Units are in the field names."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.section import NonNegative, Positive, Section
 from sim.scenario.section import Probability as Share
@@ -348,7 +349,9 @@ class Outbound(Section):
 class Money(Section):
     """Currency and cost rates."""
 
-    currency: str = Field("EUR", description="currency code used in reports")
+    currency: str = Field(
+        "EUR", description="currency code or sign used in reports: 1 to 5 letters or signs"
+    )
     employee_hourly_cost: NonNegative = Field(32.0, description="per paid employee hour")
     team_leader_hourly_cost: NonNegative = Field(45.0, description="per paid team-leader hour")
     hiring_cost: NonNegative = Field(4000.0, description="recruiting cost per hire")
@@ -358,3 +361,15 @@ class Money(Section):
     telephony_per_minute: NonNegative = Field(
         0.01, description="line cost per minute a customer is connected (waiting or talking)"
     )
+
+    @field_validator("currency")
+    @classmethod
+    def _plain_currency(cls, value: str) -> str:
+        """A short code or symbol: it is printed in every amount of the report and the talk."""
+        if not 1 <= len(value) <= 5 or not all(
+            c.isalpha() or unicodedata.category(c) == "Sc" for c in value
+        ):
+            raise ValueError(
+                "1 to 5 letters or currency signs are allowed, like EUR, USD, € or US$"
+            )
+        return value
