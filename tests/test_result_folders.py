@@ -358,3 +358,31 @@ def test_one_paired_run_is_too_few_for_a_verdict(made: dict[str, Path], tmp_path
     assert "Too few paired runs to tell which is better" in page["headline"]
     assert "n/a" not in page["headline"] and "includes zero" not in page["headline"]
     assert page["headline"].startswith("Incomplete: 2 of 4 runs finished")
+
+
+def consistent_edit(folder: Path) -> str:
+    """A journal record's revenue changed in its totals and in its first day alike."""
+    path = sorted((folder / "runs").glob("*.json"))[0]
+    record = json.loads(path.read_text())
+    record["kpis"]["revenue"] += 1000.0
+    record["daily"][0]["revenue"] += 1000.0
+    path.write_text(json.dumps(record))
+    return path.name
+
+
+def test_a_journal_record_edited_consistently_is_caught_by_its_digest(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy(made, "compare", tmp_path)
+    name = consistent_edit(folder)
+    with pytest.raises(sim.errors.UsageError, match=rf"runs/{name}.*digest does not match"):
+        load_results(folder)
+
+
+def test_a_resume_refuses_a_journal_record_edited_after_its_run(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy(made, "interrupted", tmp_path)
+    name = consistent_edit(folder)
+    with pytest.raises(sim.errors.ExperimentError, match=rf"{name}.*edited after its run"):
+        run_experiment(load_experiment(EXPERIMENT), folder, 1)

@@ -7,6 +7,7 @@ the runs that finished, never duplicates one, and rebuilds the same tables.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
@@ -31,8 +32,21 @@ RECORD_FIELDS = {"run_id": str, "status": str, "kpis": dict}
 """The fields every journal record has, and their JSON types (`execute` writes them)."""
 
 
+def _text(record: dict[str, Any]) -> str:
+    """A record as the journal writes it (before its digest)."""
+    return json.dumps(record, allow_nan=False, separators=(",", ":"))
+
+
+def digest(record: dict[str, Any]) -> str:
+    """SHA-256 of the record's text without its `digest`: an edit after the run changes it."""
+    body = {k: v for k, v in record.items() if k != "digest"}
+    return hashlib.sha256(_text(body).encode("utf-8")).hexdigest()
+
+
 def journal_problem(record: Any) -> str | None:
-    """What is wrong with a journal record read back (None: nothing)."""
+    """What is wrong with a journal record read back (None: nothing). A record without a
+    digest (written before digests) is taken as it is; one whose digest does not match was
+    edited after its run."""
     if not isinstance(record, dict):
         return f"not a JSON object but {type(record).__name__} (a run's record is an object)"
     for name, kind in RECORD_FIELDS.items():
@@ -40,6 +54,8 @@ def journal_problem(record: Any) -> str | None:
             return f"the record has no {name!r}"
         if not isinstance(record[name], kind):
             return f"{name!r} is {record[name]!r:.40}, not a JSON {kind.__name__}"
+    if "digest" in record and record["digest"] != digest(record):
+        return "its digest does not match its content: the record was edited after its run"
     return None
 
 
@@ -73,7 +89,8 @@ class ResultStore:
 
     def record(self, result: dict[str, Any]) -> dict[str, Any]:
         """Write one finished run to the journal atomically; returns it as it will be read back."""
-        text = json.dumps(json_ready(result), allow_nan=False, separators=(",", ":"))
+        record = json.loads(_text(json_ready(result)))  # as it reads back
+        text = _text(record | {"digest": digest(record)})
         path = self.journal / f"{result['run_id']}.json"
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return json.loads(text)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UsageError
+from sim.experiments.store import journal_problem
 
 RUN_COLUMNS = ("run_id", "variant", "replication", "seed", "status")
 HEADLINE_KPIS = ("profit_after_churn", "service_level")
@@ -182,6 +183,9 @@ def read_journal(folder: Path) -> dict[str, dict[str, Any]] | None:
             raise refuse(folder, name, "is unreadable (not a JSON object)") from None
         if not isinstance(record, dict) or not isinstance(record.get("kpis"), dict):
             raise refuse(folder, name, "is not a run's record (no kpis object)")
+        problem = journal_problem(record)
+        if problem:
+            raise refuse(folder, name, f"{problem}; run the experiment again")
         if record.get("run_id") in records:
             raise refuse(folder, name, f"records run {record.get('run_id')} a second time")
         records[str(record.get("run_id"))] = record
