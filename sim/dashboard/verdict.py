@@ -90,6 +90,12 @@ def question(start: WhatIf, w: WhatIf, base: Scenario, lang: Language) -> str:
     return "; ".join(parts) if parts else lang("ui_q_today")
 
 
+def _short(name: str) -> str:
+    """'Profit after churn (€)' → 'profit after churn': a KPI's name inside a sentence."""
+    name = name.split(" (")[0]
+    return name[:1].lower() + name[1:]
+
+
 def verdict(answer: Answer, days: int, lang: Language) -> str:
     """'Over 5 days: +€73,600 profit after churn (95 % CI +€55,000 to +€92,000); service
     level 85.0% → 89.0%'."""
@@ -102,10 +108,10 @@ def verdict(answer: Answer, days: int, lang: Language) -> str:
         "ui_verdict" if clear else "ui_verdict_unclear",
         days=days,
         change=lang.difference(HEADLINE, mean),
-        kpi=lang.kpi(HEADLINE),
+        kpi=_short(lang.kpi(HEADLINE)),
         low=lang.difference(HEADLINE, low),
         high=lang.difference(HEADLINE, high),
-        beside=lang.kpi(BESIDE),
+        beside=_short(lang.kpi(BESIDE)),
         before=lang.value(BESIDE, float(summary.loc[(BASELINE, BESIDE), "mean"])),
         after=lang.value(BESIDE, float(summary.loc[(WHATIF, BESIDE), "mean"])),
     )
