@@ -58,7 +58,6 @@ def base() -> Scenario:
     return load_scenario(SCENARIO)
 
 
-@cache
 def start() -> WhatIf:
     """The levers at the baseline's own values: where the page opens, and "back to today"."""
     return today(base())
