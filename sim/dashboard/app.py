@@ -293,8 +293,11 @@ def Results(lang: Language) -> None:
     n = len(result.runs)
     ran = asked.value or whatif.value
     stale = ran != whatif.value
-    if stale:
-        solara.Warning(lang("ui_stale"), classes=["stale"])
+    solara.Warning(  # always there (hidden when fresh), so the answer below is not redrawn
+        lang("ui_stale"),
+        classes=["stale"] if stale else ["fresh"],
+        style={} if stale else {"display": "none"},
+    )
     with solara.Column(
         classes=["answer", "stale-answer"] if stale else ["answer"],
         style={"opacity": "0.4", "filter": "grayscale(1)"} if stale else {},
