@@ -171,7 +171,14 @@ def set_language(code: Any) -> None:
 
 
 @solara.component
-def Lever(key: str, label: str, value: float, integer: bool = False, moved: bool = False) -> None:
+def Lever(
+    key: str,
+    label: str,
+    value: float,
+    integer: bool = False,
+    moved: bool = False,
+    lang: Language | None = None,
+) -> None:
     """A slider within the lever's allowed range; whatever value arrives from the browser
     goes to `update`, which refuses what the lever cannot take (Solara's own sliders would
     convert it first, and show a traceback for one that is not a number). A lever away from
@@ -179,6 +186,8 @@ def Lever(key: str, label: str, value: float, integer: bool = False, moved: bool
     low, high, step, _ = LIMITS[key]
     number = int if integer else float
     shown = f"{100 * value:g} %" if key == "service_target" else f"{value:g}"
+    if lang is not None:  # the page's decimal comma
+        shown = shown.replace(".", lang.number(0.5, 1)[1])
     solara.v.Slider(
         label=f"{'● ' if moved else ''}{label}: {shown}",
         color="deep-orange" if moved else None,
@@ -219,12 +228,13 @@ def Levers(lang: Language) -> None:
         ("training_hours_per_week", "ui_training"),
         ("meeting_hours_per_week", "ui_meeting"),
     ):
-        Lever(key, lang(label), getattr(w, key), moved=key in moved)
+        Lever(key, lang(label), getattr(w, key), moved=key in moved, lang=lang)
     Lever(
         "staffing_scale",
         lang("ui_staffing_scale"),
         w.staffing_scale,
         moved="staffing_scale" in moved,
+        lang=lang,
     )
     solara.Text(lang("ui_shift"))
     with solara.Row():
@@ -234,9 +244,15 @@ def Levers(lang: Language) -> None:
         solara.InputText(
             lang("ui_shift_to"), value=w.shift_to, on_value=lambda v: update(shift_to=v)
         )
-    Lever("shift_people", "±", w.shift_people, integer=True, moved="shift_people" in moved)
     Lever(
-        "arrival_scale", lang("ui_arrival_scale"), w.arrival_scale, moved="arrival_scale" in moved
+        "shift_people", "±", w.shift_people, integer=True, moved="shift_people" in moved, lang=lang
+    )
+    Lever(
+        "arrival_scale",
+        lang("ui_arrival_scale"),
+        w.arrival_scale,
+        moved="arrival_scale" in moved,
+        lang=lang,
     )
     if w.service_target is not None:
         Lever(
@@ -244,11 +260,18 @@ def Levers(lang: Language) -> None:
             lang("ui_service_target", seconds=lang.number(base().kpi.service_level_seconds)),
             w.service_target,
             moved="service_target" in moved,
+            lang=lang,
         )
-    Lever("sale_value", lang("ui_sale_value"), w.sale_value, moved="sale_value" in moved)
-    Lever("hourly_cost", lang("ui_hourly_cost"), w.hourly_cost, moved="hourly_cost" in moved)
-    Lever("days", lang("ui_days"), w.days, integer=True)
-    Lever("replications", lang("ui_replications"), w.replications, integer=True)
+    Lever("sale_value", lang("ui_sale_value"), w.sale_value, moved="sale_value" in moved, lang=lang)
+    Lever(
+        "hourly_cost",
+        lang("ui_hourly_cost"),
+        w.hourly_cost,
+        moved="hourly_cost" in moved,
+        lang=lang,
+    )
+    Lever("days", lang("ui_days"), w.days, integer=True, lang=lang)
+    Lever("replications", lang("ui_replications"), w.replications, integer=True, lang=lang)
 
 
 @solara.component
