@@ -98,11 +98,28 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         page.goto(url)
         page.locator("button.run").wait_for(timeout=60_000)
 
+        # the levers open at today's values (the baseline's aht policy); nothing is marked
+        assert "AHT target (s; 0: none): 250" in slider(page, "AHT target").inner_text()
+        assert page.locator(".lever.moved").count() == 0
+        assert page.get_by_role("button", name="Back to today").is_disabled()
+
+        # the quality policy: its own values load into its levers, marked as changed
+        page.locator(".policy").click()
+        page.get_by_role("option", name="Quality-driven").click()
+        page.wait_for_function(
+            "() => document.body.innerText.includes('● AHT target (s; 0: none): 0')"
+        )
+        assert "Coaching (h per employee per week): 1.5" in slider(page, "● Coaching").inner_text()
+
         # a first question: the what-if (quality) and the baseline, paired
         page.locator("button.run").click()
         answered = page.locator(".answered")
         answered.wait_for(timeout=180_000)
         assert "paired runs in" in answered.inner_text()
+        assert page.locator(".question").inner_text() == "Question: AHT-driven → Quality-driven"
+        assert page.locator(".verdict").inner_text().startswith("Over 5 days: ")
+        assert "service level" in page.locator(".verdict").inner_text()
+        assert page.locator(".stale").count() == 0
         assert page.locator(".kpi-card").count() == 12
         first = page.locator(".kpi-card", has_text="Profit after churn").inner_text()
         assert "What-if:" in first and "Baseline:" in first
@@ -120,6 +137,9 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         page.wait_for_function(
             "before => !document.body.innerText.includes(before)", arg=before.split("\n")[0]
         )
+        page.locator(".stale").wait_for()  # the answer on screen is out of date, and greyed
+        assert page.locator(".stale-answer").count() == 1
+        page.screenshot(path=str(SHOTS / "dashboard-stale.png"), full_page=True)
         page.locator("button.run").click()
         page.wait_for_function(  # a new answer: the what-if's profit changed
             "first => Array.from(document.querySelectorAll('.kpi-card'))"
@@ -128,12 +148,26 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
             timeout=120_000,
         )
         assert "(5 from the cache)" in answered.inner_text()  # the baseline ran once
+        assert "coaching 1.5 h/week → 2.5 h/week" in page.locator(".question").inner_text()
+        assert page.locator(".stale").count() == 0
+        assert page.locator(".need").count() == 1  # how many people: beside the what-if
+
+        # back to today: every lever at the baseline's value again, nothing marked
+        page.get_by_role("button", name="Back to today").click()
+        page.wait_for_function(
+            "() => document.body.innerText.includes('AHT target (s; 0: none): 250')"
+        )
+        page.wait_for_function("() => !document.querySelector('.lever.moved')")  # none marked
 
         # watch a day: step, play, pause
         page.get_by_role("tab", name="Watch a day").click()
         clock = page.locator(".clock")
-        clock.wait_for()
+        clock.wait_for(timeout=60_000)
         assert clock.inner_text() == "08:00"
+        assert (
+            "the first measured day, after the scenario's 10-day warm-up"
+            in page.locator(".day-note").inner_text()
+        )
         page.locator("button.step").click()
         page.wait_for_function("() => document.querySelector('.clock').innerText === '08:05'")
         page.locator("button.play").click()

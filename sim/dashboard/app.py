@@ -22,7 +22,8 @@ from sim.dashboard.day_view import DayView, DayWatch
 from sim.dashboard.export import scenario_toml, write_results, zipped
 from sim.dashboard.saving import SaveLimit
 from sim.dashboard.service import BASELINE, KPIS, WHATIF, Answer, Cancelled, RunService
-from sim.dashboard.whatif import LIMITS, WhatIf, changed
+from sim.dashboard.verdict import needs_longer_horizon, question, verdict
+from sim.dashboard.whatif import LIMITS, WhatIf, away_from, changed, today, with_policy
 from sim.errors import InputError
 from sim.metrics import kpi_info
 from sim.report import Language, figures
@@ -41,7 +42,7 @@ def service() -> RunService:
     """One warm pool per server process, shared by every page; the default question's
     baseline starts running at once."""
     runs = RunService(SCENARIO)
-    default = WhatIf()
+    default = start()
     runs.prewarm(baseline_overrides(default), default.replications)
     return runs
 
@@ -57,9 +58,15 @@ def base() -> Scenario:
     return load_scenario(SCENARIO)
 
 
+def start() -> WhatIf:
+    """The levers at the baseline's own values: where the page opens, and "back to today"."""
+    return today(base())
+
+
 language = solara.reactive("en")
-whatif = solara.reactive(WhatIf(policy="quality"))
+whatif = solara.reactive(start())
 answer: solara.Reactive[Answer | None] = solara.reactive(None)
+asked = solara.reactive(cast(WhatIf | None, None))  # the levers the answer on screen ran
 problem = solara.reactive("")
 progress = solara.reactive((0, 0))
 saved = solara.reactive("")
@@ -73,6 +80,25 @@ def tab() -> str:
     if not tab_key.peek():
         tab_key.set(uuid4().hex)
     return tab_key.peek()
+
+
+def staffing_need(result: Answer, days: int) -> dict[str, dict[str, Any]]:
+    """Per variant: mean staff on the phones per interval (over the runs' measured days), its
+    peak, paid hours per measured day and the service level reached."""
+    runs = result.runs[result.runs["status"] == "ok"]
+    out: dict[str, dict[str, Any]] = {}
+    for variant in (BASELINE, WHATIF):
+        profile = result.profile[result.profile["variant"] == variant]
+        day = profile.groupby("start", sort=True)["staffed"].mean()
+        mine = runs[runs["variant"] == variant]
+        out[variant] = {
+            "start": list(day.index),
+            "staff": list(day.to_numpy()),
+            "peak": float(day.max()) if len(day) else 0.0,
+            "paid": float(mine["paid_hours"].mean()) / days,
+            "service_level": float(mine["service_level"].mean()),
+        }
+    return out
 
 
 def baseline_overrides(w: WhatIf) -> dict[str, Any]:
@@ -99,6 +125,7 @@ def run_question() -> None:
         return
     problem.set("")
     saved.set("")
+    asked.set(w)
     answer.set(result)
 
 
@@ -115,6 +142,26 @@ def update(**changes: Any) -> None:
     whatif.set(candidate)
 
 
+def choose_policy(name: Any) -> None:
+    """Choose a policy: its own values go into its levers (the scenario's for its own policy,
+    the preset's for another), so nothing of the policy before carries over."""
+    try:
+        candidate = with_policy(whatif.value, name, base())
+        candidate.overrides(base())
+    except InputError as exc:
+        problem.set(str(exc))
+        return
+    problem.set("")
+    whatif.set(candidate)
+
+
+def back_to_today() -> None:
+    """Every lever back at the baseline's value (the days and replications stay)."""
+    w = whatif.value
+    problem.set("")
+    whatif.set(start().model_copy(update={"days": w.days, "replications": w.replications}))
+
+
 def set_language(code: Any) -> None:
     """The page's language, when it is one the page speaks."""
     if code in LANGUAGES:
@@ -124,14 +171,27 @@ def set_language(code: Any) -> None:
 
 
 @solara.component
-def Lever(key: str, label: str, value: float, integer: bool = False) -> None:
+def Lever(
+    key: str,
+    label: str,
+    value: float,
+    integer: bool = False,
+    moved: bool = False,
+    lang: Language | None = None,
+) -> None:
     """A slider within the lever's allowed range; whatever value arrives from the browser
     goes to `update`, which refuses what the lever cannot take (Solara's own sliders would
-    convert it first, and show a traceback for one that is not a number)."""
+    convert it first, and show a traceback for one that is not a number). A lever away from
+    the baseline's value is marked (●, in colour)."""
     low, high, step, _ = LIMITS[key]
     number = int if integer else float
+    shown = f"{100 * value:g} %" if key == "service_target" else f"{value:g}"
+    if lang is not None:  # the page's decimal comma
+        shown = shown.replace(".", lang.number(0.5, 1)[1])
     solara.v.Slider(
-        label=f"{label}: {value:g}",
+        label=f"{'● ' if moved else ''}{label}: {shown}",
+        color="deep-orange" if moved else None,
+        class_="lever moved" if moved else "lever",
         v_model=number(value),
         min=number(low),
         max=number(high),
@@ -150,14 +210,32 @@ def html(text: str, **style: str) -> None:
 @solara.component
 def Levers(lang: Language) -> None:
     w = whatif.value
+    moved = set(away_from(start(), w))
     names = {lang.policy(p): p for p in PRESETS}
+    solara.Button(
+        lang("ui_today"), on_click=back_to_today, disabled=not moved, classes=["today"], text=True
+    )
     solara.Select(
-        lang("ui_policy"),
+        ("● " if "policy" in moved else "") + lang("ui_policy"),
         values=list(names),
         value=lang.policy(w.policy),
-        on_value=lambda v: update(policy=names.get(v, v)),
+        on_value=lambda v: choose_policy(names.get(v, v)),
+        classes=["policy", "moved"] if "policy" in moved else ["policy"],
     )
-    Lever("staffing_scale", lang("ui_staffing_scale"), w.staffing_scale)
+    for key, label in (
+        ("aht_target_seconds", "ui_aht_target"),
+        ("coaching_hours_per_week", "ui_coaching"),
+        ("training_hours_per_week", "ui_training"),
+        ("meeting_hours_per_week", "ui_meeting"),
+    ):
+        Lever(key, lang(label), getattr(w, key), moved=key in moved, lang=lang)
+    Lever(
+        "staffing_scale",
+        lang("ui_staffing_scale"),
+        w.staffing_scale,
+        moved="staffing_scale" in moved,
+        lang=lang,
+    )
     solara.Text(lang("ui_shift"))
     with solara.Row():
         solara.InputText(
@@ -166,48 +244,38 @@ def Levers(lang: Language) -> None:
         solara.InputText(
             lang("ui_shift_to"), value=w.shift_to, on_value=lambda v: update(shift_to=v)
         )
-    Lever("shift_people", "±", w.shift_people, integer=True)
-    Lever("arrival_scale", lang("ui_arrival_scale"), w.arrival_scale)
-    parameters = _policy_values(w.policy)
-    for key, label in (
-        ("aht_target_seconds", "ui_aht_target"),
-        ("coaching_hours_per_week", "ui_coaching"),
-        ("training_hours_per_week", "ui_training"),
-        ("meeting_hours_per_week", "ui_meeting"),
-    ):
-        value = getattr(w, key)
-        Lever(key, lang(label), parameters[key] if value is None else value)
-    sales, money = base().sales, base().money
     Lever(
-        "sale_value",
-        lang("ui_sale_value"),
-        sales.value_mean if w.sale_value is None else w.sale_value,
+        "shift_people", "±", w.shift_people, integer=True, moved="shift_people" in moved, lang=lang
     )
+    Lever(
+        "arrival_scale",
+        lang("ui_arrival_scale"),
+        w.arrival_scale,
+        moved="arrival_scale" in moved,
+        lang=lang,
+    )
+    if w.service_target is not None:
+        Lever(
+            "service_target",
+            lang("ui_service_target", seconds=lang.number(base().kpi.service_level_seconds)),
+            w.service_target,
+            moved="service_target" in moved,
+            lang=lang,
+        )
+    Lever("sale_value", lang("ui_sale_value"), w.sale_value, moved="sale_value" in moved, lang=lang)
     Lever(
         "hourly_cost",
         lang("ui_hourly_cost"),
-        money.employee_hourly_cost if w.hourly_cost is None else w.hourly_cost,
+        w.hourly_cost,
+        moved="hourly_cost" in moved,
+        lang=lang,
     )
-    Lever("days", lang("ui_days"), w.days, integer=True)
-    Lever("replications", lang("ui_replications"), w.replications, integer=True)
-
-
-@cache
-def _policy_values(policy: str) -> dict[str, float]:
-    """The preset's own values of the levers (what a slider shows before it is moved)."""
-    from sim.scenario.policy import PRESETS as PRESET_TABLE
-
-    parameters = PRESET_TABLE[policy].parameters
-    return {
-        "aht_target_seconds": parameters.aht_target_seconds or 0.0,
-        "coaching_hours_per_week": parameters.coaching_hours_per_week,
-        "training_hours_per_week": parameters.training_hours_per_week,
-        "meeting_hours_per_week": parameters.meeting_hours_per_week,
-    }
+    Lever("days", lang("ui_days"), w.days, integer=True, lang=lang)
+    Lever("replications", lang("ui_replications"), w.replications, integer=True, lang=lang)
 
 
 @solara.component
-def KpiCard(lang: Language, kpi: str, result: Answer) -> None:
+def KpiCard(lang: Language, kpi: str, result: Answer, days: int) -> None:
     summary = result.summary.set_index(["variant", "kpi"])
     diff = result.differences.set_index("kpi").loc[kpi]
     mean = -diff["mean_diff"]  # differences are baseline - what-if
@@ -223,6 +291,12 @@ def KpiCard(lang: Language, kpi: str, result: Answer) -> None:
     )
     mark = {"better": "▲ ", "worse": "▼ "}.get(word, "")
     with solara.Card(lang.kpi(kpi), classes=["kpi-card"], style={"min-width": "230px"}):
+        if needs_longer_horizon(result, kpi):  # the noise is larger than the figure
+            html(
+                f"<b class='longer'>{escape(lang('ui_longer'))}</b><br>"
+                f"<small>{escape(lang('ui_longer_why', days=days))}</small>"
+            )
+            return
         html(
             f"<b>{escape(lang('ui_whatif'))}: "
             f"{escape(lang.value(kpi, summary.loc[(WHATIF, kpi), 'mean']))}</b><br>"
@@ -240,15 +314,94 @@ def Results(lang: Language) -> None:
         solara.Info(lang("ui_none"))
         return
     n = len(result.runs)
-    solara.Text(
-        lang("ui_answered", runs=n, seconds=lang.number(result.seconds, 1), cached=result.cached),
-        classes=["answered"],
+    ran = asked.value or whatif.value
+    stale = ran != whatif.value
+    solara.Warning(  # always there (hidden when fresh), so the answer below is not redrawn
+        lang("ui_stale"),
+        classes=["stale"] if stale else ["fresh"],
+        style={} if stale else {"display": "none"},
     )
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "10px"}):
-        for kpi in KPIS:
-            if kpi in set(result.summary["kpi"]):
-                KpiCard(lang, kpi, result)
-    Figures(lang, result)
+    with solara.Column(
+        classes=["answer", "stale-answer"] if stale else ["answer"],
+        style={"opacity": "0.4", "filter": "grayscale(1)"} if stale else {},
+    ):
+        html(
+            f"<div class='question'><b>{escape(lang('ui_question'))}:</b> "
+            f"{escape(question(start(), ran, base(), lang))}</div>"
+            f"<div class='verdict' style='font-size:1.15rem;font-weight:600;margin:4px 0'>"
+            f"{escape(verdict(result, ran.days, lang))}</div>"
+        )
+        solara.Text(
+            lang(
+                "ui_answered", runs=n, seconds=lang.number(result.seconds, 1), cached=result.cached
+            ),
+            classes=["answered"],
+        )
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "10px"}):
+            for kpi in KPIS:
+                if kpi in set(result.summary["kpi"]):
+                    KpiCard(lang, kpi, result, ran.days)
+        Staffing(lang, result, ran)
+        Figures(lang, result)
+
+
+@solara.component
+def Staffing(lang: Language, result: Answer, ran: WhatIf) -> None:
+    """How many people do I need? The staff the weekly sizing put on the phones per interval
+    in the what-if's own runs (its handle times and failure demand), beside the baseline's,
+    and the paid hours per day: read from the runs, not a separate formula."""
+    import plotly.graph_objects as go
+
+    with solara.Card(lang("ui_need"), classes=["need"]):
+        if ran.service_target is None:
+            solara.Text(lang("ui_need_none"))
+            return
+        need = staffing_need(result, ran.days)
+        html(
+            escape(
+                lang(
+                    "ui_need_intro",
+                    target=lang.percent(ran.service_target, 0),
+                    seconds=lang.number(base().kpi.service_level_seconds),
+                    policy=lang.policy(ran.policy),
+                )
+            )
+            + "<br><b>"
+            + escape(
+                lang(
+                    "ui_need_paid",
+                    whatif=lang.number(need[WHATIF]["paid"], 0),
+                    baseline=lang.number(need[BASELINE]["paid"], 0),
+                    peak=lang.number(need[WHATIF]["peak"], 0),
+                    base_peak=lang.number(need[BASELINE]["peak"], 0),
+                    sl=lang.percent(need[WHATIF]["service_level"]),
+                )
+            )
+            + "</b>"
+        )
+        chart = go.Figure()
+        for variant, name, colour, dash in (
+            (BASELINE, "ui_need_chart_baseline", "#999999", "dot"),
+            (WHATIF, "ui_need_chart_whatif", "#0072B2", "solid"),
+        ):
+            chart.add_trace(
+                go.Scatter(
+                    x=need[variant]["start"],
+                    y=need[variant]["staff"],
+                    mode="lines",
+                    line_shape="hv",
+                    name=lang(name),
+                    line={"color": colour, "dash": dash, "width": 2.5},
+                )
+            )
+        chart.update_layout(
+            height=260,
+            template="plotly_white",
+            separators=lang.plotly_separators,
+            margin={"t": 20, "l": 50, "r": 20, "b": 40},
+            legend={"orientation": "h"},
+        )
+        solara.FigurePlotly(chart)
 
 
 @solara.component
@@ -328,6 +481,11 @@ def Day(lang: Language) -> None:
         day_view(whatif.value, restart=True)
         day.set(day.value + 1)
 
+    html(
+        "<i class='day-note'>"
+        + escape(lang("ui_day_after_warmup", day=view.warmup + 1, warmup=view.warmup))
+        + "</i>"
+    )
     with solara.Row():
         solara.Button(
             lang("ui_pause") if playing.value else lang("ui_play"),
@@ -413,11 +571,37 @@ def Export(lang: Language) -> None:
 @solara.component
 def RunStatus(lang: Language) -> None:
     """Progress of the question in flight: the only part of the page redrawn as runs finish
-    (the cards and figures wait for the answer, leaving the cores to the runs)."""
+    (the cards and figures wait for the answer, leaving the cores to the runs); before it
+    runs, a question that takes a while says how long, estimated."""
+    w = whatif.value
+    runs, seconds = solara.use_memo(lambda: _estimate(w), [w])
     if run_question.pending:
         done, total = progress.value
         solara.ProgressLinear(True)
         solara.Text(lang("ui_running", done=done, total=total))
+        return
+    if seconds >= LONG_SECONDS:
+        solara.Text(
+            lang("ui_estimate", runs=runs, time=duration(seconds, lang)), classes=["estimate"]
+        )
+
+
+LONG_SECONDS = 5.0
+"""A question estimated to take this long or longer says so before it runs."""
+
+
+def _estimate(w: WhatIf) -> tuple[int, float]:
+    try:
+        return service().estimate(baseline_overrides(w), w.overrides(base()), w.replications)
+    except InputError:
+        return 0, 0.0
+
+
+def duration(seconds: float, lang: Language) -> str:
+    """'40 s', '3 min': a rough figure in the page's language."""
+    if seconds < 90:
+        return f"{lang.number(max(1, round(seconds)))} s"
+    return f"{lang.number(round(seconds / 60))} min"
 
 
 @cache

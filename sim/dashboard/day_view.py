@@ -30,18 +30,23 @@ class Floor:
 
 
 class DayView:
-    """One day of `scenario` (no warm-up), advanced step by step."""
+    """The first measured day of `scenario`, advanced step by step: the scenario's warm-up
+    runs first, quietly, so the day is the one its runs measure first (staffed by the weekly
+    sizing, with the failure demand and stress built up) and its service level compares with
+    the cards'."""
 
     def __init__(self, scenario: Scenario, seed: int = 1, step_seconds: float = STEP_SECONDS):
         one_day = scenario.model_copy(
-            update={"calendar": scenario.calendar.model_copy(update={"days": 1, "warmup_days": 0})}
+            update={"calendar": scenario.calendar.model_copy(update={"days": 1})}
         )
         self.model = build_model(one_day, seed=seed)
         self.step_seconds = step_seconds
-        self.opens = self.model.hours.opens_at(0)
-        self.closes = self.model.hours.closes_at(0)
+        self.warmup = scenario.calendar.warmup_days
+        self.opens = self.model.hours.opens_at(self.warmup)
+        self.closes = self.model.hours.closes_at(self.warmup)
         self.target = scenario.kpi.service_level_seconds
         self.model.run_until(self.opens)
+        self.first_call = len(self.model.log)  # the warm-up's contacts are not this day's
         self.history: list[Floor] = [self.floor()]
 
     @property
@@ -58,10 +63,11 @@ class DayView:
     def floor(self) -> Floor:
         model = self.model
         log, staffing, router = model.log, model.staffing, model.router
-        n = len(log)
+        first = self.first_call
+        n = len(log) - first
         answered = sum(
             1
-            for call in range(n)
+            for call in range(first, len(log))
             if log.answer[call] == log.answer[call]
             and log.answer[call] - log.arrival[call] <= self.target
         )

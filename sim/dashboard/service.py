@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.design import RunTask
+from sim.experiments.estimate import estimate_seconds
 from sim.experiments.executors import execute
 from sim.experiments.experiment import Experiment, load_experiment
 from sim.experiments.statistics import paired_differences, summarize
@@ -110,6 +111,16 @@ class RunService:
                 "variants": {BASELINE: baseline, WHATIF: whatif},
             }
         )
+
+    def estimate(
+        self, baseline: dict[str, Any], whatif: dict[str, Any], replications: int
+    ) -> tuple[int, float]:
+        """The runs a question still needs (the cache has the others) and their estimated
+        wall time on the warm workers (`sim.experiments.estimate`), before it runs."""
+        tasks = self.experiment(baseline, whatif, replications).tasks
+        distinct = {cache_key(t): t for t in tasks if cache_key(t) not in self.cache}
+        pending = list(distinct.values())
+        return len(pending), estimate_seconds(pending, self.workers)
 
     def ask(
         self,

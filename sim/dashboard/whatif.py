@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.errors import UsageError
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.policy import policy_names
+from sim.scenario.policy import PRESETS, policy_names, resolve_policy
 
 LIMITS = {  # field: (min, max, step, unit)
     "staffing_scale": (0.5, 1.5, 0.05, "× schedule"),
@@ -21,6 +21,7 @@ LIMITS = {  # field: (min, max, step, unit)
     "training_hours_per_week": (0.0, 5.0, 0.25, "h/week"),
     "meeting_hours_per_week": (0.0, 5.0, 0.25, "h/week"),
     "sale_value": (0.0, 500.0, 10.0, "€ margin"),
+    "service_target": (0.3, 0.95, 0.05, "of contacts within the target time"),
     "hourly_cost": (10.0, 100.0, 1.0, "€/h"),
     "days": (1, 20, 1, "measured days"),
     "replications": (1, 10, 1, "paired runs"),
@@ -33,29 +34,52 @@ def _field(name: str, default: float, **extra: Any) -> Any:
     return Field(default, ge=low, le=high, description=unit, **extra)
 
 
+CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+"""A time of day, 00:00-23:59."""
+
+POLICY_LEVERS = {  # lever: the policy parameter it sets
+    "aht_target_seconds": "aht_target_seconds",
+    "coaching_hours_per_week": "coaching_hours_per_week",
+    "training_hours_per_week": "training_hours_per_week",
+    "meeting_hours_per_week": "meeting_hours_per_week",
+}
+OTHER_LEVERS = {  # lever: the scenario key it sets
+    "sale_value": "sales.value_mean",
+    "hourly_cost": "money.employee_hourly_cost",
+    "service_target": "staffing.target_service_level",
+}
+STRETCH_HOURS = 2
+"""The stretch of the day the ± lever acts on, at first: the first two opening hours."""
+
+
 class WhatIf(BaseModel):
-    """One what-if: a policy and the levers a manager pulls. `None` keeps the scenario's
-    (or the policy preset's) own value."""
+    """One what-if: a policy and the levers a manager pulls, every lever with its value
+    (`today` gives the baseline's own). `service_target` None: the scenario keeps its
+    schedule (no weekly sizing)."""
 
     model_config = ConfigDict(extra="forbid")
 
     policy: str = "aht"
     staffing_scale: float = _field("staffing_scale", 1.0)
-    shift_from: str = Field("08:00", pattern=r"^\d\d:\d\d$")
-    shift_to: str = Field("08:00", pattern=r"^\d\d:\d\d$")
+    shift_from: str = Field("08:00", pattern=CLOCK)
+    shift_to: str = Field("10:00", pattern=CLOCK)
     shift_people: int = _field("shift_people", 0)
     arrival_scale: float = _field("arrival_scale", 1.0)
-    aht_target_seconds: float | None = _field("aht_target_seconds", None)
-    coaching_hours_per_week: float | None = _field("coaching_hours_per_week", None)
-    training_hours_per_week: float | None = _field("training_hours_per_week", None)
-    meeting_hours_per_week: float | None = _field("meeting_hours_per_week", None)
-    sale_value: float | None = _field("sale_value", None)
-    hourly_cost: float | None = _field("hourly_cost", None)
+    aht_target_seconds: float = _field("aht_target_seconds", 0.0)
+    coaching_hours_per_week: float = _field("coaching_hours_per_week", 0.0)
+    training_hours_per_week: float = _field("training_hours_per_week", 0.0)
+    meeting_hours_per_week: float = _field("meeting_hours_per_week", 0.0)
+    sale_value: float = _field("sale_value", 0.0)
+    hourly_cost: float = _field("hourly_cost", 10.0)
+    service_target: float | None = _field("service_target", None)
     days: int = _field("days", 5)
     replications: int = _field("replications", 5)
 
     def overrides(self, base: Scenario) -> dict[str, Any]:
-        """The scenario overrides this what-if makes to `base` (dotted keys)."""
+        """The scenario overrides this what-if makes to `base` (dotted keys): only what
+        differs from `base`, so the baseline's own values give the baseline's own runs. A
+        policy other than the scenario's starts from that policy's preset (the scenario's
+        `[policy]` settings do not carry over to it)."""
         if ":" in self.policy or self.policy not in policy_names():
             raise UsageError(
                 f"policy {self.policy!r}: the dashboard runs the presets {policy_names()} "
@@ -68,18 +92,62 @@ class WhatIf(BaseModel):
             out["arrivals.rate_per_hour"] = base.arrivals.rate_per_hour * self.arrival_scale
         if self.shift_people:
             out["staffing.adjustment"] = stretch_adjustment(base, self)
-        for name, key in (
-            ("aht_target_seconds", "policy.aht_target_seconds"),
-            ("coaching_hours_per_week", "policy.coaching_hours_per_week"),
-            ("training_hours_per_week", "policy.training_hours_per_week"),
-            ("meeting_hours_per_week", "policy.meeting_hours_per_week"),
-            ("sale_value", "sales.value_mean"),
-            ("hourly_cost", "money.employee_hourly_cost"),
-        ):
-            value = getattr(self, name)
-            if value is not None:
-                out[key] = value
+        if self.policy != base.policy.name:  # the preset as it is, then the levers
+            for key, value in base.policy.model_dump().items():
+                if key != "name" and value is not None:
+                    out[f"policy.{key}"] = None
+        start = policy_values(self.policy, base)
+        for name, parameter in POLICY_LEVERS.items():
+            if getattr(self, name) != start[name]:
+                out[f"policy.{parameter}"] = getattr(self, name)
+        today_values = today(base)
+        for name, key in OTHER_LEVERS.items():
+            if getattr(self, name) != getattr(today_values, name):
+                out[key] = getattr(self, name)
         return out
+
+
+def policy_values(policy: str, base: Scenario) -> dict[str, float]:
+    """The policy levers' values when `policy` is chosen: the scenario's own settings for
+    its own policy, the preset's for another."""
+    if policy == base.policy.name:
+        _, parameters = resolve_policy(base.policy)
+    else:
+        parameters = PRESETS[policy].parameters
+    return {name: float(getattr(parameters, key)) for name, key in POLICY_LEVERS.items()}
+
+
+def today(base: Scenario) -> WhatIf:
+    """The levers at the baseline's own values: the center as it is today."""
+    cal = base.calendar
+    hour, minute = map(int, cal.open_from.split(":"))
+    until = min(hour + STRETCH_HOURS, 23), minute
+    return WhatIf(
+        policy=base.policy.name if base.policy.name in policy_names() else "aht",
+        shift_from=cal.open_from,
+        shift_to=f"{until[0]:02d}:{until[1]:02d}",
+        sale_value=base.sales.value_mean,
+        hourly_cost=base.money.employee_hourly_cost,
+        service_target=base.staffing.target_service_level,
+        **policy_values(base.policy.name, base),
+    )
+
+
+def with_policy(current: WhatIf, policy: str, base: Scenario) -> WhatIf:
+    """`current` with `policy` chosen and that policy's values loaded into its levers."""
+    if policy not in policy_names():
+        raise UsageError(f"policy = {policy!r:.40}: allowed: {allowed('policy')}")
+    return current.model_copy(update={"policy": policy, **policy_values(policy, base)})
+
+
+def away_from(start: WhatIf, current: WhatIf) -> list[str]:
+    """The levers (and the policy) whose value in `current` differs from `start`, in order;
+    the measured days and replications are how the question is answered, not what it asks."""
+    return [
+        name
+        for name in WhatIf.model_fields
+        if name not in ("days", "replications") and getattr(start, name) != getattr(current, name)
+    ]
 
 
 TIMES = ("shift_from", "shift_to")
@@ -99,7 +167,7 @@ def changed(current: WhatIf, **changes: Any) -> WhatIf:
 def allowed(name: str) -> str:
     """What lever `name` takes, in words."""
     if name in TIMES:
-        return "a time of day as HH:MM, e.g. 08:00"
+        return "a time of day as HH:MM from 00:00 to 23:59, e.g. 08:00"
     if name == "policy":
         return f"one of {', '.join(policy_names())}"
     if name not in LIMITS:
