@@ -92,7 +92,7 @@ def answer(whatif_profit: tuple[float, ...], attrition: tuple[float, ...]) -> An
     kpis = ["profit_after_churn", "service_level", "expected_attrition_annual"]
     profile = pd.DataFrame(
         [
-            {"variant": v, "start": s, "staffed": n + (v == WHATIF)}
+            {"variant": v, "start": s, "staffed": n + (v == WHATIF), "wanted": n - 1}
             for v in (BASELINE, WHATIF)
             for s, n in (("08:00", 10.0), ("08:15", 12.0))
         ]
@@ -141,6 +141,7 @@ def test_the_staffing_need_is_read_from_the_runs(monkeypatch) -> None:
 
     need = app.staffing_need(answer((150.0, 161.0, 139.0), (0.3, 0.3, 0.3)), 5)
     assert need[WHATIF]["staff"] == [11.0, 13.0] and need[WHATIF]["peak"] == 13.0
+    assert need[WHATIF]["wanted"] == [9.0, 11.0] and need[WHATIF]["wanted_peak"] == 11.0
     assert need[BASELINE]["paid"] == 100.0 and need[WHATIF]["paid"] == 90.0
     assert need[WHATIF]["service_level"] == pytest.approx(0.89)
 

@@ -281,3 +281,25 @@ def test_the_collector_is_restored_after_a_failed_run_and_left_off_if_it_was_off
         assert not gc.isenabled()  # whoever turned it off decides when it comes back
     finally:
         gc.enable()
+
+
+def test_the_intervals_say_what_the_plan_wanted() -> None:
+    """`wanted` is the schedule in force: the scenario's own without sizing, the weekly
+    Erlang A sizing's once it has resized (constant within a week, per interval)."""
+    from sim.engine.staffing import staffing_targets
+
+    fixed = baseline(calendar__days=2, calendar__warmup_days=0, customers__population=20_000)
+    fixed = fixed.model_copy(
+        update={"staffing": fixed.staffing.model_copy(update={"target_service_level": None})}
+    )
+    table = sim.run(fixed, seed=1).intervals
+    plan = staffing_targets(fixed.staffing, table["interval"].nunique())
+    assert table["wanted"].tolist() == plan * 2
+    sized = baseline(calendar__days=10, customers__population=20_000)
+    table = sim.run(sized, seed=1).intervals
+    week = len(sized.calendar.weekdays)
+    table = table.assign(week=(table["day"] + sized.calendar.warmup_days) // week)
+    per_week = table.groupby(["week", "interval"])["wanted"].nunique()
+    assert (per_week == 1).all()  # one plan per week
+    assert table.groupby("interval")["wanted"].nunique().max() > 1  # resized between weeks
+    assert table["wanted"].tolist() != plan * 10

@@ -83,18 +83,22 @@ def tab() -> str:
 
 
 def staffing_need(result: Answer, days: int) -> dict[str, dict[str, Any]]:
-    """Per variant: mean staff on the phones per interval (over the runs' measured days), its
-    peak, paid hours per measured day and the service level reached."""
+    """Per variant: the staff the plan (the weekly sizing) wanted per interval and the staff
+    on the phones (means over the runs' measured days), their peaks, paid hours per measured
+    day and the service level reached."""
     runs = result.runs[result.runs["status"] == "ok"]
     out: dict[str, dict[str, Any]] = {}
     for variant in (BASELINE, WHATIF):
         profile = result.profile[result.profile["variant"] == variant]
         day = profile.groupby("start", sort=True)["staffed"].mean()
+        wanted = profile.groupby("start", sort=True)["wanted"].mean()
         mine = runs[runs["variant"] == variant]
         out[variant] = {
             "start": list(day.index),
             "staff": list(day.to_numpy()),
+            "wanted": list(wanted.to_numpy()),
             "peak": float(day.max()) if len(day) else 0.0,
+            "wanted_peak": float(wanted.max()) if len(wanted) else 0.0,
             "paid": float(mine["paid_hours"].mean()) / days,
             "service_level": float(mine["service_level"].mean()),
         }
@@ -374,20 +378,23 @@ def Staffing(lang: Language, result: Answer, ran: WhatIf) -> None:
                     baseline=lang.number(need[BASELINE]["paid"], 0),
                     peak=lang.number(need[WHATIF]["peak"], 0),
                     base_peak=lang.number(need[BASELINE]["peak"], 0),
+                    wanted=lang.number(need[WHATIF]["wanted_peak"], 0),
+                    base_wanted=lang.number(need[BASELINE]["wanted_peak"], 0),
                     sl=lang.percent(need[WHATIF]["service_level"]),
                 )
             )
             + "</b>"
         )
         chart = go.Figure()
-        for variant, name, colour, dash in (
-            (BASELINE, "ui_need_chart_baseline", "#999999", "dot"),
-            (WHATIF, "ui_need_chart_whatif", "#0072B2", "solid"),
+        for variant, series, name, colour, dash in (
+            (BASELINE, "staff", "ui_need_chart_baseline", "#999999", "dot"),
+            (WHATIF, "wanted", "ui_need_chart_wanted", "#E69F00", "dash"),
+            (WHATIF, "staff", "ui_need_chart_whatif", "#0072B2", "solid"),
         ):
             chart.add_trace(
                 go.Scatter(
                     x=need[variant]["start"],
-                    y=need[variant]["staff"],
+                    y=need[variant][series],
                     mode="lines",
                     line_shape="hv",
                     name=lang(name),

@@ -51,6 +51,8 @@ class StaffingPlan:
         self.departed_busy = 0.0
         self.rota = False
         self.pool_grows = True  # a resized schedule adds employees (off when a workforce hires)
+        self.plans: list[tuple[float, list[int]]] = [(0.0, self.schedule)]
+        """(from time, schedule): the staff wanted per interval, as planned and resized."""
 
     def use_rota(self) -> None:
         """Staff by shifts from now on: everyone is off duty until a shift brings them on."""
@@ -61,9 +63,16 @@ class StaffingPlan:
     def resize(self, schedule: list[int]) -> None:
         """Staff to a new schedule from the next interval on (weekly sizing)."""
         self.schedule = schedule
+        self.plans.append((self.model.time, schedule))
         if self.pool_grows:
             while len(self.employees) < max(schedule, default=0):
                 self.hire(Employee(self.model))
+
+    def wanted(self, time: float, interval: int) -> int:
+        """Employees the plan in force at `time` wanted on the phones during `interval` (the
+        schedule or the weekly sizing's, before shifts, absences and breaks)."""
+        schedule = next(plan for start, plan in reversed(self.plans) if start <= time)
+        return schedule[interval]
 
     def target(self, interval: int) -> int:
         """Employees wanted on the phones during `interval` of a day (on a rota: everyone

@@ -112,6 +112,10 @@ def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) ->
             "start_time": starts,
             **stats,
             "staffed": staffed / hours.interval,
+            "wanted": [
+                model.staffing.wanted(start, k)
+                for start, k in zip(starts, np.tile(np.arange(n_int), days), strict=True)
+            ],
             "occupancy": ratio(busy, staffed),
             "queue_mean": queued / hours.interval,
             "queue_max": queue_max.astype(np.int64),
@@ -209,7 +213,7 @@ def average_day(intervals: pd.DataFrame) -> pd.DataFrame:
         _offered=weights,
     )
     grouped = frame.groupby(["interval", "start"], sort=True)
-    means = grouped[["offered", "handled", "staffed", "queue_mean"]].mean()
+    means = grouped[["offered", "handled", "staffed", "wanted", "queue_mean"]].mean()
     sums = grouped[["_within", "_abandoned", "_offered"]].sum()
     offered = sums["_offered"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -223,6 +227,7 @@ AVERAGE_DAY = [
     "offered",
     "handled",
     "staffed",
+    "wanted",
     "queue_mean",
     "service_level",
     "abandonment_rate",
