@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import tomllib
 from functools import cache
 
@@ -13,7 +14,7 @@ import sim
 from sim.dashboard.day_view import DayView, DayWatch
 from sim.dashboard.export import to_toml
 from sim.dashboard.saving import SaveLimit
-from sim.dashboard.service import Cancelled, RunService
+from sim.dashboard.service import Cancelled, RunService, cache_key
 from sim.dashboard.whatif import WhatIf, changed, stretch_adjustment
 from sim.errors import InputError
 from sim.report import Language
@@ -116,6 +117,58 @@ def test_another_tabs_question_does_not_cancel_this_tabs(service) -> None:
     ask("tab-b", 2)  # another tab's question, while tab a's runs
     first.join(120)
     assert outcome == {"tab-a": "finished", "tab-b": "finished"}
+
+
+def test_runs_prepared_while_levers_move_answer_the_question(service) -> None:
+    mine = SMALL | {"customers.population": 22_000}  # not cached by another test
+    whatif = mine | {"policy.name": "quality"}
+    service.prepare(mine, whatif, 2, session="tab-p")
+    deadline = time.monotonic() + 120
+    while service._inflight and time.monotonic() < deadline:  # the runs finish unasked
+        time.sleep(0.05)
+    answer = service.ask(mine, whatif, 2, session="tab-p")
+    assert answer.cached == 4  # every run came from the preparation
+    compared = sim.compare(answer.experiment.spec.model_dump(mode="json"), workers=1)
+    assert sorted(answer.runs["profit_after_churn"]) == sorted(compared.runs["profit_after_churn"])
+
+
+def test_a_new_preparation_lets_the_old_ones_runs_go(service) -> None:
+    first = SMALL | {"customers.population": 23_000, "calendar.days": 3}
+    service.prepare(first, first | {"policy.name": "volume"}, 8, session="tab-q")
+    tasks = service.experiment(first, first | {"policy.name": "volume"}, 8).tasks
+    keys = {cache_key(t) for t in tasks}
+    service.prepare(SMALL, SMALL, 1, session="tab-q")  # the levers moved on at once
+    deadline = time.monotonic() + 120
+    while service._inflight and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done = sum(key in service.cache for key in keys)
+    # the runs the pool had started or queued for its workers finish; the rest never run
+    assert done <= 2 * service.workers + 1 < len(keys) == 16
+    held = {key for keys in service._prepared.values() for key in keys}
+    assert set(service._holders) <= held  # only the tabs' latest preparations hold runs
+
+
+def test_a_question_shares_a_run_in_flight_with_another(service) -> None:
+    mine = SMALL | {"customers.population": 24_000}
+    asked: dict[str, object] = {}
+
+    def ask(tab: str) -> None:
+        asked[tab] = service.ask(mine, mine | {"policy.name": "volume"}, 1, session=tab)
+
+    threads = [threading.Thread(target=ask, args=(t,)) for t in ("tab-r", "tab-s")]
+    submitted = []
+    original = service.pool.submit
+    service.pool.submit = lambda *a, **k: submitted.append(1) or original(*a, **k)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        service.pool.submit = original
+    assert len(submitted) == 2  # two runs for two tabs asking the same question at once
+    one, two = asked["tab-r"], asked["tab-s"]
+    assert one.runs["profit_after_churn"].tolist() == two.runs["profit_after_churn"].tolist()
 
 
 def test_the_day_view_steps_through_one_day() -> None:

@@ -133,6 +133,15 @@ def run_question() -> None:
     answer.set(result)
 
 
+def prepare(w: WhatIf) -> None:
+    """Start the runs of the question now on screen, before Run is pressed (the tab's earlier
+    preparation is let go); the answer itself comes from Run, as ever."""
+    try:
+        service().prepare(baseline_overrides(w), w.overrides(base()), w.replications, tab())
+    except InputError:  # the page says why when Run is pressed
+        return
+
+
 def update(**changes: Any) -> None:
     """Change levers with values from the page; one the levers or the model refuse is shown
     (one line: the lever, the value, what is allowed), not applied."""
@@ -144,6 +153,7 @@ def update(**changes: Any) -> None:
         return
     problem.set("")
     whatif.set(candidate)
+    prepare(candidate)
 
 
 def choose_policy(name: Any) -> None:
@@ -157,13 +167,16 @@ def choose_policy(name: Any) -> None:
         return
     problem.set("")
     whatif.set(candidate)
+    prepare(candidate)
 
 
 def back_to_today() -> None:
     """Every lever back at the baseline's value (the days and replications stay)."""
     w = whatif.value
     problem.set("")
-    whatif.set(start().model_copy(update={"days": w.days, "replications": w.replications}))
+    today = start().model_copy(update={"days": w.days, "replications": w.replications})
+    whatif.set(today)
+    prepare(today)
 
 
 def set_language(code: Any) -> None:

@@ -3,9 +3,10 @@ random numbers), in warm worker processes that stay up between questions.
 
 A question is a two-variant `compare` experiment, so its runs, seeds and tables are exactly
 those `ccsim compare` would produce, run for run. Runs already done for the same resolved
-scenario and seed (the baseline, above all) are taken from a cache rather than run again, and
-a new question cancels what is left of the one before from the same tab (session); another
-tab's questions run side by side.
+scenario and seed (the baseline, above all) are taken from a cache rather than run again, a
+run in flight is shared by every question that needs it, and a new question cancels what is
+left of the one before from the same tab (session); another tab's questions run side by side.
+While levers move, `prepare` starts the runs of the question on screen before Run is pressed.
 """
 
 from __future__ import annotations
@@ -80,9 +81,12 @@ class RunService:
         self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
         self.workers = workers
         self.cache: dict[str, dict[str, Any]] = {}
+        self._inflight: dict[str, Future] = {}  # runs submitted and not finished, by cache key
+        self._holders: dict[str, int] = {}  # questions (and preparations) waiting on each
+        self._prepared: dict[str, list[str]] = {}  # per session: the keys `prepare` holds
         self._generations: dict[str, int] = {}  # per session: its newest question
         self._closed = False
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a cancel runs `_finished` at once, in this thread
         for future in [self.pool.submit(_warm) for _ in range(workers)]:
             future.result()  # the workers are up and have imported the model
 
@@ -147,39 +151,36 @@ class RunService:
         experiment = self.experiment(baseline, whatif, replications)
         records: dict[str, dict[str, Any]] = {}
         pending: dict[Future, list[RunTask]] = {}
-        submitted: dict[str, Future] = {}  # one run per resolved scenario and seed
         cached = 0
-        for task in experiment.tasks:
-            key = cache_key(task)
-            hit = self.cache.get(key)
-            if hit is not None:
-                records[task.run_id] = hit | {"run_id": task.run_id}
-                cached += 1
-            elif key in submitted:
-                pending[submitted[key]].append(task)
-            else:
-                submitted[key] = future = self.pool.submit(execute, task)
-                pending[future] = [task]
-        total = len(experiment.tasks)
-        if progress:
-            progress(len(records), total)
-        while pending:
-            if replaced():
-                for future in pending:
-                    future.cancel()
-                raise Cancelled
-            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            if replaced():  # replaced, or the service closed meanwhile
-                continue
-            for future in done:
-                tasks = pending.pop(future)
-                record = future.result()
-                if record["status"] == "ok":
-                    self.cache[cache_key(tasks[0])] = record
-                for task in tasks:
-                    records[task.run_id] = record | {"run_id": task.run_id}
-                if progress:
-                    progress(len(records), total)
+        with self._lock:
+            claimed = self._claim(experiment.tasks)
+        try:
+            for task in experiment.tasks:
+                got = claimed[cache_key(task)]
+                if isinstance(got, Future):
+                    pending.setdefault(got, []).append(task)
+                else:
+                    records[task.run_id] = got | {"run_id": task.run_id}
+                    cached += 1
+            total = len(experiment.tasks)
+            if progress:
+                progress(len(records), total)
+            while pending:
+                if replaced():
+                    raise Cancelled
+                done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                if replaced():  # replaced, or the service closed meanwhile
+                    continue
+                for future in done:
+                    tasks = pending.pop(future)
+                    record = future.result()
+                    for task in tasks:
+                        records[task.run_id] = record | {"run_id": task.run_id}
+                    if progress:
+                        progress(len(records), total)
+        finally:  # runs no other question waits for are cancelled if they have not started
+            with self._lock:
+                self._release([k for k, v in claimed.items() if isinstance(v, Future)])
         runs, daily, profile = tables(experiment.tasks, records)
         variants = [BASELINE, WHATIF]
         kpis = [k for k in KPIS if k in runs]
@@ -194,6 +195,69 @@ class RunService:
             time.perf_counter() - started,
             cached,
         )
+
+    def prepare(
+        self,
+        baseline: dict[str, Any],
+        whatif: dict[str, Any],
+        replications: int,
+        session: str = "default",
+    ) -> None:
+        """Start the runs a question will need, without waiting (the levers moved; Run is
+        likely next). The tab's previous preparation is let go: its runs that have not started
+        are cancelled unless a question waits for them."""
+        tasks = self.experiment(baseline, whatif, replications).tasks
+        with self._lock:
+            if self._closed:
+                return
+            self._release(self._prepared.pop(session, []))
+            claimed = self._claim(tasks)
+            self._prepared[session] = [k for k, v in claimed.items() if isinstance(v, Future)]
+
+    def _claim(self, tasks: list[RunTask]) -> dict[str, Future | dict[str, Any]]:
+        """Per cache key of `tasks`: the cached record, or the run in flight (submitted now
+        if nobody has); each run in flight is held once more. Called under the lock."""
+        claimed: dict[str, Future | dict[str, Any]] = {}
+        for task in tasks:
+            key = cache_key(task)
+            if key in claimed:
+                continue
+            hit = self.cache.get(key)
+            if hit is not None:
+                claimed[key] = hit
+                continue
+            future = self._inflight.get(key)
+            if future is None or future.cancelled():
+                future = self.pool.submit(execute, task)
+                self._inflight[key] = future
+                future.add_done_callback(lambda f, key=key: self._finished(key, f))
+            self._holders[key] = self._holders.get(key, 0) + 1
+            claimed[key] = future
+        return claimed
+
+    def _release(self, keys: list[str]) -> None:
+        """Let go of runs in flight; one nobody holds any more is cancelled if it has not
+        started (a started run finishes into the cache). Called under the lock."""
+        for key in keys:
+            left = self._holders.get(key, 0) - 1
+            if left > 0:
+                self._holders[key] = left
+                continue
+            self._holders.pop(key, None)
+            future = self._inflight.get(key)
+            if future is not None:
+                future.cancel()  # `_finished` forgets it, if it had not started
+
+    def _finished(self, key: str, future: Future) -> None:
+        """A run ended: an ok record goes into the cache, for every question that needs it."""
+        with self._lock:
+            if self._inflight.get(key) is future:
+                del self._inflight[key]
+            if future.cancelled() or future.exception() is not None:
+                return
+            record = future.result()
+            if record["status"] == "ok":
+                self.cache[key] = record
 
     def close(self) -> None:
         """Stop the worker processes: queued runs are dropped, a run in flight is ended."""
