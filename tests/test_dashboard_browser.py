@@ -6,6 +6,7 @@ Screenshots go to tests/screenshots/."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -48,7 +49,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     workers = descendants(process.pid)
     assert workers, "the warm worker processes run beside the server"
     process.terminate()
-    assert process.wait(timeout=20) in (0, 130, -15), process.stdout.read()
+    code = process.wait(timeout=20)
+    said = process.stdout.read()
+    assert code in (0, 130, -15), said
+    # the operator's terminal: the address, nothing else (no warning, no traceback)
+    assert "Warning" not in said and "samesite" not in said and "Traceback" not in said, said
     deadline = time.monotonic() + 15
     while (left := [pid for pid in workers if alive(pid)]) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -147,7 +152,9 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
             arg=first,
             timeout=120_000,
         )
-        assert "(5 from the cache)" in answered.inner_text()  # the baseline ran once
+        # the baseline ran once (and the what-if's runs may have started as the lever moved)
+        cached = re.search(r"\((\d+) from the cache\)", answered.inner_text())
+        assert cached and int(cached.group(1)) >= 5
         assert "coaching 1.5 h/week → 2.5 h/week" in page.locator(".question").inner_text()
         assert page.locator(".stale").count() == 0
         assert page.locator(".need").count() == 1  # how many people: beside the what-if
