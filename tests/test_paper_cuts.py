@@ -142,3 +142,14 @@ def test_script_help_is_complete_sentences(script: Path) -> None:
     description = out.split("\n\n")[1]  # usage, then the description, then the options
     text = " ".join(description.split())
     assert text.endswith("."), f"{script.name} --help stops mid-sentence: {text[-60:]!r}"
+
+
+# --- README's figures come from a script that measures them ------------------------------------
+
+
+def test_readme_figures_reads_pytest_count_and_formats_minutes() -> None:
+    figures_script = _script(ROOT / "experiments" / "readme_figures.py")
+    assert figures_script.collected("...\n589 tests collected in 3.12s\n") == 589
+    assert figures_script.minutes(245.4) == "4 min 5 s" and figures_script.minutes(38) == "38 s"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "experiments/readme_figures.py" in readme
