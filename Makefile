@@ -31,7 +31,7 @@ $(CHROMIUM):
 # last line.
 demo: $(STAMP)
 	$(BIN)/ccsim compare experiments/policy_comparison.toml --out results/policy-comparison
-	$(BIN)/python experiments/what_drives_the_result.py --quiet \
+	$(BIN)/python experiments/what_drives_the_result.py \
 	  --out results/what-drives-the-result --into results/policy-comparison
 	$(BIN)/ccsim talk results/policy-comparison --lang nl
 	$(BIN)/ccsim talk results/policy-comparison --lang en

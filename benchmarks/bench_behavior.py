@@ -134,7 +134,7 @@ def benchmark(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -75,7 +75,7 @@ def direct(data: dict[str, Any]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--medium-runs", type=int, default=8)
     parser.add_argument("--tiny-runs", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)

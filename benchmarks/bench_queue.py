@@ -253,7 +253,7 @@ def print_table(report: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     d = Case()
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--employees", type=int, default=d.employees)
     p.add_argument("--calls-per-hour", type=float, default=d.calls_per_hour)
     p.add_argument("--handle-mean", type=float, default=d.handle_mean, help="seconds")

@@ -1,5 +1,8 @@
 """How the baseline's staffing schedule and the presets' targets were derived (docs/MODEL.md,
-"How it was calibrated"). Rerun after changing the model's defaults:
+"How it was calibrated"): the schedule sized with Erlang A, then the AHT and volume targets set
+by rule on it.
+
+Rerun after changing the model's defaults:
 
     .venv/bin/python experiments/calibrate_schedule.py
 
@@ -14,6 +17,7 @@ It prints the schedule (for baseline.toml) and both figures; nothing is written.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +71,7 @@ def unpressed(schedule: list[int]) -> tuple[float, float]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     target = {}
     for round_ in (1, 2):
         schedule = sized(target)

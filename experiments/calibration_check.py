@@ -58,8 +58,17 @@ def kpis(policy: str, days: int, seed: int) -> dict[str, float]:
     return k
 
 
+def cell(value: float, reference: tuple[float, float] | None, fmt: str) -> str:
+    """A value as the table shows it; outside its reference range it says so, visibly."""
+    text = fmt.format(value).replace("-", "−")
+    if reference is None or reference[0] <= value <= reference[1]:
+        return text
+    side = "below" if value < reference[0] else "above"
+    return f"**{text} ✗ outside ({side})**"
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=120)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -71,8 +80,12 @@ def main() -> None:
     print("| --- | --- |" + " --- |" * len(POLICIES))
     for name, (reference, fmt) in RANGES.items():
         ref = "" if reference is None else f"{fmt.format(reference[0])}–{fmt.format(reference[1])}"
-        values = " | ".join(fmt.format(runs[p][name]).replace("-", "−") for p in POLICIES)
+        # only the aht column is calibrated: the others are outcomes, never marked
+        values = " | ".join(
+            cell(runs[p][name], reference if p == "aht" else None, fmt) for p in POLICIES
+        )
         print(f"| `{name}` | {ref} | {values} |")
+    print("\n✗: outside the reference range the aht center was calibrated to.")
 
 
 if __name__ == "__main__":

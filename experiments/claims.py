@@ -348,7 +348,7 @@ def sobol(folder: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--comparison", default="results/policy-comparison", type=Path)
     parser.add_argument("--fixed", default="results/policy-comparison-fixed-staff", type=Path)
     parser.add_argument("--decomposition", default="results/what-drives-20d", type=Path)

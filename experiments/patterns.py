@@ -1,4 +1,7 @@
-"""Patterns the model was not fitted to, measured on its own output (docs/PATTERNS.md):
+"""Patterns the model was not fitted to, measured on its own output and printed as
+Markdown for docs/PATTERNS.md.
+
+What it measures:
 
 1. CSAT against FCR across management variants (each variant's mean over its runs): the slope
    in CSAT points per FCR point and the correlation. SQM Group reports that CSAT moves with FCR
@@ -121,7 +124,7 @@ def measure(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)

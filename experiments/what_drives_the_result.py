@@ -54,7 +54,7 @@ def experiment(replications: int, days: int, variants: dict) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replications", type=int, default=3)
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--out", default="results/what-drives-the-result")

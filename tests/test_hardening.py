@@ -307,8 +307,8 @@ def test_a_policy_named_twice_is_refused(tmp_path: Path) -> None:
 def test_the_python_api_takes_numpy_numbers_and_refuses_fractional_seeds() -> None:
     import numpy as np
 
-    scenario = sim.load_scenario(BASELINE, {"staffing.employees": np.int64(45)})
-    assert scenario.staffing.employees == 45
+    scenario = sim.load_scenario(BASELINE, {"calendar.warmup_days": np.int64(0)})
+    assert scenario.calendar.warmup_days == 0
     with pytest.raises(sim.errors.InputError, match="whole number"):
         sim.run(scenario, seed=1.7)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rich.console import Console
 from rich.table import Table
@@ -24,6 +25,10 @@ def command_keys(args: argparse.Namespace) -> int:
     """`ccsim keys`: every scenario key with its type, default and meaning."""
     if args.markdown:
         print(keys_markdown(), end="")
+        return 0
+    if not sys.stdout.isatty():  # piped (grep, a file): full names, one key a line, no table
+        for row in key_reference():
+            print("\t".join((row["key"], row["type"], row["default"], row["description"])))
         return 0
     table = Table(title="scenario keys (set in a TOML file or with --set KEY=VALUE)")
     for column in ("key", "type", "default", "description"):

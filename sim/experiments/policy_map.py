@@ -18,7 +18,8 @@ def winners(summary: pd.DataFrame, differences: pd.DataFrame, params: list[str])
     better) and its margin over the second best, paired over replications; `decided` is False
     when the margin's CI includes zero (a tie at this number of replications). Where the best
     two are equal in every replication (bit-identical runs: a key the variants do not use),
-    there is no difference and no winner: `winner` and `runner_up` are empty."""
+    there is no difference and no winner: `winner` and `runner_up` are empty. A KPI with no
+    better direction (AHT: the catalogue's `neutral`) has no winner either."""
     rows: list[dict[str, Any]] = []
     groups = summary.groupby(params, sort=False) if params else [((), summary)]
     for keys, part in groups:
@@ -35,6 +36,9 @@ def winners(summary: pd.DataFrame, differences: pd.DataFrame, params: list[str])
                 margin, low, high = -margin, -high, -low
             if margin == 0 and not (low < 0 or high > 0):  # equal in every replication
                 best = second = ""  # no difference: never a winner among identical results
+            neutral = kpi_info(str(kpi)).neutral
+            if neutral:  # no better direction: the gap is reported, nobody wins it
+                best = second = ""
             rows.append(
                 {
                     **point,
@@ -44,7 +48,7 @@ def winners(summary: pd.DataFrame, differences: pd.DataFrame, params: list[str])
                     "margin": margin,
                     "ci_low": low,
                     "ci_high": high,
-                    "decided": bool(np.isfinite(low) and (low > 0 or high < 0)),
+                    "decided": bool(not neutral and np.isfinite(low) and (low > 0 or high < 0)),
                 }
             )
     return pd.DataFrame(rows, columns=[*params, *COLUMNS])

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class KpiInfo:
-    """A KPI's readable label, its display format (shares as percentages), and its direction."""
+    """A KPI's readable label, its display format (shares as percentages), and its direction;
+    `neutral`: no better direction (a longer AHT is neither better nor worse in itself), so no
+    policy ever "wins" on it."""
 
     label: str
     format: str
     lower_is_better: bool = False
+    neutral: bool = False
 
 
 KPIS: dict[str, KpiInfo] = {
@@ -27,7 +30,7 @@ KPIS: dict[str, KpiInfo] = {
     "service_level": KpiInfo("service level", "{:.1%}"),
     "asa": KpiInfo("ASA, answered calls (s)", "{:.1f}", lower_is_better=True),
     "mean_wait": KpiInfo("mean wait, all calls (s)", "{:.1f}", lower_is_better=True),
-    "aht": KpiInfo("AHT (s)", "{:.1f}"),
+    "aht": KpiInfo("AHT (s)", "{:.1f}", neutral=True),
     "occupancy": KpiInfo("occupancy", "{:.1%}"),
     "mean_queue_length": KpiInfo("mean queue length while open", "{:.2f}", lower_is_better=True),
     "max_queue_length": KpiInfo("max queue length", "{:,.0f}", lower_is_better=True),

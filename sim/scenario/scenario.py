@@ -118,6 +118,20 @@ class Scenario(Section):
         return self
 
     @model_validator(mode="after")
+    def _no_ignored_employees(self) -> Scenario:
+        """A schedule staffs every interval: a changed staffing.employees beside it would be
+        silently ignored (identical runs), so it is refused."""
+        employees = self.staffing.employees
+        if self.staffing.schedule is not None and employees != Staffing().employees:
+            raise ValueError(
+                f"staffing.employees = {employees}: ignored while staffing.schedule is set (the "
+                "schedule staffs every interval); use staffing.scale (e.g. 1.1) or "
+                "staffing.target_service_level to change the staffing, or remove "
+                "staffing.schedule"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _no_ignored_behavior(self) -> Scenario:
         """Without the behavioural layer, the sections only it reads would be silently ignored
         (a policy comparison on the pure queue would show identical variants): refused."""

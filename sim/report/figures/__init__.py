@@ -16,6 +16,12 @@ from sim.report.figures.waterfall import decomposition_waterfall, money_waterfal
 from sim.report.figures.weeks import weeks
 from sim.report.figures.worlds import difference_spread, pair_of
 
+# `figures.<module name>` is that module's figure function, as for `weeks` and `race`: the
+# submodules stay importable (`from sim.report.figures.kpis import kpi_panel`).
+kpis = kpi_panel
+policy_map = policy_maps
+sensitivity = sensitivity_bars
+
 __all__ = [
     "Chart",
     "against_parameter",
@@ -23,11 +29,14 @@ __all__ = [
     "decomposition_waterfall",
     "difference_spread",
     "kpi_panel",
+    "kpis",
     "money_waterfall",
     "pair_of",
+    "policy_map",
     "policy_maps",
     "race",
     "revenue_vs_satisfaction",
+    "sensitivity",
     "sensitivity_bars",
     "weeks",
 ]

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.experiments.statistics import CONFIDENCE
+from sim.metrics import KPIS
 from sim.report.language import Language
 from sim.report.palette import INK
 
@@ -73,8 +74,9 @@ def styled(figure: go.Figure, lang: Language, title: str, height: int = 460) -> 
     return figure
 
 
-NEUTRAL = {"aht"}
-"""KPIs with no better direction: a longer AHT is neither better nor worse in itself."""
+NEUTRAL = {name for name, info in KPIS.items() if info.neutral}
+"""KPIs with no better direction (the catalogue's `neutral`): a longer AHT is neither better nor
+worse in itself."""
 
 
 def money_axis(lang: Language) -> dict:

@@ -19,8 +19,8 @@ def cells(summary: pd.DataFrame, winners: pd.DataFrame, x: str, y: str, kpi: str
     """Per (x, y): the variant with the best mean over the other swept parameters, its margin
     over the runner-up, and the share of the design points behind the cell where that variant
     won with a CI that excludes zero. A cell whose design points all had no difference
-    (identical runs: an empty winner in winners.csv) or whose best two means are equal has no
-    winner (empty)."""
+    (identical runs: an empty winner in winners.csv), whose best two means are equal, or whose
+    KPI has no better direction (AHT) has no winner (empty)."""
     part = summary[summary["kpi"] == kpi]
     means = part.groupby([x, y, "variant"])["mean"].mean().unstack("variant")
     lower = kpi_info(kpi).lower_is_better
@@ -34,7 +34,7 @@ def cells(summary: pd.DataFrame, winners: pd.DataFrame, x: str, y: str, kpi: str
         margin = abs(float(ranked.iloc[0] - ranked.iloc[1]))
         behind = won[(won[x] == xv) & (won[y] == yv)]
         named = behind["winner"].fillna("").astype(str) != "" if len(behind) else behind
-        if margin == 0 or (len(behind) and not named.any()):
+        if margin == 0 or kpi_info(kpi).neutral or (len(behind) and not named.any()):
             best, margin = "", 0.0  # no difference: never a winner among identical results
         decided = (
             float(((behind["winner"] == best) & behind["decided"]).mean()) if len(behind) else 0.0
@@ -51,7 +51,10 @@ def policy_maps(
     kpi: str = "profit_after_churn",
 ) -> list[Chart]:
     """One heatmap per pair of swept parameters: the cell's colour is the winning policy (pale
-    where most of its margins are not clear), its text the margin."""
+    where most of its margins are not clear), its text the margin. One swept parameter: a line
+    per policy over it (`along_parameter`)."""
+    if len(params) == 1:
+        return [along_parameter(summary, winners, params[0], lang, kpi)]
     variants = list(dict.fromkeys(summary["variant"]))
     colour = colours(variants)
     # two colours per variant: clear (full) and not clear (pale), as a discrete colour scale
@@ -61,9 +64,6 @@ def policy_maps(
     for k, c in enumerate(palette):
         scale += [[k / n, c], [(k + 1) / n, c]]
     charts = []
-    if len(params) == 1:  # one swept parameter: a single row of cells
-        summary, winners = summary.assign(_=""), winners.assign(_="")
-        params = [*params, "_"]
     for x, y in combinations(params, 2):
         table = cells(summary, winners, x, y, kpi)
         if table.empty:
@@ -119,3 +119,39 @@ def policy_maps(
         )
         charts.append(Chart(name, figure, caption))
     return charts
+
+
+def along_parameter(
+    summary: pd.DataFrame, winners: pd.DataFrame, x: str, lang: Language, kpi: str
+) -> Chart:
+    """A one-parameter sweep: the KPI's mean per policy over the swept parameter, a line each;
+    the caption counts the points where each policy won with a CI that excludes zero (none on a
+    KPI with no better direction)."""
+    part = summary[summary["kpi"] == kpi]
+    variants = list(dict.fromkeys(part["variant"]))
+    colour = colours(variants)
+    figure = go.Figure()
+    for v in variants:
+        line = part[part["variant"] == v].groupby(x)["mean"].mean().sort_index()
+        figure.add_trace(
+            go.Scatter(
+                x=line.index.tolist(),
+                y=line.to_numpy(),
+                mode="lines+markers",
+                name=lang.policy(v),
+                line={"color": colour[v]},
+                hovertemplate=f"{x} = %{{x}}<br>%{{y:,.4g}}<extra>{lang.policy(v)}</extra>",
+            )
+        )
+    won = winners[(winners["kpi"] == kpi) & winners["decided"].astype(bool)]
+    named = won["winner"].fillna("").astype(str)
+    counts = named[named != ""].value_counts()
+    styled(figure, lang, lang("map_title") + f": {x}", height=460)
+    figure.update_xaxes(title=x)
+    figure.update_yaxes(title=lang.kpi(kpi))
+    caption = lang("map_line_caption") + (
+        " " + ", ".join(f"{lang.policy(v)}: {int(c)}" for v, c in counts.items())
+        if not kpi_info(kpi).neutral
+        else ""
+    )
+    return Chart(f"map-{x}".replace(".", "_"), figure, caption)
