@@ -164,11 +164,21 @@ def _headline(
     runs = results.ok_runs
     d = pairs[best]
     clear = d["ci_low"] > 0 or d["ci_high"] < 0
+    key = (
+        "talk_headline_unclear"
+        if not clear
+        else "talk_headline"
+        if d["mean"] > 0
+        else ("talk_headline_less")
+    )
     sentence = lang(
-        "talk_headline" if clear else "talk_headline_unclear",
+        key,
         policy=lang.policy(best),
         reference=lang.policy(reference),
-        delta=lang.money(d["mean"], signed=True),
+        delta=lang.money(
+            d["mean"] if key == "talk_headline_unclear" else abs(d["mean"]),
+            signed=key == "talk_headline_unclear",
+        ),
         days=results.days,
     )
     sl = runs.groupby("variant")["service_level"].mean() if "service_level" in runs else None
@@ -214,7 +224,7 @@ def _drives(results: Results, lang: Language, reference: str, best: str) -> Char
             if not rows.empty and (rows["a"].iloc[0], rows["b"].iloc[0]) == (best, reference):
                 return figures.decomposition_waterfall(table, split, lang, horizontal=True)
     if {"sales_revenue", "labour_cost"} <= set(results.ok_runs):
-        return figures.money_waterfall(results.ok_runs, best, reference, lang)
+        return figures.money_waterfall(results.ok_runs, best, reference, lang, horizontal=True)
     return None
 
 

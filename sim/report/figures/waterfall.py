@@ -46,13 +46,32 @@ def _waterfall(
     )
 
 
-def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart:
+def lay_flat(figure: go.Figure, values: list[float]) -> None:
+    """Room for a horizontal waterfall's labels: the value axis reaches past every step's end
+    by a quarter of the span (labels stand outside the bars), with few ticks."""
+    ends = [0.0, *np.cumsum(values), float(np.sum(values))]
+    low, high = min(ends), max(ends)
+    span = (high - low) or 1.0
+    figure.update_xaxes(range=[low - 0.25 * span, high + 0.3 * span], nticks=4, tickangle=0)
+
+
+def money_waterfall(
+    runs: pd.DataFrame, a: str, b: str, lang: Language, horizontal: bool = False
+) -> Chart:
     """`a` − `b` in profit after churn, built up from the ledger's lines (paired means);
-    the lines add up to the total exactly."""
+    the lines add up to the total exactly. `horizontal` lays the lines top to bottom."""
     values = [sign * paired_by_seed(runs, line, a, b)["mean"] for line, sign in LEDGER]
-    figure = _waterfall(
-        [lang.money_line(line) for line, _ in LEDGER], values, lang.money_line("total"), lang
-    )
+    names = [lang.money_line(line) for line, _ in LEDGER]
+    figure = _waterfall(names, values, lang.money_line("total"), lang)
+    if horizontal:
+        figure.update_traces(
+            x=[*values, sum(values)],
+            y=[*names, lang.money_line("total")],
+            orientation="h",
+            selector={"type": "waterfall"},
+        )
+        figure.update_yaxes(autorange="reversed")
+        lay_flat(figure, values)
     total = sum(values)
     largest = max(range(len(values)), key=lambda k: abs(values[k]))
     title = lang(
@@ -64,7 +83,8 @@ def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart
         amount=lang.money(values[largest], signed=True),
     )
     styled(figure, lang, title)
-    figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
+    axis = figure.update_xaxes if horizontal else figure.update_yaxes
+    axis(title=lang("difference") + " (€)", **money_axis(lang))
     figure.update_layout(showlegend=False)
     return Chart("money", figure, lang("waterfall_caption"))
 
@@ -91,6 +111,7 @@ def decomposition_waterfall(
             x=[*values, sum(values)], y=slots, orientation="h", selector={"type": "waterfall"}
         )
         figure.update_yaxes(tickvals=slots, ticktext=names, autorange="reversed")
+        lay_flat(figure, values)
     else:
         figure.update_traces(x=slots, selector={"type": "waterfall"})
         width = max(10, 110 // len(names))  # characters a line, so that labels stand level
