@@ -76,6 +76,9 @@ def for_stage(chart: Chart) -> Chart:
         for name in figure.layout:
             if name.startswith(axis) and figure.layout[name].title.text:
                 figure.layout[name].title.text = wrap(figure.layout[name].title.text, 48)
+    for name in figure.layout:  # large tick labels need room (a chart's own choice stays)
+        if name.startswith("xaxis") and figure.layout[name].nticks is None:
+            figure.layout[name].nticks = 5
     figure.update_traces(textfont_size=STAGE_FONT, selector={"type": "bar"})
     figure.update_traces(textfont_size=STAGE_FONT, selector={"type": "waterfall"})
     for frame in figure.frames or ():  # the race's frames carry their own text size
@@ -100,7 +103,7 @@ def slides(results: Results, lang: Language) -> list[Slide]:
         out += _comparison_slides(results, lang, reference)
     worlds = results if results.kind == "uncertainty" else sibling_worlds(results.folder)
     if worlds is not None:
-        out += _world_slides(worlds, lang)
+        out += _world_slides(worlds, lang, reference)
     for chart in study_charts(results, lang):
         out.append(Slide("chart", chart=for_stage(chart)))
     if results.kind in ("compare", "run"):
@@ -129,14 +132,12 @@ def policy_of(results: Results, variant: str) -> str:
 def _comparison_slides(results: Results, lang: Language, reference: str) -> list[Slide]:
     runs, daily, variants = results.ok_runs, results.daily, results.variants
     does = lang.table.get("does", {})
-    lines = [
-        f"{lang.policy(v)}: {does[policy_of(results, v)]}"
-        if policy_of(results, v) in does
-        else lang.policy(v)
-        for v in variants
-    ]
-    if len(variants) > 1:
-        lines[0] += " " + lang("talk_today")
+    today = " " + lang("talk_today") if len(variants) > 1 else ""
+    lines = []
+    for k, v in enumerate(variants):
+        name = lang.policy(v) + (today if k == 0 else "")
+        policy = policy_of(results, v)
+        lines.append(f"{name}: {does[policy]}" if policy in does else name)
     method = lang("talk_method", replications=results.replications, days=results.days)
     notes = lang("talk_notes_policies")
     out = [Slide("list", lang("talk_policies"), method, lines=lines, notes=notes)]
@@ -244,11 +245,26 @@ def sibling_worlds(folder: Path) -> Results | None:
     return None
 
 
-def _world_slides(worlds: Results, lang: Language) -> list[Slide]:
+def _world_slides(worlds: Results, lang: Language, reference: str | None) -> list[Slide]:
     """The headline outcome across plausible worlds: which worlds were kept, then a slide per
-    pair."""
-    out = [Slide("statement", "", kept_line(worlds, lang), notes=lang("talk_notes_worlds"))]
+    pair with `reference` in it (one comparator: a pair without it is left to the report)."""
+    summary = worlds.uncertainty.get("worlds") or {}
+    said = (
+        lang(
+            "talk_worlds",
+            kept=summary["kept"],
+            drawn=summary["drawn"],
+            reference=lang.policy(reference or worlds.uncertainty.get("reference", "")),
+        )
+        if {"kept", "drawn"} <= set(summary)
+        else kept_line(worlds, lang)
+    )
+    notes = lang("talk_notes_worlds") + " " + kept_line(worlds, lang)
+    out = [Slide("statement", "", said, notes=notes)]
     for section in sections(worlds, lang, ("profit_after_churn",)):
+        pair = f"-{section.name}-"
+        if reference is not None and f"-{reference}-" not in pair:
+            continue
         for chart in section.charts[:1]:
             out.append(Slide("chart", chart=for_stage(chart), notes=" ".join(section.lines)))
     return out
