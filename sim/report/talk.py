@@ -142,15 +142,15 @@ def _comparison_slides(results: Results, lang: Language, reference: str) -> list
     notes = lang("talk_notes_policies")
     out = [Slide("list", lang("talk_policies"), method, lines=lines, notes=notes)]
     others = [v for v in variants if v != reference]
-    if not others or "profit_after_churn" not in runs:
+    if not others or "profit_after_churn" not in runs:  # no money: the split explains a pair
         out += [Slide("statement", "", s) for s in headline_parts(runs, lang, reference)]
-        return out
-    pairs = {v: paired_by_seed(runs, "profit_after_churn", v, reference) for v in others}
-    best = max(others, key=lambda v: pairs[v]["mean"])
-    out.append(_headline(results, lang, reference, best, pairs))
-    drives = _drives(results, lang, reference, best)
-    if drives is not None:
-        out.append(Slide("chart", chart=for_stage(drives), notes=lang("talk_notes_drives")))
+        best = next((v for v in others if _splits(results, v, reference)), None)
+    else:
+        pairs = {v: paired_by_seed(runs, "profit_after_churn", v, reference) for v in others}
+        best = max(others, key=lambda v: pairs[v]["mean"])
+        out.append(_headline(results, lang, reference, best, pairs))
+    for chart in _drives(results, lang, reference, best) if best else []:
+        out.append(Slide("chart", chart=for_stage(chart), notes=lang("talk_notes_drives")))
     if not daily.empty and "profit_after_churn" in daily and daily["variant"].nunique() > 1:
         chart = figures.race(daily, lang)
         chart.caption = lang("talk_race_caption", reference=lang.policy(reference))
@@ -215,18 +215,26 @@ def _headline(
     return Slide("headline", "", sentence, lines=small, notes=lang("talk_notes_headline"))
 
 
-def _drives(results: Results, lang: Language, reference: str, best: str) -> Chart | None:
-    """What drives `best` − `reference`: the exact split by mechanism when the folder has one
-    for this pair, else the ledger's lines."""
-    table = results.decomposition
-    if not table.empty:
-        for split in TALK_SPLITS:
-            rows = table[table["split"] == split]
-            if not rows.empty and (rows["a"].iloc[0], rows["b"].iloc[0]) == (best, reference):
-                return figures.decomposition_waterfall(table, split, lang, horizontal=True)
+def _splits(results: Results, a: str, b: str) -> list[str]:
+    """The exact splits the talk shows that the folder has for `a` − `b`."""
+    table, found = results.decomposition, []
+    for split in TALK_SPLITS if not table.empty else ():
+        rows = table[table["split"] == split]
+        if not rows.empty and (rows["a"].iloc[0], rows["b"].iloc[0]) == (a, b):
+            found.append(split)
+    return found
+
+
+def _drives(results: Results, lang: Language, reference: str, best: str) -> list[Chart]:
+    """What drives `best` − `reference`: the exact splits (by mechanism, by step of the sales
+    funnel) when the folder has them for this pair, else the ledger's lines."""
+    splits = _splits(results, best, reference)
+    if splits:
+        table = results.decomposition
+        return [figures.decomposition_waterfall(table, s, lang, horizontal=True) for s in splits]
     if {"sales_revenue", "labour_cost"} <= set(results.ok_runs):
-        return figures.money_waterfall(results.ok_runs, best, reference, lang, horizontal=True)
-    return None
+        return [figures.money_waterfall(results.ok_runs, best, reference, lang, horizontal=True)]
+    return []
 
 
 def sibling_worlds(folder: Path) -> Results | None:
