@@ -218,3 +218,20 @@ def test_no_text_overlaps_or_leaves_its_slide(
                     problems.append(f"slide {k + 1}: {a[0]!r} overlaps {b[0]!r}")
     page.close()
     assert not problems, problems
+
+
+def test_the_key_n_shows_the_speakers_notes(
+    results: Path, browser: Browser, tmp_path: Path
+) -> None:
+    path, _, _ = write_talk(results, "en", tmp_path / "talk.html")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(path.as_uri())
+    notes = page.locator(".slide.active .notes")
+    assert not notes.is_visible()
+    page.keyboard.press("n")
+    assert notes.is_visible() and notes.inner_text().strip()
+    page.keyboard.press("ArrowRight")  # the notes follow the slide
+    assert page.locator(".slide.active .notes").is_visible()
+    page.keyboard.press("n")
+    assert not page.locator(".slide.active .notes").is_visible()
+    page.close()
