@@ -125,7 +125,7 @@ def test_talk_moves_with_arrows_and_the_clicker(results: Path, browser: Browser)
     watched = Watched(browser, 1600, 900)
     page = watched.open(path)
     count = page.evaluate("deck.count")
-    assert count >= 10
+    assert count >= 8  # the claim, the policies, the headline, what drives it, the race, ...
     current = lambda: page.evaluate("deck.current()")  # noqa: E731
     assert current() == 0
     page.keyboard.press("ArrowRight")
@@ -149,7 +149,7 @@ def test_talk_moves_with_arrows_and_the_clicker(results: Path, browser: Browser)
             charts += 1
             assert rendered(page, ".slide.active .plotly-graph-div") == [True]
         page.screenshot(path=str(SHOTS / f"talk-nl-{k + 1:02d}.png"))
-    assert charts >= 9
+    assert charts == page.locator(".slide.chart").count() >= 2
     page.keyboard.press("End")
     assert current() == count - 1
     page.keyboard.press("PageDown")  # stays on the last slide
@@ -180,6 +180,6 @@ def test_the_race_plays_on_its_slide(results: Path, browser: Browser) -> None:
         }})"""
     )
     days = [int(text.rsplit(" ", 1)[1]) for text in seen]
-    assert days[0] < days[-1] == 2 and sorted(set(days)) == [0, 1, 2], seen  # it ran day by day
+    assert days[0] < days[-1] == 3 and sorted(set(days)) == [1, 2, 3], seen  # it ran day by day
     assert watched.errors == [] and watched.requests == []
     watched.page.close()

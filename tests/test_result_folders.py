@@ -298,8 +298,8 @@ def test_the_small_folders_are_reported(made: dict[str, Path], tmp_path: Path) -
         ),
         (
             "nl",
-            "Onvolledig: 2 van 4 runs zijn klaar (het experiment is onderbroken).",
-            "Gestuurd op kwaliteit 0 van 2 runs",
+            "Onvolledig: 2 van 4 simulaties zijn klaar (het experiment is onderbroken).",
+            "Gestuurd op kwaliteit 0 van 2 simulaties",
         ),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 from pathlib import Path
 
 from sim.errors import UsageError
@@ -40,16 +40,33 @@ def command_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_writable(option: str, value: str | None) -> None:
+    """A --pdf that names a file that can be written: `check_file`, and a folder to write in
+    (the nearest one that exists must be writable)."""
+    check_file(option, value)
+    if value is None:
+        return
+    if not value.lower().endswith(".pdf"):
+        raise UsageError(f"{option} {value}: give a file name ending in .pdf, like talk.pdf")
+    path = Path(value)
+    parent = next((p for p in path.absolute().parents if p.exists()), None)
+    if (path.exists() and not os.access(path, os.W_OK)) or (
+        parent is not None and not os.access(parent, os.W_OK)
+    ):
+        raise UsageError(f"{option} {value}: cannot write there (no permission)")
+
+
 def command_talk(args: argparse.Namespace) -> int:
-    """Write the deck (and PNGs when asked) and print where."""
+    """Write the deck (and the PNGs and PDF when asked) and print where."""
     check_file("--out", args.out)
     check_folder("--png", args.png)
-    path, pngs, note = write_talk(args.results, args.lang, args.out, args.png)
-    print(f"talk written to {path} (arrow keys or PageUp/PageDown move between slides)")
+    check_writable("--pdf", args.pdf)
+    path, pngs, pdf = write_talk(args.results, args.lang, args.out, args.png, args.pdf)
+    print(f"talk written to {path} (arrow keys or PageUp/PageDown move, N shows the notes)")
     if pngs:
-        print(f"{len(pngs)} figures written as PNG to {pngs[0].parent}/")
-    if note:
-        print(f"ccsim: {note}", file=sys.stderr)
+        print(f"{len(pngs)} slides written as PNG to {pngs[0].parent}/")
+    if pdf:
+        print(f"the deck written as PDF to {pdf} (one slide a page)")
     return 0
 
 
@@ -79,6 +96,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--png",
         default=None,
         metavar="DIR",
-        help="also write each slide's figure as PNG (kaleido with the system's Chromium)",
+        help="also write every slide as PNG (printed by the system's Chromium)",
+    )
+    t.add_argument(
+        "--pdf",
+        default=None,
+        metavar="FILE.pdf",
+        help="also write the whole deck as one PDF, one slide a page (the system's Chromium)",
     )
     t.set_defaults(handler=command_talk)

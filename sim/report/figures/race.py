@@ -45,7 +45,7 @@ def race(daily: pd.DataFrame, lang: Language) -> Chart:
         return {
             "annotations": [
                 {
-                    "text": f"{lang('day_axis')} {day}",
+                    "text": f"{lang('day_axis')} {day + 1}",  # measured days 1..n
                     "xref": "paper",
                     "yref": "paper",
                     "x": 1.0,
@@ -93,7 +93,7 @@ def race(daily: pd.DataFrame, lang: Language) -> Chart:
                 "currentvalue": {"prefix": lang("day_axis") + ": "},
                 "steps": [
                     {
-                        "label": str(d),
+                        "label": str(d + 1),
                         "method": "animate",
                         "args": [[str(d)], {"mode": "immediate", "frame": {"duration": 0}}],
                     }

@@ -46,13 +46,32 @@ def _waterfall(
     )
 
 
-def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart:
+def lay_flat(figure: go.Figure, values: list[float]) -> None:
+    """Room for a horizontal waterfall's labels: the value axis reaches past every step's end
+    by a quarter of the span (labels stand outside the bars), with few ticks."""
+    ends = [0.0, *np.cumsum(values), float(np.sum(values))]
+    low, high = min(ends), max(ends)
+    span = (high - low) or 1.0
+    figure.update_xaxes(range=[low - 0.25 * span, high + 0.3 * span], nticks=4, tickangle=0)
+
+
+def money_waterfall(
+    runs: pd.DataFrame, a: str, b: str, lang: Language, horizontal: bool = False
+) -> Chart:
     """`a` − `b` in profit after churn, built up from the ledger's lines (paired means);
-    the lines add up to the total exactly."""
+    the lines add up to the total exactly. `horizontal` lays the lines top to bottom."""
     values = [sign * paired_by_seed(runs, line, a, b)["mean"] for line, sign in LEDGER]
-    figure = _waterfall(
-        [lang.money_line(line) for line, _ in LEDGER], values, lang.money_line("total"), lang
-    )
+    names = [lang.money_line(line) for line, _ in LEDGER]
+    figure = _waterfall(names, values, lang.money_line("total"), lang)
+    if horizontal:
+        figure.update_traces(
+            x=[*values, sum(values)],
+            y=[*names, lang.money_line("total")],
+            orientation="h",
+            selector={"type": "waterfall"},
+        )
+        figure.update_yaxes(autorange="reversed")
+        lay_flat(figure, values)
     total = sum(values)
     largest = max(range(len(values)), key=lambda k: abs(values[k]))
     title = lang(
@@ -64,15 +83,20 @@ def money_waterfall(runs: pd.DataFrame, a: str, b: str, lang: Language) -> Chart
         amount=lang.money(values[largest], signed=True),
     )
     styled(figure, lang, title)
-    figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
+    axis = figure.update_xaxes if horizontal else figure.update_yaxes
+    axis(title=lang("difference") + " (€)", **money_axis(lang))
     figure.update_layout(showlegend=False)
     return Chart("money", figure, lang("waterfall_caption"))
 
 
-def decomposition_waterfall(table: pd.DataFrame, split: str, lang: Language) -> Chart:
+def decomposition_waterfall(
+    table: pd.DataFrame, split: str, lang: Language, horizontal: bool = False
+) -> Chart:
     """One exact split of `a` − `b` (`sim.experiments.decomposition`, a table that adds up):
     the base term first where there is one, then each part with its 95 % CI as a whisker at
-    the end of its step, then the total; the title names the largest part and its share."""
+    the end of its step, then the total; the title names the largest part and its share.
+    `horizontal` lays the steps top to bottom, their names on the left (a 4:3 slide has no
+    width for nine names side by side)."""
     rows = table[table["split"] == split]
     total = rows[rows["part"] == TOTAL].iloc[0]
     steps = rows[rows["part"] != TOTAL]
@@ -81,29 +105,37 @@ def decomposition_waterfall(table: pd.DataFrame, split: str, lang: Language) -> 
     names = [*labels, lang.part(split, TOTAL)]
     figure = _waterfall(labels, values, names[-1], lang)
     # bars at 0, 1, ... named by ticks, so each whisker can stand beside its bar's label
-    figure.update_traces(x=list(range(len(names))), selector={"type": "waterfall"})
-    width = max(10, 110 // len(names))  # characters a line, so that labels stand level
-    figure.update_xaxes(
-        tickvals=list(range(len(names))), ticktext=[wrap(n, width) for n in names], tickangle=0
-    )
+    slots = list(range(len(names)))
+    if horizontal:
+        figure.update_traces(
+            x=[*values, sum(values)], y=slots, orientation="h", selector={"type": "waterfall"}
+        )
+        figure.update_yaxes(tickvals=slots, ticktext=names, autorange="reversed")
+        lay_flat(figure, values)
+    else:
+        figure.update_traces(x=slots, selector={"type": "waterfall"})
+        width = max(10, 110 // len(names))  # characters a line, so that labels stand level
+        figure.update_xaxes(tickvals=slots, ticktext=[wrap(n, width) for n in names], tickangle=0)
     ends = [*np.cumsum(values), float(np.sum(values))]
     middle = [*values, float(total["mean"])]
     low = [*steps["ci_low"], total["ci_low"]]
     high = [*steps["ci_high"], total["ci_high"]]
+    beside = [k + WHISKER_OFFSET for k in slots]
+    error = {
+        "type": "data",
+        "array": [h - m for h, m in zip(high, middle, strict=True)],
+        "arrayminus": [m - lo for lo, m in zip(low, middle, strict=True)],
+        "color": INK,
+        "thickness": 1.5,
+        "width": 5,
+    }
     figure.add_trace(
         go.Scatter(
-            x=[k + WHISKER_OFFSET for k in range(len(names))],
-            y=ends,
+            x=ends if horizontal else beside,
+            y=beside if horizontal else ends,
             mode="markers",
             marker={"size": 1, "color": NEUTRAL},
-            error_y={
-                "type": "data",
-                "array": [h - m for h, m in zip(high, middle, strict=True)],
-                "arrayminus": [m - lo for lo, m in zip(low, middle, strict=True)],
-                "color": INK,
-                "thickness": 1.5,
-                "width": 5,
-            },
+            **({"error_x": error} if horizontal else {"error_y": error}),
             hovertext=[
                 f"{name}: {lang.money(m, signed=True)} "
                 f"[{lang.money(lo, signed=True)}; {lang.money(h, signed=True)}]"
@@ -114,7 +146,10 @@ def decomposition_waterfall(table: pd.DataFrame, split: str, lang: Language) -> 
     )
     figure.update_traces(hoverinfo="skip", selector={"type": "waterfall"})
     styled(figure, lang, _title(steps, float(total["mean"]), split, lang))
-    figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
+    if horizontal:
+        figure.update_xaxes(title=lang("difference") + " (€)", **money_axis(lang))
+    else:
+        figure.update_yaxes(title=lang("difference") + " (€)", **money_axis(lang))
     figure.update_layout(showlegend=False)
     replications = int(rows["n"].max())
     a, b = (lang.policy(str(rows[c].iloc[0])) for c in ("a", "b"))

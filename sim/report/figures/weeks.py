@@ -130,7 +130,7 @@ def weeks(daily: pd.DataFrame, lang: Language, measures: list[str] | None = None
         band = bands[measure] = mean_band(frame, ["variant", "day"], column)
         for variant in variants:
             part = band[band["variant"] == variant]
-            x = part["day"].tolist()
+            x = (part["day"] + 1).tolist()  # measured days 1..n, as the race counts
             figure.add_trace(
                 go.Scatter(
                     x=x + x[::-1],
@@ -166,17 +166,18 @@ def weeks(daily: pd.DataFrame, lang: Language, measures: list[str] | None = None
         elif measure == "customers_lost":
             figure.update_yaxes(tickformat=",.0f", rangemode="tozero", row=row, col=col)
     figure.update_xaxes(title=lang("day_axis"), row=rows)
-    figure.update_xaxes(tick0=0, dtick=max(1, int(daily["day"].max() // 10 + 1)))
+    figure.update_xaxes(tick0=1, dtick=max(1, int(daily["day"].max() // 10 + 1)))
     first = measures[0]
     if first == "profit_after_churn":
         title = lang("weeks_title", finish=finish(cumulative(daily), lang))
     else:
         winner, share = clear_lead_share(bands[first], first in LOWER_IS_BETTER)
-        title = lang(
-            "weeks_lead",
-            measure=lang.kpi(first),
-            winner=lang.policy(winner),
-            share=lang.percent(share, 0),
+        # a share of days is a finding only when it is every day; else the title says what
+        # the panel shows, not a share that reads like a result
+        title = (
+            lang("weeks_every_day", measure=lang.kpi(first), winner=lang.policy(winner))
+            if share >= 1.0
+            else lang("weeks_plain", measure=lang.kpi(first))
         )
     styled(figure, lang, title, height=270 * rows + 150)
     return Chart("weeks", figure, lang("weeks_caption"))
