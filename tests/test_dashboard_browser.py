@@ -215,5 +215,6 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         page.locator(".kpi-card", has_text="Winst na klantverloop").wait_for()
         page.wait_for_timeout(800)  # the tabs slide
         page.screenshot(path=str(SHOTS / "dashboard-nl.png"), full_page=True)
+        assert "Solara" not in page.locator("body").inner_text()  # no English banner
         assert errors == [] and outside == []
         browser.close()

@@ -17,6 +17,8 @@ ENVIRONMENT = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_TELEMETRY_SERVER_USER_ID": "ccsim-dashboard",  # so no ~/.solara/server_user_id.txt
     "SOLARA_ASSETS_PROXY": "True",  # the page's assets from this server, not from the CDN
+    "SOLARA_THEME_LOADER": "plain",  # no "Made with Solara" while the page loads
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" (English) below
 }
 CDN_PATH = "/_solara/cdn/"
 
@@ -34,6 +36,8 @@ def settle(scratch: Path) -> None:
         server_settings.telemetry.mixpanel_enable = False
         server_settings.telemetry.server_user_id = ENVIRONMENT["SOLARA_TELEMETRY_SERVER_USER_ID"]
         solara.settings.assets.proxy = True
+        server_settings.theme.loader = "plain"
+        server_settings.theme.show_banner = False
 
 
 class LocalAssets:
