@@ -261,3 +261,19 @@ def test_the_names_and_origins_it_answers_to() -> None:
     assert "--allow-host 192.168.1.5" in everywhere.refusal(scope(host="192.168.1.5:8765"))
     assert "Origin" in everywhere.refusal(scope(host="dash.lan", origin="http://dash.lan.evil"))
     assert everywhere.refusal(scope()) is not None  # no Host header at all
+
+
+def test_a_failed_page_event_is_one_line_on_the_terminal() -> None:
+    import logging
+
+    from sim.dashboard.guard import OneLine
+
+    traceback = 'Traceback (most recent call last):\n  File "x.py", line 1\nIndexError: list index'
+    record = logging.LogRecord(
+        "solara.server.patch", logging.ERROR, "", 0, "Uncaught exception: %s", (traceback,), None
+    )
+    assert OneLine().filter(record)
+    assert (
+        record.getMessage()
+        == "ccsim dashboard: an event from the page failed: IndexError: list index"
+    )

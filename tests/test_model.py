@@ -128,7 +128,9 @@ def test_longest_idle_employee_takes_the_next_call():
 def test_staffing_schedule_is_followed_per_interval():
     n = 24 * 4
     schedule = [20] * (n // 2) + [35] * (n // 2)
-    result = sim.run(small(**{"staffing__schedule": schedule}), seed=1)
+    # the schedule replaces staffing.employees, which is left at its default (else refused)
+    scenario = small(**{"staffing__schedule": schedule, "staffing__employees": 40})
+    result = sim.run(scenario, seed=1)
     staffed = result.intervals["staffed"].to_numpy()
     expected = np.tile(schedule, 2).astype(float)
     # log-offs wait for the call in hand: only the interval after a decrease may exceed

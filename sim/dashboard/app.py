@@ -431,8 +431,8 @@ def Figures(lang: Language, result: Answer) -> None:
     drawn, draw = solara.use_state(None)
     solara.use_effect(lambda: draw(result), [result])
     shown = solara.use_memo(lambda: _figures(drawn, lang), [drawn, lang])
-    for figure in shown:
-        solara.FigurePlotly(figure)
+    for k, figure in enumerate(shown):  # a new widget when a figure's traces change in number
+        solara.FigurePlotly(figure).key(f"figure-{k}-{len(figure.data)}")
 
 
 def _figures(result: Answer | None, lang: Language) -> list[Any]:

@@ -172,3 +172,21 @@ def _session_mismatch(scope: Scope) -> str | None:
     if cookie != context.session_id:
         return "the tab belongs to another session"
     return None
+
+
+class OneLine(logging.Filter):
+    """Solara's "Uncaught exception" log of an event from the page that failed (e.g. a plotly
+    widget's message about a figure that was just redrawn) as one line, not a traceback on the
+    operator's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Uncaught exception"):
+            text = str(record.args[0] if isinstance(record.args, tuple) else record.args)
+            last = text.strip().splitlines()[-1] if text.strip() else "unknown"
+            record.msg, record.args = "ccsim dashboard: an event from the page failed: %s", (last,)
+        return True
+
+
+def quiet_page_errors() -> None:
+    """Every traceback Solara would log for a failed page event is one line instead."""
+    logging.getLogger("solara.server.patch").addFilter(OneLine())

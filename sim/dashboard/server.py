@@ -75,9 +75,10 @@ def _serve(
         "ignore", message="Cookies with samesite=none", category=UserWarning
     )
     from sim.dashboard.app import service
-    from sim.dashboard.guard import Guard
+    from sim.dashboard.guard import Guard, quiet_page_errors
     from sim.dashboard.offline import LocalAssets
 
+    quiet_page_errors()
     guarded = Guard(
         LocalAssets(app, solara_settings.assets.proxy_cache_dir), host, port, allow_hosts
     )
