@@ -8,6 +8,7 @@ baseline and which folder the page may write in.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from functools import cache
 from html import escape
@@ -133,13 +134,32 @@ def run_question() -> None:
     answer.set(result)
 
 
+SETTLE_SECONDS = 0.2
+"""Levers still for this long start the runs of the question on screen (a slider dragged or
+a key held sends many values: their runs, once started, could not be stopped)."""
+_timers: dict[str, threading.Timer] = {}
+_timers_lock = threading.Lock()
+
+
 def prepare(w: WhatIf) -> None:
-    """Start the runs of the question now on screen, before Run is pressed (the tab's earlier
-    preparation is let go); the answer itself comes from Run, as ever."""
-    try:
-        service().prepare(baseline_overrides(w), w.overrides(base()), w.replications, tab())
-    except InputError:  # the page says why when Run is pressed
-        return
+    """Start the runs of the question now on screen once the levers settle, before Run is
+    pressed (the tab's earlier preparation is let go); the answer itself comes from Run."""
+    session = tab()
+
+    def start() -> None:
+        try:
+            service().prepare(baseline_overrides(w), w.overrides(base()), w.replications, session)
+        except InputError:  # the page says why when Run is pressed
+            return
+
+    timer = threading.Timer(SETTLE_SECONDS, start)
+    timer.daemon = True
+    with _timers_lock:
+        previous = _timers.get(session)
+        if previous is not None:
+            previous.cancel()
+        _timers[session] = timer
+    timer.start()
 
 
 def update(**changes: Any) -> None:
@@ -358,8 +378,20 @@ def Results(lang: Language) -> None:
             for kpi in KPIS:
                 if kpi in set(result.summary["kpi"]):
                     KpiCard(lang, kpi, result, ran.days)
-        Staffing(lang, result, ran)
-        Figures(lang, result)
+        Deferred(lang, result, ran)
+
+
+@solara.component
+def Deferred(lang: Language, result: Answer, ran: WhatIf) -> None:
+    """What follows the cards (the staffing card and the report's figures), drawn just after
+    them: the answer shows first, and a chart's first drawing in a browser (loading plotly)
+    does not hold it back."""
+    drawn, draw = solara.use_state(None)
+    solara.use_effect(lambda: draw((result, ran)), [result, ran])
+    if drawn is None:
+        return
+    Staffing(lang, *drawn)
+    Figures(lang, drawn[0])
 
 
 @solara.component
@@ -426,11 +458,8 @@ def Staffing(lang: Language, result: Answer, ran: WhatIf) -> None:
 
 @solara.component
 def Figures(lang: Language, result: Answer) -> None:
-    """The report's figures for the pair, drawn just after the cards: the answer shows first,
-    and a figure's first drawing in a browser (loading plotly) does not hold it back."""
-    drawn, draw = solara.use_state(None)
-    solara.use_effect(lambda: draw(result), [result])
-    shown = solara.use_memo(lambda: _figures(drawn, lang), [drawn, lang])
+    """The report's figures for the pair (built once per answer and language)."""
+    shown = solara.use_memo(lambda: _figures(result, lang), [result, lang])
     for k, figure in enumerate(shown):  # a new widget when a figure's traces change in number
         solara.FigurePlotly(figure).key(f"figure-{k}-{len(figure.data)}")
 
