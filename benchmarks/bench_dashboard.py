@@ -26,7 +26,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.dashboard.service import RunService  # noqa: E402
-from sim.dashboard.whatif import WhatIf  # noqa: E402
+from sim.dashboard.whatif import today, with_policy  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 SCENARIO = ROOT / "experiments" / "scenarios" / "baseline.toml"
@@ -57,8 +57,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     base = load_scenario(SCENARIO)
-    first = WhatIf(policy="quality", days=5, replications=5)
-    second = WhatIf(policy="quality", days=5, replications=5, coaching_hours_per_week=2.5)
+    opened = today(base).model_copy(update={"days": 5, "replications": 5})
+    first = with_policy(opened, "quality", base)  # the quality preset's values in its levers
+    second = first.model_copy(update={"coaching_hours_per_week": 2.5})
     cli, cold, warm = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):
