@@ -13,6 +13,10 @@ from sim.scenario import Scenario
 
 SAMPLED = 50
 """Distinct scenarios priced at most; the rest are taken to cost their average."""
+STARTUP_SECONDS = 4.0
+"""Starting a command's worker processes, the uneven last round and writing the tables (s),
+measured: `ccsim compare experiments/policy_comparison.toml` takes 39 s on 2 cores where its
+30 runs take 68 s of worker time (34 s on 2 workers)."""
 
 
 def sampled_scenarios(tasks: Sequence[RunTask]) -> list[Scenario]:
@@ -23,12 +27,13 @@ def sampled_scenarios(tasks: Sequence[RunTask]) -> list[Scenario]:
     return [Scenario.model_validate(t.scenario) for t in distinct[::step]]
 
 
-def estimate_seconds(tasks: Sequence[RunTask], workers: int) -> float:
-    """Rough wall time of `tasks` on `workers` parallel workers of the reference machine."""
+def estimate_seconds(tasks: Sequence[RunTask], workers: int, startup: float = 0.0) -> float:
+    """Rough wall time of `tasks` on `workers` parallel workers of the reference machine, plus
+    `startup` (a command starts its workers: STARTUP_SECONDS; warm workers: 0)."""
     if not tasks:
         return 0.0
     priced = [run_seconds(scenario) for scenario in sampled_scenarios(tasks)]
-    return sum(priced) / len(priced) * len(tasks) / max(1, workers)
+    return startup + sum(priced) / len(priced) * len(tasks) / max(1, workers)
 
 
 def duration_text(seconds: float) -> str:
@@ -57,7 +62,7 @@ def plan(tasks: list[RunTask], pending: list[RunTask], workers: int) -> str:
     total = len({t.run_id for t in tasks})
     if not pending:
         return f"{total:,} runs ({' × '.join(parts)}), all done already"
-    eta = duration_text(estimate_seconds(pending, workers))
+    eta = duration_text(estimate_seconds(pending, workers, STARTUP_SECONDS))
     done = total - len(pending)
     resumed = f", {done:,} already done" if done else ""
     return (

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.design import RunTask
-from sim.experiments.estimate import duration_text, estimate_seconds
+from sim.experiments.estimate import STARTUP_SECONDS, duration_text, estimate_seconds
 from sim.experiments.execution import ManifestBook, prepare
 from sim.experiments.executors import default_workers, make_executor
 from sim.experiments.experiment import Experiment
@@ -67,7 +67,7 @@ def plan_line(experiment: Experiment, worlds: Worlds, workers: int) -> str:
     """'200 worlds × 3 variants × 2 replications: at most 1,200 runs, about 25 min
     (estimated) if every world is kept'."""
     variants, reps = len(experiment.variants), experiment.replications
-    eta = duration_text(estimate_seconds(experiment.tasks, workers))
+    eta = duration_text(estimate_seconds(experiment.tasks, workers, STARTUP_SECONDS))
     return (
         f"{len(worlds.values):,} worlds × {variants} variants × {reps} replication"
         f"{'s' * (reps != 1)}: at most {len(experiment.tasks):,} runs, {eta} (estimated) if "
