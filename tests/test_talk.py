@@ -235,3 +235,15 @@ def test_the_key_n_shows_the_speakers_notes(
     page.keyboard.press("n")
     assert not page.locator(".slide.active .notes").is_visible()
     page.close()
+
+
+def test_the_assumptions_say_how_the_policies_were_staffed(results: Path) -> None:
+    """Equal service (weekly sizing) or the same schedule: whichever the experiment used."""
+    loaded = load_results(results)  # a fixed schedule (target_service_level = none)
+    lang = Language("en")
+    said = next(s for s in slides(loaded, lang) if s.heading == lang("talk_assumptions")).lines
+    assert any("the same staff schedule" in line for line in said)
+    loaded.manifest["base_scenario"]["staffing"]["target_service_level"] = 0.6
+    said = next(s for s in slides(loaded, lang) if s.heading == lang("talk_assumptions")).lines
+    assert any("to the same service: 60% answered within 20 s" in line for line in said)
+    assert not any("schedule" in line for line in said)

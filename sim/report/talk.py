@@ -281,7 +281,13 @@ def _world_slides(worlds: Results, lang: Language, reference: str | None) -> lis
 def _assumptions(results: Results, lang: Language) -> Slide:
     """The assumptions the finding rests on, one slide."""
     calendar = results.scenario.get("calendar", {})
-    lines = [lang(f"talk_assumption_{k}") for k in range(1, 5)]
+    lines = [lang(f"talk_assumption_{k}") for k in range(1, 4)]
+    target = results.scenario.get("staffing", {}).get("target_service_level")
+    if isinstance(target, int | float):  # staffed by weekly sizing: equal service, not staff
+        seconds = lang.number(results.scenario.get("kpi", {}).get("service_level_seconds", 20))
+        lines.append(lang("talk_assumption_sized", target=lang.percent(target, 0), seconds=seconds))
+    else:
+        lines.append(lang("talk_assumption_4"))
     lines.append(
         lang("talk_assumption_horizon", days=results.days, warmup=calendar.get("warmup_days", 0))
     )
