@@ -57,10 +57,23 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+"""Unicode categories that are not text to show: control and format characters (escape
+sequences, bidi overrides such as U+202E, zero-width spaces), line and paragraph separators,
+surrogates, private-use and unassigned code points."""
+
+
+def unprintable(character: str) -> bool:
+    """Whether `character` could change how a terminal shows other text, or shows nothing."""
+    return unicodedata.category(character) in UNPRINTABLE
+
+
 def printable(text: str, keep: str = "") -> str:
-    """`text` with every control character (but those in `keep`) written as its escape, e.g.
-    '\\x1b': names and messages reach the terminal, where an escape sequence could clear or
-    recolour it. Validation refuses such names; this is the printer's defence in depth."""
+    """`text` with every unprintable character (but those in `keep`) written as its escape,
+    e.g. '\\x1b' or '\\u202e': names and messages reach the terminal, where an escape
+    sequence could clear or recolour it and a bidi override reverse it. Validation refuses
+    such names; this is the printer's defence in depth."""
     return "".join(
-        repr(c)[1:-1] if unicodedata.category(c) == "Cc" and c not in keep else c for c in text
+        c.encode("unicode_escape").decode("ascii") if unprintable(c) and c not in keep else c
+        for c in text
     )

@@ -277,3 +277,91 @@ def test_a_failed_page_event_is_one_line_on_the_terminal() -> None:
         record.getMessage()
         == "ccsim dashboard: an event from the page failed: IndexError: list index"
     )
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example@127.0.0.1",
+        "127.0.0.1/.evil.example",
+        "localhost?.evil.example",
+        "127.0.0.1:8765:x",
+        "127.0.0.1:99999",
+        "127.0.0.1.evil.example:8765",
+    ],
+)
+def test_a_host_header_that_is_not_exactly_a_name_and_port_is_refused(host: str) -> None:
+    from sim.dashboard.guard import Guard
+
+    guard = Guard(None, "127.0.0.1", 8765)
+    assert guard.refusal({"headers": [(b"host", host.encode())]}) is not None
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["null", "http://evil@localhost:8765", "http://127.0.0.1", "http://127.0.0.1:8765/x"],
+)
+def test_an_origin_that_is_not_exactly_the_page_is_refused(origin: str) -> None:
+    from sim.dashboard.guard import Guard
+
+    assert not Guard(None, "127.0.0.1", 8765).origin_allowed(origin)
+
+
+@pytest.mark.parametrize("name", ["", "example.com:8000", "http://dash.lan", "*"])
+def test_an_allow_host_that_is_no_bare_name_is_refused(name: str) -> None:
+    done = subprocess.run(
+        [str(CCSIM), "dashboard", "--port", str(free_port()), "--allow-host", name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "--allow-host" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "setting, key",
+    [
+        ({"money.employee_hourly_cost": 150.0}, "money.employee_hourly_cost = 150"),
+        ({"staffing.target_service_level": 0.99}, "staffing.target_service_level = 0.99"),
+        ({"policy.name": "tests.helpers:Nothing"}, "policy.name"),
+    ],
+)
+def test_a_baseline_the_levers_cannot_open_at_is_refused(
+    setting: dict, key: str, tmp_path: Path
+) -> None:
+    from sim.dashboard.export import to_toml
+    from tests.helpers import baseline
+
+    scenario = tmp_path / "center.toml"
+    data = baseline(**{k.replace(".", "__"): v for k, v in setting.items()}).to_dict()
+    scenario.write_text(to_toml(data), encoding="utf-8")
+    done = subprocess.run(
+        [str(CCSIM), "dashboard", "--scenario", str(scenario), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and key in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
+
+
+def test_the_request_path_is_escaped_in_the_refusal_line(caplog) -> None:
+    import asyncio
+    import logging
+
+    from sim.dashboard.guard import Guard
+
+    async def receive() -> dict:
+        return {"type": "http.request"}
+
+    async def send(message: dict) -> None:
+        return None
+
+    path = "/x\x1b]0;PWNED\x07\x1b[2J\r\nFAKE-LINE"
+    scope = {"type": "http", "path": path, "headers": [(b"host", b"evil.example:8765")]}
+    with caplog.at_level(logging.WARNING, logger="ccsim.dashboard"):
+        asyncio.run(Guard(None, "127.0.0.1", 8765)(scope, receive, send))
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "\x1b" not in line and "\n" not in line and "\r" not in line
+    assert "\\x1b]0;PWNED" in line

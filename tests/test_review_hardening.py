@@ -80,10 +80,12 @@ def test_a_scenario_name_with_a_terminal_escape_is_refused(key: str) -> None:
     [
         {"name": "x\x1b[2J"},
         {"policies": [], "variants": {"a\x1b[31m": {}, "b": {}}},
+        {"name": "x\u202eevil"},  # a bidi override reverses what follows
+        {"policies": [], "variants": {"vol\u2028NEXT\u200b": {}, "b": {}}},  # a line break
     ],
 )
 def test_an_experiment_or_variant_name_with_a_control_character_is_refused(changes) -> None:
-    with pytest.raises(ExperimentError, match="control character"):
+    with pytest.raises(ExperimentError, match="unprintable character"):
         load_experiment(experiment(**changes))
 
 
@@ -91,7 +93,8 @@ def test_the_cli_printer_escapes_control_characters() -> None:
     from sim.errors import printable
 
     assert printable("a\x1b[2Jb\x07") == "a\\x1b[2Jb\\x07"
-    assert printable("plain · text") == "plain · text"
+    assert printable("x\u202ey\u200bz\u2028") == "x\\u202ey\\u200bz\\u2028"
+    assert printable("plain · text, 95\u00a0%") == "plain · text, 95\u00a0%"
 
 
 # --- 8: `ccsim run --out` never silently replaces another run --------------------------------

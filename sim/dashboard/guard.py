@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import urlsplit
+
+from sim.errors import printable
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -51,14 +53,35 @@ def _loopback(host: str) -> bool:
         return False
 
 
+NAME = r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+"""A host name or IP address (IPv6 in brackets): nothing else may stand where a host does."""
+HOST = re.compile(rf"({NAME})(?::(\d{{1,5}}))?")
+ORIGIN = re.compile(rf"(https?)://({NAME})(?::(\d{{1,5}}))?")
+
+
 def _hostname(value: str) -> str | None:
-    """The host name of a Host header or an origin's netloc, without port; None when it
-    cannot be parsed."""
-    try:
-        name = urlsplit(f"//{value}").hostname
-    except ValueError:
+    """The host name of a Host header, without port; None unless it is exactly NAME[:PORT]
+    (no user, path or second port slipped in)."""
+    match = HOST.fullmatch(value)
+    if match is None or int(match[2] or 0) > 65535:
         return None
-    return name.lower() if name else None
+    return match[1].lower().strip("[]")
+
+
+def check_allowed_host(name: str) -> str:
+    """An `--allow-host` value: a bare host name or IP address (no scheme, port or
+    wildcard); ValueError saying what is allowed otherwise."""
+    try:
+        ipaddress.ip_address(name)
+        return name
+    except ValueError:
+        pass
+    if not re.fullmatch(NAME, name) or name.startswith("[") != name.endswith("]"):
+        raise ValueError(
+            f"--allow-host {name!r}: allowed: a host name or IP address, without scheme, "
+            "port or wildcard (e.g. --allow-host dashboard.example.org)"
+        )
+    return name
 
 
 class Guard:
@@ -87,15 +110,15 @@ class Guard:
     def origin_allowed(self, origin: str) -> bool:
         """The dashboard's own page: http://NAME:PORT with NAME one of its names (an
         `--allow-host` name on any port or scheme, e.g. behind a proxy)."""
-        try:
-            parts = urlsplit(origin)
-            port = parts.port
-        except ValueError:
+        match = ORIGIN.fullmatch(origin)
+        if match is None:  # 'null', a user part, a path: not a page of this dashboard
             return False
-        name = (parts.hostname or "").lower()
-        if name in self.extra and parts.scheme in ("http", "https"):
+        scheme, name, port = match[1], match[2].lower().strip("[]"), match[3]
+        if name in self.extra:
             return True
-        return parts.scheme == "http" and name in self.names and port == self.port
+        return (
+            scheme == "http" and name in self.names and port is not None and int(port) == self.port
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -106,7 +129,12 @@ class Guard:
         if reason is None and kind == "websocket":
             reason = _session_mismatch(scope)
         if reason is not None:
-            log.warning("ccsim dashboard: refused %s %s: %s", kind, scope.get("path", ""), reason)
+            log.warning(  # the path is the page's to choose: escaped, never raw on a terminal
+                "ccsim dashboard: refused %s %s: %s",
+                kind,
+                printable(scope.get("path", "")),
+                printable(reason),
+            )
             await _refuse(kind, reason, receive, send)
             return
         if kind == "http":
@@ -115,7 +143,11 @@ class Guard:
         try:
             await self.app(scope, receive, send)
         except Exception as exc:  # a broken websocket: one line, not Solara's traceback
-            log.warning("ccsim dashboard: websocket %s ended: %s", scope.get("path", ""), exc)
+            log.warning(
+                "ccsim dashboard: websocket %s ended: %s",
+                printable(scope.get("path", "")),
+                printable(str(exc)),
+            )
 
 
 def _with_headers(send: Send) -> Send:
@@ -183,7 +215,8 @@ class OneLine(logging.Filter):
         if record.getMessage().startswith("Uncaught exception"):
             text = str(record.args[0] if isinstance(record.args, tuple) else record.args)
             last = text.strip().splitlines()[-1] if text.strip() else "unknown"
-            record.msg, record.args = "ccsim dashboard: an event from the page failed: %s", (last,)
+            message = "ccsim dashboard: an event from the page failed: %s"
+            record.msg, record.args = message, (printable(last),)
         return True
 
 

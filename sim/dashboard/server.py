@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from sim.dashboard.guard import check_allowed_host
+from sim.dashboard.whatif import check_levers
 from sim.errors import UsageError
 from sim.scenario import load_scenario
 
@@ -31,8 +33,14 @@ def serve(
     allow_hosts: Sequence[str] = (),
 ) -> None:
     """Serve the dashboard until interrupted; prints the address to open."""
-    load_scenario(scenario)  # a bad scenario is refused here, with the CLI's message
+    base = load_scenario(scenario)  # a bad scenario is refused here, with the CLI's message
+    check_levers(base)
     check_host(host)
+    for name in allow_hosts:
+        try:
+            check_allowed_host(name)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if not 1 <= port <= 65535:
         raise UsageError(f"--port {port}: allowed: 1 to 65535")
     folder = writable_folder(Path(folder or Path.cwd() / "results"))

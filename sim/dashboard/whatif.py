@@ -133,6 +133,35 @@ def today(base: Scenario) -> WhatIf:
     )
 
 
+SCENARIO_KEYS = {
+    **{name: f"policy.{key}" for name, key in POLICY_LEVERS.items()},
+    **OTHER_LEVERS,
+}
+"""The scenario key behind each lever that opens at the scenario's own value."""
+
+
+def check_levers(base: Scenario) -> None:
+    """The dashboard can open at `base` as it is: its policy is one of the presets and every
+    lever's range holds the scenario's value (else one line naming the key, the value and
+    the lever's range: a what-if at "today" must be the baseline itself)."""
+    if base.policy.name not in policy_names():
+        raise UsageError(
+            f"policy.name = {base.policy.name!r}: the dashboard's policy lever offers the presets "
+            f"{', '.join(p for p in policy_names() if p != 'custom')}; compare another policy "
+            "with `ccsim compare`"
+        )
+    try:
+        today(base)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        lever = str(error["loc"][0])
+        key = SCENARIO_KEYS.get(lever, lever)
+        raise UsageError(
+            f"{key} = {error['input']!r}: outside the dashboard's lever ({allowed(lever)}); "
+            "use a scenario within it, or `ccsim run` / `ccsim compare` for this one"
+        ) from None
+
+
 def with_policy(current: WhatIf, policy: str, base: Scenario) -> WhatIf:
     """`current` with `policy` chosen and that policy's values loaded into its levers."""
     if policy not in policy_names():

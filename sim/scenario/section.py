@@ -8,6 +8,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from sim.errors import unprintable
+
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -16,10 +18,12 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 def no_control_characters(text: str, allowed: str = "") -> str:
     """`text` unchanged, or ValueError if it holds a control character (besides `allowed`):
     a name reaches the terminal, where an escape sequence could clear or recolour it."""
-    bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in allowed]
+    bad = [c for c in text if unprintable(c) and c not in allowed]
     if bad:
         raise ValueError(
-            f"contains the control character {bad[0]!r}; only printable text is allowed"
+            f"contains the unprintable character '{bad[0].encode('unicode_escape').decode()}' "
+            f"({unicodedata.name(bad[0], unicodedata.category(bad[0]))}); only printable text "
+            "is allowed"
         )
     return text
 
