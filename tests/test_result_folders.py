@@ -386,3 +386,34 @@ def test_a_resume_refuses_a_journal_record_edited_after_its_run(
     name = consistent_edit(folder)
     with pytest.raises(sim.errors.ExperimentError, match=rf"{name}.*edited after its run"):
         run_experiment(load_experiment(EXPERIMENT), folder, 1)
+
+
+def undigested_edit(folder: Path) -> str:
+    """A journal record's profit changed and its digest removed."""
+    path = sorted((folder / "runs").glob("*.json"))[0]
+    record = json.loads(path.read_text())
+    record["kpis"]["profit"] = 123456789.0
+    del record["digest"]
+    path.write_text(json.dumps(record))
+    return path.name
+
+
+def test_a_resume_refuses_a_journal_record_without_its_digest(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy(made, "compare", tmp_path)
+    name = undigested_edit(folder)
+    with pytest.raises(sim.errors.ExperimentError, match=rf"{name}.*has no digest"):
+        run_experiment(load_experiment(EXPERIMENT), folder, 1)
+
+
+def test_a_report_says_when_journal_records_carry_no_digest(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy(made, "compare", tmp_path)
+    for path in (folder / "runs").glob("*.json"):  # as an older ccsim wrote them
+        record = json.loads(path.read_text())
+        del record["digest"]
+        path.write_text(json.dumps(record))
+    page = context(load_results(folder), Language("en"))
+    assert page["headline"].startswith("Unchecked: 4 of the journal's records carry no digest")

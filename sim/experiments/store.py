@@ -43,10 +43,11 @@ def digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(_text(body).encode("utf-8")).hexdigest()
 
 
-def journal_problem(record: Any) -> str | None:
-    """What is wrong with a journal record read back (None: nothing). A record without a
-    digest (written before digests) is taken as it is; one whose digest does not match was
-    edited after its run."""
+def journal_problem(record: Any, digest_required: bool = True) -> str | None:
+    """What is wrong with a journal record read back (None: nothing): a record whose digest
+    does not match was edited after its run; one without a digest was edited (its digest
+    removed) or written by a ccsim before digests, and is refused when `digest_required`
+    (a resume never builds on it; the report reads it with a note)."""
     if not isinstance(record, dict):
         return f"not a JSON object but {type(record).__name__} (a run's record is an object)"
     for name, kind in RECORD_FIELDS.items():
@@ -54,7 +55,14 @@ def journal_problem(record: Any) -> str | None:
             return f"the record has no {name!r}"
         if not isinstance(record[name], kind):
             return f"{name!r} is {record[name]!r:.40}, not a JSON {kind.__name__}"
-    if "digest" in record and record["digest"] != digest(record):
+    if "digest" not in record:
+        if digest_required:
+            return (
+                "the record has no digest: it was edited after its run, or written by a ccsim "
+                "before records carried one"
+            )
+        return None
+    if record["digest"] != digest(record):
         return "its digest does not match its content: the record was edited after its run"
     return None
 
