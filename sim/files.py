@@ -14,6 +14,27 @@ from typing import Any
 import pandas as pd
 
 
+def check_writable(out: Path, option: str = "--out") -> None:
+    """Refuse (UsageError naming `option`) an empty path or a folder that cannot be made or
+    written (under a file, on a read-only or pseudo file system); the check leaves nothing
+    behind: the command makes the folder when it writes."""
+    from sim.errors import UsageError
+
+    if str(out) in ("", "."):
+        raise UsageError(f"{option} {str(out)!r}: name a folder for the results")
+    missing = [p for p in (out, *out.parents) if not p.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option} {out}: cannot write there ({exc.strerror or exc})") from None
+    finally:
+        for folder in missing:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
 def json_ready(value: Any) -> Any:
     """Replace NaN and infinities (not valid JSON) with null, recursively."""
     if isinstance(value, float) and not math.isfinite(value):

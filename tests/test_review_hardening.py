@@ -193,7 +193,7 @@ def test_identical_results_are_no_difference_never_a_winner() -> None:
 # --- 12: register_policy and run ids ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["aht", "volume", "quality", "custom"])
+@pytest.mark.parametrize("name", ["aht", "volume", "quality", "custom", "AHT", "Quality"])
 def test_a_builtin_policy_cannot_be_redefined(name: str) -> None:
     with pytest.raises(InputError, match="built-in"):
         sim.register_policy(name, sim.Policy, aht_target_seconds=1.0)
@@ -212,7 +212,7 @@ def test_a_registered_policy_is_replaced_only_when_asked() -> None:
     assert PRESETS["review-replace"].parameters.review_push == 0.2
 
 
-@pytest.mark.parametrize("name", [123, None, "", "a\x1b[2J"])
+@pytest.mark.parametrize("name", [123, None, "", "a\x1b[2J", " aht", "mine "])
 def test_a_policy_name_that_is_not_a_name_is_refused(name: object) -> None:
     with pytest.raises(InputError, match="name"):
         sim.register_policy(name, sim.Policy)  # type: ignore[arg-type]
@@ -377,3 +377,33 @@ def test_pool_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "proc", "empty"])
+def test_an_experiment_out_that_cannot_be_written_is_one_line(where: str, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    out = {"under-a-file": tmp_path / "afile" / "sub", "proc": "/proc/ccsim", "empty": ""}[where]
+    path = tmp_path / "e.toml"
+    path.write_text(EXPERIMENT_TOML, encoding="utf-8")
+    done = ccsim("compare", path, "--out", out)
+    assert done.returncode == 2 and "--out" in done.stderr, done.stderr
+    assert "unexpected" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_experiment_out_that_holds_a_run_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert ccsim("run", BASELINE, *SHORT_SET, "--out", out).returncode == 0
+    path = tmp_path / "e.toml"
+    path.write_text(EXPERIMENT_TOML, encoding="utf-8")
+    done = ccsim("compare", path, "--out", out)
+    assert done.returncode == 2 and "holds the output of `ccsim run`" in done.stderr
+
+
+EXPERIMENT_TOML = f"""scenario = "{BASELINE}"
+policies = ["aht", "quality"]
+replications = 1
+[base]
+"calendar.days" = 1
+"calendar.warmup_days" = 0
+"customers.population" = 2000
+"""

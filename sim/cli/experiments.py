@@ -103,7 +103,7 @@ def command_experiment(args: argparse.Namespace) -> int:
         args.experiment, args.command, overrides(args.set), args.replications
     )
     reporter = make_reporter()
-    out = args.out or default_out(experiment)
+    out = default_out(experiment) if args.out is None else args.out
     result = run_guarded(
         out, lambda: run_experiment(experiment, out, args.workers, args.dask, reporter)
     )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from pathlib import Path
 
 from sim.cli.arguments import overrides, whole_number
 from sim.cli.tables import print_kpis
 from sim.errors import UsageError
-from sim.files import LOCK_NAME, FolderLock, json_ready
+from sim.files import LOCK_NAME, FolderLock, check_writable, json_ready
 from sim.metrics import run
 from sim.scenario import Scenario, load_scenario
 from sim.version import __version__
@@ -62,17 +61,7 @@ def check_run_out(out: Path) -> None:
                 f"--out {out}: holds the results of `ccsim {_json(manifest)['command']}`; "
                 "choose another --out"
             )
-    missing = [p for p in (out, *out.parents) if not p.exists()]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as exc:
-        raise UsageError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
-    finally:  # a check leaves nothing behind: the run creates the folder when it writes
-        for folder in missing:
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+    check_writable(out)
 
 
 def _json(path: Path) -> dict:

@@ -26,7 +26,7 @@ from sim.experiments.progress import Reporter, SilentReporter
 from sim.experiments.sensitivity_indices import sensitivity_table
 from sim.experiments.statistics import paired_differences, records, summarize
 from sim.experiments.store import ResultStore, execute_pending, tables
-from sim.files import LOCK_NAME, FolderLock, write_atomic, write_json
+from sim.files import LOCK_NAME, FolderLock, check_writable, write_atomic, write_json
 from sim.metrics.run_size import check_fits
 from sim.scenario.policy import PolicySettings
 from sim.version import __version__
@@ -75,6 +75,7 @@ def check_out_dir(out: Path, experiment: Experiment) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
     if not out.is_dir() or not any(p.name != LOCK_NAME for p in out.iterdir()):
+        check_writable(out)
         return
     manifest = out / "manifest.json"
     if not manifest.is_file():
@@ -85,6 +86,11 @@ def check_out_dir(out: Path, experiment: Experiment) -> None:
         raise UsageError(f"--out {out}: manifest.json is unreadable") from None
     if not isinstance(previous, dict):
         raise UsageError(f"--out {out}: manifest.json is not an experiment's manifest")
+    if "command" not in previous:
+        raise UsageError(
+            f"--out {out}: holds the output of `ccsim run`, not an experiment's; choose another "
+            "--out"
+        )
     if (previous.get("command"), previous.get("name")) != (experiment.kind, experiment.name):
         raise UsageError(
             f"--out {out}: holds results of `{previous.get('command')}` of experiment "
@@ -97,6 +103,8 @@ def check_options(out: Any, workers: Any, dask: Any) -> None:
     """Refuse options of a type or range the executors would misread (workers=2.5, out=3)."""
     if out is not None and not isinstance(out, str | os.PathLike):
         raise UsageError(f"out {out!r:.60}: a folder name (str or Path) or None is allowed")
+    if out is not None and str(out) == "":
+        raise UsageError("--out '': name a folder for the results")
     if workers is not None and (
         isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 1024
     ):

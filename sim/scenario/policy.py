@@ -89,10 +89,12 @@ def check_policy_name(name: object, replace: bool = False) -> None:
             f"name {name!r:.60}: a policy name is non-empty text of printable characters "
             "without ':' (e.g. 'mine')"
         )
-    if name in BUILT_IN:
+    if name != name.strip():
+        raise UsageError(f"name {name!r}: no spaces before or after a policy name")
+    if name.casefold() in {b.casefold() for b in BUILT_IN}:  # 'AHT' would read as 'aht'
         raise UsageError(
-            f"name {name!r}: a built-in policy ({', '.join(BUILT_IN)}) cannot be redefined; "
-            "register yours under another name"
+            f"name {name!r}: a built-in policy ({', '.join(BUILT_IN)}) cannot be redefined, "
+            "nor a name that differs from one only in case; register yours under another name"
         )
     if name in PRESETS and replace is not True:
         raise UsageError(
