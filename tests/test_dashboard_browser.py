@@ -125,6 +125,7 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         assert page.locator(".verdict").inner_text().startswith("Over 5 days: ")
         assert "service level" in page.locator(".verdict").inner_text()
         assert page.locator(".stale").count() == 0
+        assert not page.get_by_text("Out of date").is_visible()  # a fresh answer says nothing
         assert page.locator(".kpi-card").count() == 12
         first = page.locator(".kpi-card", has_text="Profit after churn").inner_text()
         assert "What-if:" in first and "Baseline:" in first

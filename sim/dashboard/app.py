@@ -19,6 +19,7 @@ from uuid import uuid4
 import solara
 import solara.lab
 
+from sim.dashboard.charts import line_chart
 from sim.dashboard.day_view import DayView, DayWatch
 from sim.dashboard.export import scenario_toml, write_results, zipped
 from sim.dashboard.saving import SaveLimit
@@ -353,11 +354,10 @@ def Results(lang: Language) -> None:
     n = len(result.runs)
     ran = asked.value or whatif.value
     stale = ran != whatif.value
-    solara.Warning(  # always there (hidden when fresh), so the answer below is not redrawn
-        lang("ui_stale"),
-        classes=["stale"] if stale else ["fresh"],
-        style={} if stale else {"display": "none"},
-    )
+    # always there (hidden when fresh, by a plain box: the alert's own style and a Column's
+    # d-flex class would override display: none), so the answer below is not redrawn
+    with solara.v.Html(tag="div", class_="stale-box", style_="" if stale else "display: none"):
+        solara.Warning(lang("ui_stale"), classes=["stale"] if stale else ["fresh"])
     with solara.Column(
         classes=["answer", "stale-answer"] if stale else ["answer"],
         style={"opacity": "0.4", "filter": "grayscale(1)"} if stale else {},
@@ -399,7 +399,6 @@ def Staffing(lang: Language, result: Answer, ran: WhatIf) -> None:
     """How many people do I need? The staff the weekly sizing put on the phones per interval
     in the what-if's own runs (its handle times and failure demand), beside the baseline's,
     and the paid hours per day: read from the runs, not a separate formula."""
-    import plotly.graph_objects as go
 
     with solara.Card(lang("ui_need"), classes=["need"]):
         if ran.service_target is None:
@@ -430,28 +429,18 @@ def Staffing(lang: Language, result: Answer, ran: WhatIf) -> None:
             )
             + "</b>"
         )
-        chart = go.Figure()
-        for variant, series, name, colour, dash in (
-            (BASELINE, "staff", "ui_need_chart_baseline", "#999999", "dot"),
-            (WHATIF, "wanted", "ui_need_chart_wanted", "#E69F00", "dash"),
-            (WHATIF, "staff", "ui_need_chart_whatif", "#0072B2", "solid"),
-        ):
-            chart.add_trace(
-                go.Scatter(
-                    x=need[variant]["start"],
-                    y=need[variant][series],
-                    mode="lines",
-                    line_shape="hv",
-                    name=lang(name),
-                    line={"color": colour, "dash": dash, "width": 2.5},
+        chart = line_chart(
+            [
+                (lang(name), need[variant]["start"], need[variant][series], colour, dash)
+                for variant, series, name, colour, dash in (
+                    (BASELINE, "staff", "ui_need_chart_baseline", "#999999", "dot"),
+                    (WHATIF, "wanted", "ui_need_chart_wanted", "#E69F00", "dash"),
+                    (WHATIF, "staff", "ui_need_chart_whatif", "#0072B2", "solid"),
                 )
-            )
-        chart.update_layout(
+            ],
+            lang,
             height=260,
-            template="plotly_white",
-            separators=lang.plotly_separators,
-            margin={"t": 20, "l": 50, "r": 20, "b": 40},
-            legend={"orientation": "h"},
+            steps=True,
         )
         solara.FigurePlotly(chart)
 
@@ -515,7 +504,6 @@ def play() -> None:
 
 @solara.component
 def Day(lang: Language) -> None:
-    import plotly.graph_objects as go
 
     _ = day.value
     view = day_view(whatif.value)
@@ -552,27 +540,15 @@ def Day(lang: Language) -> None:
         font_size="1.1rem",
     )
     clock = [f.clock for f in view.history]
-    chart = go.Figure()
-    for name, values, colour, dash in (  # no policy colours: this is one policy's floor
-        ("ui_queue", [f.queue for f in view.history], "#000000", "solid"),
-        ("ui_talking", [f.talking for f in view.history], "#56B4E9", "solid"),
-        ("ui_idle", [f.idle for f in view.history], "#E69F00", "dash"),
-        ("ui_away", [f.away for f in view.history], "#999999", "dot"),
-    ):
-        chart.add_trace(
-            go.Scatter(
-                x=clock,
-                y=values,
-                mode="lines",
-                name=lang(name),
-                line={"color": colour, "dash": dash, "width": 2.5},
-            )
-        )
-    chart.update_layout(
+    chart = line_chart(  # no policy colours: this is one policy's floor
+        [
+            (lang("ui_queue"), clock, [f.queue for f in view.history], "#000000", "solid"),
+            (lang("ui_talking"), clock, [f.talking for f in view.history], "#56B4E9", "solid"),
+            (lang("ui_idle"), clock, [f.idle for f in view.history], "#E69F00", "dash"),
+            (lang("ui_away"), clock, [f.away for f in view.history], "#999999", "dot"),
+        ],
+        lang,
         height=340,
-        template="plotly_white",
-        separators=lang.plotly_separators,
-        margin={"t": 30, "l": 50, "r": 20, "b": 40},
     )
     solara.FigurePlotly(chart)
 
