@@ -68,12 +68,19 @@ def unprintable(character: str) -> bool:
     return unicodedata.category(character) in UNPRINTABLE
 
 
+SHOWN = "\u2060"
+"""Format characters the project writes itself and a terminal shows harmlessly: the word
+joiner that keeps a sign with its number ('+\u2060€64,051')."""
+
+
 def printable(text: str, keep: str = "") -> str:
     """`text` with every unprintable character (but those in `keep`) written as its escape,
     e.g. '\\x1b' or '\\u202e': names and messages reach the terminal, where an escape
     sequence could clear or recolour it and a bidi override reverse it. Validation refuses
     such names; this is the printer's defence in depth."""
     return "".join(
-        c.encode("unicode_escape").decode("ascii") if unprintable(c) and c not in keep else c
+        c.encode("unicode_escape").decode("ascii")
+        if unprintable(c) and c not in keep and c not in SHOWN
+        else c
         for c in text
     )

@@ -95,6 +95,7 @@ def test_the_cli_printer_escapes_control_characters() -> None:
     assert printable("a\x1b[2Jb\x07") == "a\\x1b[2Jb\\x07"
     assert printable("x\u202ey\u200bz\u2028") == "x\\u202ey\\u200bz\\u2028"
     assert printable("plain · text, 95\u00a0%") == "plain · text, 95\u00a0%"
+    assert printable("+\u2060€64,051") == "+\u2060€64,051"  # the project's own word joiner
 
 
 # --- 8: `ccsim run --out` never silently replaces another run --------------------------------
