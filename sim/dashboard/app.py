@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -166,8 +167,26 @@ def prepare(w: WhatIf) -> None:
 def update(**changes: Any) -> None:
     """Change levers with values from the page; one the levers or the model refuse is shown
     (one line: the lever, the value, what is allowed), not applied."""
+    ask_for(lambda: changed(whatif.value, **changes))
+
+
+def choose_policy(name: Any) -> None:
+    """Choose a policy: its own values go into its levers (the scenario's for its own policy,
+    the preset's for another), so nothing of the policy before carries over."""
+    ask_for(lambda: with_policy(whatif.value, name, base()))
+
+
+def back_to_today() -> None:
+    """Every lever back at the baseline's value (the days and replications stay)."""
+    w = whatif.value
+    ask_for(lambda: start().model_copy(update={"days": w.days, "replications": w.replications}))
+
+
+def ask_for(make: Callable[[], WhatIf]) -> None:
+    """The levers become the what-if `make` builds, checked as the model checks it (a refusal
+    is shown, not applied), and its runs are prepared."""
     try:
-        candidate = changed(whatif.value, **changes)
+        candidate = make()
         candidate.overrides(base())  # refuses what the model cannot take, with its message
     except InputError as exc:
         problem.set(str(exc))
@@ -175,29 +194,6 @@ def update(**changes: Any) -> None:
     problem.set("")
     whatif.set(candidate)
     prepare(candidate)
-
-
-def choose_policy(name: Any) -> None:
-    """Choose a policy: its own values go into its levers (the scenario's for its own policy,
-    the preset's for another), so nothing of the policy before carries over."""
-    try:
-        candidate = with_policy(whatif.value, name, base())
-        candidate.overrides(base())
-    except InputError as exc:
-        problem.set(str(exc))
-        return
-    problem.set("")
-    whatif.set(candidate)
-    prepare(candidate)
-
-
-def back_to_today() -> None:
-    """Every lever back at the baseline's value (the days and replications stay)."""
-    w = whatif.value
-    problem.set("")
-    today = start().model_copy(update={"days": w.days, "replications": w.replications})
-    whatif.set(today)
-    prepare(today)
 
 
 def set_language(code: Any) -> None:
