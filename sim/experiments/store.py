@@ -67,6 +67,12 @@ def journal_problem(record: Any, digest_required: bool = True) -> str | None:
     return None
 
 
+def journal_files(journal: Path) -> list[Path]:
+    """The journal's records in name order (temporary files, written as dot files and renamed
+    into place, are never read)."""
+    return [p for p in sorted(journal.glob("*.json")) if not p.name.startswith(".")]
+
+
 class ResultStore:
     """The experiment folder: journal in `runs/`, consolidated tables next to it."""
 
@@ -79,9 +85,7 @@ class ResultStore:
         records: dict[str, dict[str, Any]] = {}
         if not self.journal.is_dir():
             return records
-        for path in sorted(self.journal.glob("*.json")):
-            if path.name.startswith("."):
-                continue
+        for path in journal_files(self.journal):
             try:
                 record = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UsageError
-from sim.experiments.store import journal_problem
+from sim.experiments.store import journal_files, journal_problem
 
 RUN_COLUMNS = ("run_id", "variant", "replication", "seed", "status")
 HEADLINE_KPIS = ("profit_after_churn", "service_level")
@@ -173,9 +173,7 @@ def read_journal(folder: Path) -> dict[str, dict[str, Any]] | None:
     if not journal.is_dir():
         raise refuse(folder, "runs", "is a file, not the journal folder of the runs")
     records: dict[str, dict[str, Any]] = {}
-    for path in sorted(journal.glob("*.json")):
-        if path.name.startswith("."):
-            continue
+    for path in journal_files(journal):
         name = f"runs/{path.name}"
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
