@@ -52,3 +52,22 @@ def decomposition() -> Any:
     ]
     table = pd.DataFrame(rows, columns=["split", "part", "mean", "ci_low", "ci_high"])
     return table.assign(what="words", n=3, a="quality", b="aht")[COLUMNS]
+
+
+def wait_until_listening(process: Any, port: int, seconds: float = 60.0) -> None:
+    """Wait until `process` (a started `ccsim dashboard`) listens on `port`; fail the test
+    with its output if it exits first, or kill it and fail if it does not start in time."""
+    import socket
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        assert process.poll() is None, process.stdout.read()
+        time.sleep(0.3)
+    process.kill()
+    pytest.fail(f"the dashboard did not start within {seconds:g} s")

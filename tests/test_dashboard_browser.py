@@ -7,7 +7,6 @@ Screenshots go to tests/screenshots/."""
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT, free_port, wait_until_listening
 from tests.test_report_browser import ARGS, CHROMIUM, SHOTS
 
 CCSIM = Path(sys.executable).parent / "ccsim"
@@ -35,16 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         text=True,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        assert process.poll() is None, process.stdout.read()
-        time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the dashboard did not start within 60 s")
+    wait_until_listening(process, port)
     yield url, folder
     workers = descendants(process.pid)
     assert workers, "the warm worker processes run beside the server"

@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT, free_port, wait_until_listening
 
 CCSIM = Path(sys.executable).parent / "ccsim"
 LOCAL = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::", "", "None"}
@@ -113,16 +112,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         text=True,
     )
     running = Server(port, tmp / "home", tmp / "lookups.txt", process)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        assert process.poll() is None, process.stdout.read()
-        time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the dashboard did not start within 60 s")
+    wait_until_listening(process, port)
     yield running
     if process.poll() is None:
         process.terminate()
