@@ -42,6 +42,13 @@ class ExperimentError(InputError, ValueError):
     subject = "experiment"
 
 
+class ExportError(InputError, ValueError):
+    """An ACD export (or its column mapping) cannot be used; the message names the row and
+    column, the value and what is allowed."""
+
+    subject = "export"
+
+
 class UsageError(InputError):
     """Bad command-line use that is not about a file's content (an option, a results folder, a
     missing optional package); the message stands alone."""
