@@ -73,7 +73,7 @@ def _table(days: _Days, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return counts, exposure
 
 
-def _dispersion(days: _Days, pick: np.ndarray) -> tuple[float, float, int, np.ndarray]:
+def _dispersion(days: _Days, pick: np.ndarray) -> tuple[float, float, int]:
     """Brown et al.'s day-level variance c² = Var(Γ) of N_d ~ Poisson(μ_d Γ_d), pooled over
     weekdays by moments: Σ[(N_d − μ_d)² n_w/(n_w − 1) − N_d] / Σ μ_d², with μ_d the fitted
     expected volume of date d (its exposure, weekday and profile). Also the index of
@@ -88,7 +88,7 @@ def _dispersion(days: _Days, pick: np.ndarray) -> tuple[float, float, int, np.nd
     c2 = ((n - mu) ** 2 * correction[w] - n)[keep].sum() / (mu[keep] ** 2).sum()
     index = ((n - mu) ** 2 / np.where(mu > 0, mu, np.inf)).sum()
     df = int(keep.sum() - (per_weekday > 1).sum())
-    return c2, index, df, mu
+    return c2, index, df
 
 
 def _bootstrap(days: _Days, rng: np.random.Generator) -> list[np.ndarray]:
@@ -111,7 +111,7 @@ def estimate_arrivals(observed: pd.DataFrame, weekdays: list[str]) -> list[Estim
     everything = np.arange(len(days.weekday))
     counts, exposure = _table(days, everything)
     rate, day, prof = _fit(counts, exposure)
-    c2, index, df, mu = _dispersion(days, everything)
+    c2, index, df = _dispersion(days, everything)
     draws = [(_fit(*_table(days, p)), _dispersion(days, p)[0]) for p in _bootstrap(days, _rng())]
     rate_lo, rate_hi = _ci(np.array([d[0][0] for d in draws]) * 3600)
     day_lo, day_hi = _ci(np.array([d[0][1] for d in draws]))

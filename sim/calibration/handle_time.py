@@ -131,14 +131,15 @@ def estimate_handle_time(contacts: pd.DataFrame) -> list[Estimate]:
     estimates = _lognormal_estimates("service", "talk times", fit_lognormal(answered["talk"]))
     acw = answered["acw"].dropna().to_numpy(dtype=float)
     if (acw > 0).sum() < 2:
-        return estimates + [
+        return [
+            *estimates,
             Estimate(
                 "after_call_work.distribution",
                 "none",
                 method="after-call work of the answered contacts",
                 rows=len(acw),
                 note="no after-call work recorded (all 0 or missing)",
-            )
+            ),
         ]
     fit = fit_lognormal(acw)
     acw_estimates = _lognormal_estimates("after_call_work", "after-call work", fit)

@@ -103,7 +103,7 @@ def estimate_patience(contacts: pd.DataFrame) -> list[Estimate]:
         ]
     else:
         estimates = _lognormal(logn, method, rows, note)
-    return estimates + [_ratio_check(contacts, estimates)]
+    return [*estimates, _ratio_check(contacts, estimates)]
 
 
 def _lognormal(fitter: Any, method: str, rows: int, note: str) -> list[Estimate]:
@@ -164,8 +164,12 @@ def _ratio_check(contacts: pd.DataFrame, estimates: list[Estimate]) -> Estimate:
         method,
         len(cells),
         f"mean patience 1/slope (exponential patience); the fit says {fitted.value:.1f} s: "
-        + ("consistent" if agrees else "outside this check's CI (patience not exponential, or "
-           "waits and patience dependent)"),
+        + (
+            "consistent"
+            if agrees
+            else "outside this check's CI (patience not exponential, or "
+            "waits and patience dependent)"
+        ),
     )
 
 

@@ -78,14 +78,16 @@ def estimate_redials(contacts: pd.DataFrame) -> list[Estimate]:
     method = "redials: abandoned contacts followed by a contact of the same caller that day"
     if k < 2:
         low, high = _wilson(k, n)
-        return estimates + [
-            Estimate("redial.probability", k / n, low, high, f"{method}; Wilson CI", n)
+        return [
+            *estimates,
+            Estimate("redial.probability", k / n, low, high, f"{method}; Wilson CI", n),
         ]
     theta, se = _truncated_exponential(delays, limits[redialed.to_numpy()])
     seen = float(np.mean(-np.expm1(-theta * limits)))
     low, high = _wilson(k, n)
     share = k / n
-    return estimates + [
+    return [
+        *estimates,
         Estimate(
             "redial.probability",
             round(min(share / seen, 1.0), 4),

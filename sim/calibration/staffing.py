@@ -37,7 +37,7 @@ def estimate_schedule(observed: pd.DataFrame) -> list[Estimate]:
         Estimate(
             "staffing.schedule",
             schedule,
-            method="mean over dates of the staff logged in per interval, rounded to whole employees",
+            method="mean over dates of the staff logged in per interval, in whole employees",
             rows=len(staffed),
             note=f"{dates} dates; {spread}"
             + (f"; intervals {missing} never staffed in the export: 0" if missing else ""),
