@@ -117,7 +117,7 @@ def _repeat_contacts(known: pd.DataFrame) -> Estimate:
     """Reported: the share of answered contacts followed by another from the same caller within
     REPEAT_DAYS days (those too close to the export's end to tell are left out)."""
     answered = known[known["answered"].astype(bool)]
-    window = pd.Timedelta(days=REPEAT_DAYS)
+    window = pd.Timedelta(REPEAT_DAYS, unit="D")
     answered = answered[answered["arrived"] + window <= known["arrived"].max()]
     method = (
         f"repeat-contact rate: answered contacts followed by another from the same caller "
