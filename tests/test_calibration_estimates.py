@@ -169,6 +169,13 @@ def test_overdispersion_is_recovered_for_gamma_mixed_days_and_near_zero_for_pois
     assert "consistent with Poisson" in plain.note
 
 
+def test_one_date_per_weekday_leaves_the_dispersion_unestimated() -> None:
+    estimates = arrivals.estimate_arrivals(observed(seed=22, weeks=1), OPEN)
+    assert reported(estimates, "overdispersion").value == "not estimable"
+    assert "no degrees of freedom" not in reported(estimates, "goodness").note
+    assert by_key(estimates)["arrivals.rate_per_hour"].value > 0
+
+
 def test_goodness_of_fit_says_whether_the_profile_differs_between_weekdays() -> None:
     same = reported(arrivals.estimate_arrivals(observed(5), OPEN), "goodness of fit")
     assert "one intraday profile for all weekdays fits" in same.note
@@ -196,6 +203,11 @@ def test_no_after_call_work_gives_none() -> None:
     keys = by_key(handle_time.estimate_handle_time(contacts(seed=7, acw=False)))
     assert keys["after_call_work.distribution"].value == "none"
     assert "after_call_work.mean_seconds" not in keys
+
+
+def test_too_few_answered_contacts_keep_the_defaults_and_say_so() -> None:
+    estimates = handle_time.estimate_handle_time(contacts(seed=7, n=50).assign(answered=False))
+    assert not by_key(estimates) and "keep the scenario's defaults" in estimates[0].note
 
 
 def test_lognormal_fit_leaves_out_and_counts_zeros_and_reports_its_goodness() -> None:

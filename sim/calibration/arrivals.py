@@ -4,6 +4,7 @@ the scenario cannot hold (reported), after Brown et al. (2005)."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,22 +74,32 @@ def _table(days: _Days, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return counts, exposure
 
 
-def _dispersion(days: _Days, pick: np.ndarray) -> tuple[float, float, int]:
+def _dispersion(
+    days: _Days, pick: np.ndarray, fit: tuple[float, np.ndarray, np.ndarray]
+) -> tuple[float, float, int]:
     """Brown et al.'s day-level variance c² = Var(Γ) of N_d ~ Poisson(μ_d Γ_d), pooled over
     weekdays by moments: Σ[(N_d − μ_d)² n_w/(n_w − 1) − N_d] / Σ μ_d², with μ_d the fitted
     expected volume of date d (its exposure, weekday and profile). Also the index of
     dispersion Σ(N_d − μ_d)²/μ_d and its degrees of freedom (dates − weekdays)."""
-    rate, day, prof = _fit(*_table(days, pick))
+    rate, day, prof = fit
     w = days.weekday[pick]
     mu = rate * np.nan_to_num(day)[w] * (days.exposure[pick] @ np.nan_to_num(prof))
     n = days.counts[pick].sum(axis=1)
     per_weekday = np.bincount(w, minlength=len(days.names))
     correction = per_weekday / np.maximum(per_weekday - 1, 1)
     keep = (per_weekday[w] > 1) & (mu > 0)
+    if not keep.any():
+        return float("nan"), float("nan"), 0
     c2 = ((n - mu) ** 2 * correction[w] - n)[keep].sum() / (mu[keep] ** 2).sum()
     index = ((n - mu) ** 2 / np.where(mu > 0, mu, np.inf)).sum()
     df = int(keep.sum() - (per_weekday > 1).sum())
-    return c2, index, df
+    return float(c2), float(index), df
+
+
+def _replicate(days: _Days, pick: np.ndarray) -> tuple[tuple[float, np.ndarray, np.ndarray], float]:
+    """The fit and c² of the dates `pick`."""
+    fit = _fit(*_table(days, pick))
+    return fit, _dispersion(days, pick, fit)[0]
 
 
 def _bootstrap(days: _Days, rng: np.random.Generator) -> list[np.ndarray]:
@@ -99,8 +110,10 @@ def _bootstrap(days: _Days, rng: np.random.Generator) -> list[np.ndarray]:
 
 
 def _ci(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile 95 % interval of bootstrap draws along axis 0."""
-    return np.nanpercentile(draws, 2.5, axis=0), np.nanpercentile(draws, 97.5, axis=0)
+    """Percentile 95 % interval of bootstrap draws along axis 0 (NaN where all are NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: a factor never observed
+        return np.nanpercentile(draws, 2.5, axis=0), np.nanpercentile(draws, 97.5, axis=0)
 
 
 def estimate_arrivals(observed: pd.DataFrame, weekdays: list[str]) -> list[Estimate]:
@@ -111,13 +124,14 @@ def estimate_arrivals(observed: pd.DataFrame, weekdays: list[str]) -> list[Estim
     everything = np.arange(len(days.weekday))
     counts, exposure = _table(days, everything)
     rate, day, prof = _fit(counts, exposure)
-    c2, index, df = _dispersion(days, everything)
-    draws = [(_fit(*_table(days, p)), _dispersion(days, p)[0]) for p in _bootstrap(days, _rng())]
+    c2, index, df = _dispersion(days, everything, (rate, day, prof))
+    draws = [_replicate(days, p) for p in _bootstrap(days, _rng())]
     rate_lo, rate_hi = _ci(np.array([d[0][0] for d in draws]) * 3600)
     day_lo, day_hi = _ci(np.array([d[0][1] for d in draws]))
     prof_lo, prof_hi = _ci(np.array([d[0][2] for d in draws]))
     c2_draws = np.array([d[1] for d in draws])
-    c2_lo, c2_hi = np.array(_ci(c2_draws)) - (np.nanmean(c2_draws) - c2)  # bias-corrected
+    bias = np.mean(c2_draws[np.isfinite(c2_draws)]) - c2 if np.isfinite(c2_draws).any() else 0
+    c2_lo, c2_hi = np.array(_ci(c2_draws)) - bias  # bias-corrected percentile interval
     rows = int((observed["exposure"] > 0).sum())
     used = len(everything)
     method = f"Poisson row × column MLE with exposures (iterative proportional fitting); {BROWN}"
@@ -179,7 +193,15 @@ def _overdispersion(
     c2: float, ci: tuple[float, float], index: float, df: int, dates: int
 ) -> Estimate:
     """The reported day-to-day overdispersion: c = sqrt(c²) with its CI and dispersion test."""
-    p = float(stats.chi2.sf(index, df)) if df > 0 else float("nan")
+    method = (
+        "day-to-day overdispersion of daily volumes: N_d ~ Poisson(Λ_d Γ_d), E Γ = 1, "
+        f"Var Γ = c², moments pooled over weekdays; bias-corrected bootstrap over dates; {BROWN}"
+    )
+    if df <= 0 or np.isnan(c2):
+        return Estimate(
+            "", "not estimable", method=method, rows=dates, note="too few dates per weekday"
+        )
+    p = float(stats.chi2.sf(index, df))
     verdict = "overdispersed (p < 0.05)" if p < 0.05 else "consistent with Poisson (p ≥ 0.05)"
     c = float(np.sqrt(max(c2, 0.0)))
     return Estimate(
@@ -187,8 +209,7 @@ def _overdispersion(
         _round(c),
         float(np.sqrt(max(ci[0], 0.0))),
         float(np.sqrt(max(ci[1], 0.0))),
-        "day-to-day overdispersion of daily volumes: N_d ~ Poisson(Λ_d Γ_d), E Γ = 1, "
-        f"Var Γ = c², moments pooled over weekdays; bias-corrected bootstrap over dates; {BROWN}",
+        method,
         dates,
         f"c² = {c2:.4g}; index of dispersion {index:.1f} on {df} df, chi-square p = {p:.3g}: "
         f"{verdict}; the scenario has no day-level random factor, so this is reported only "
@@ -215,20 +236,24 @@ def _goodness(
     np.add.at(extra, days.weekday, per_date**2)
     keep = mu > 0
     plain = float(((counts - mu) ** 2 / np.where(keep, mu, 1))[keep].sum())
-    var = mu + max(c2, 0.0) * extra
+    var = mu + max(float(np.nan_to_num(c2)), 0.0) * extra
     adjusted = float(((counts - mu) ** 2 / np.where(keep, var, 1))[keep].sum())
     r, c = int(keep.any(axis=1).sum()), int(keep.any(axis=0).sum())
     df = int(keep.sum()) - (r + c - 1)
     p_plain = float(stats.chi2.sf(plain, df)) if df > 0 else float("nan")
     p_adj = float(stats.chi2.sf(adjusted, df)) if df > 0 else float("nan")
-    differs = p_adj < 0.05
-    verdict = (
-        "the intraday profile differs between weekdays (p < 0.05 even allowing day-level "
-        "variance): the scenario holds one profile for all weekdays and cannot reproduce this"
-        if differs
-        else "one intraday profile for all weekdays fits (p ≥ 0.05 allowing day-level variance); "
-        "the scenario's single profile is adequate"
-    )
+    if df <= 0:
+        verdict = "no degrees of freedom left to test"
+    elif p_adj < 0.05:
+        verdict = (
+            "the intraday profile differs between weekdays (p < 0.05 even allowing day-level "
+            "variance): the scenario holds one profile for all weekdays and cannot reproduce this"
+        )
+    else:
+        verdict = (
+            "one intraday profile for all weekdays fits (p ≥ 0.05 allowing day-level "
+            "variance); the scenario's single profile is adequate"
+        )
     return Estimate(
         "",
         _round(adjusted),

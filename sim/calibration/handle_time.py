@@ -128,6 +128,17 @@ def estimate_handle_time(contacts: pd.DataFrame) -> list[Estimate]:
     """`service.*` from the talk times and `after_call_work.*` from the after-call work of the
     answered contacts (after-call work all 0 or missing: distribution "none")."""
     answered = contacts[contacts["answered"].astype(bool)]
+    if (answered["talk"] > 0).sum() < 2:
+        return [
+            Estimate(
+                "",
+                "no handle time",
+                method="lognormal fit of talk times",
+                rows=len(answered),
+                note="fewer than 2 answered contacts with a talk time: service and after-call "
+                "work keep the scenario's defaults",
+            )
+        ]
     estimates = _lognormal_estimates("service", "talk times", fit_lognormal(answered["talk"]))
     acw = answered["acw"].dropna().to_numpy(dtype=float)
     if (acw > 0).sum() < 2:
