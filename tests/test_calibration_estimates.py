@@ -394,6 +394,22 @@ def export(kind: str) -> Export:
     )
 
 
+def test_arrivals_of_a_contact_export_leave_out_the_redials_caller_ids_reveal() -> None:
+    people = with_redials(seed=23)
+    slot = ((people["second"] - 8 * 3600) // LENGTH).astype(int)
+    counts = people.assign(interval=slot).groupby(["date", "interval"]).size()
+    table = counts.rename("offered").reset_index()
+    table = table.assign(weekday=[WEEKDAYS[d.weekday()] for d in table["date"]], exposure=LENGTH)
+    base = Export(
+        "t.csv", "contacts", table, people, 30, "08:00", "18:00", list(WEEKDAYS), None, 20
+    )
+    rate = by_key(estimation._fresh_arrivals(base, people))["arrivals.rate_per_hour"]
+    assert covers(rate, 80.0), rate  # 800 fresh calls a day over 10 hours
+    assert "redials found by caller id" in rate.note
+    everything = by_key(arrivals.estimate_arrivals(table, list(WEEKDAYS)))["arrivals.rate_per_hour"]
+    assert everything.low > 85.0  # the redials counted as arrivals
+
+
 @pytest.mark.parametrize("kind", ["contacts", "intervals"])
 def test_estimate_all_names_and_cites_every_estimate(kind: str) -> None:
     estimates = estimation.estimate_all(export(kind))

@@ -3,6 +3,11 @@ method and rows, and what is only reported (key "")."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
 from sim.calibration.arrivals import estimate_arrivals
 from sim.calibration.handle_time import (
     estimate_handle_time,
@@ -10,19 +15,47 @@ from sim.calibration.handle_time import (
 )
 from sim.calibration.patience import estimate_patience, estimate_patience_from_intervals
 from sim.calibration.records import Estimate, Export
-from sim.calibration.redials import estimate_redials
+from sim.calibration.redials import estimate_redials, redial_contacts
 from sim.calibration.staffing import estimate_schedule
 
 
 def estimate_all(export: Export) -> list[Estimate]:
-    """The estimates of a per-contact export (arrivals, handle time, patience, redials,
-    staffing) or of an interval export (arrivals, AHT, patience by the ratio, staffing)."""
-    estimates = estimate_arrivals(export.observed, export.weekdays)
-    if export.contacts is not None:
-        estimates += estimate_handle_time(export.contacts)
-        estimates += estimate_patience(export.contacts)
-        estimates += estimate_redials(export.contacts)
-    else:
-        estimates += estimate_handle_time_from_intervals(export.observed)
-        estimates += estimate_patience_from_intervals(export.observed)
-    return estimates + estimate_schedule(export.observed)
+    """The estimates of a per-contact export (arrivals of fresh contacts, handle time, patience,
+    redials, staffing) or of an interval export (arrivals, AHT, patience by the ratio,
+    staffing)."""
+    if export.contacts is None:
+        return [
+            *estimate_arrivals(export.observed, export.weekdays),
+            *estimate_handle_time_from_intervals(export.observed),
+            *estimate_patience_from_intervals(export.observed),
+            *estimate_schedule(export.observed),
+        ]
+    return [
+        *_fresh_arrivals(export, export.contacts),
+        *estimate_handle_time(export.contacts),
+        *estimate_patience(export.contacts),
+        *estimate_redials(export.contacts),
+        *estimate_schedule(export.observed),
+    ]
+
+
+def _fresh_arrivals(export: Export, contacts: pd.DataFrame) -> list[Estimate]:
+    """Arrivals of fresh contacts: the offered less the redials caller ids reveal (the scenario
+    adds its own redials, so counting them in the rate would count them twice)."""
+    redials = contacts[redial_contacts(contacts)]
+    if redials.empty:
+        return estimate_arrivals(export.observed, export.weekdays)
+    hours, minutes = (int(part) for part in export.open_from.split(":"))
+    interval = (redials["second"] - (hours * 3600 + minutes * 60)) // (export.interval_minutes * 60)
+    counts = pd.DataFrame(
+        {"date": redials["date"], "interval": interval.astype(int)}
+    ).value_counts()
+    observed = export.observed
+    keys = pd.MultiIndex.from_frame(observed[["date", "interval"]])
+    less = counts.reindex(keys, fill_value=0).to_numpy()
+    fresh = observed.assign(offered=np.maximum(observed["offered"].to_numpy() - less, 0))
+    note = f"fresh contacts: offered less {len(redials):,} redials found by caller id"
+    return [
+        replace(e, note=f"{e.note}; {note}") if e.key == "arrivals.rate_per_hour" else e
+        for e in estimate_arrivals(fresh, export.weekdays)
+    ]

@@ -18,12 +18,43 @@ repeat contact (first-contact resolution's complement)."""
 
 def _callers(contacts: pd.DataFrame) -> pd.DataFrame | None:
     """Contacts with a caller id, sorted by caller and arrival, with the next contact of the same
-    caller (`next_arrived`, NaT when none); None when the export has no caller ids."""
+    caller (`next_arrived`, NaT when none, and its `next_position` in `contacts`); None when
+    the export has no caller ids."""
     if "caller" not in contacts or contacts["caller"].isna().all():
         return None
-    known = contacts[contacts["caller"].notna()].sort_values(["caller", "arrived"])
+    positions = pd.Series(np.arange(len(contacts)), index=contacts.index)
+    known = contacts.assign(position=positions)[contacts["caller"].notna()]
+    known = known.sort_values(["caller", "arrived"])
     same = known["caller"].eq(known["caller"].shift(-1))
-    return known.assign(next_arrived=known["arrived"].shift(-1).where(same))
+    return known.assign(
+        next_arrived=known["arrived"].shift(-1).where(same),
+        next_position=known["position"].shift(-1).where(same),
+    )
+
+
+def _abandoned(known: pd.DataFrame) -> pd.DataFrame:
+    """The abandoned contacts of `known` (see _callers) with `gone` (arrival + wait), `limit`
+    (seconds from then to the day's last arrival) and `redialed` (the same caller's next
+    contact came later that day)."""
+    end = known.groupby("date")["arrived"].transform("max")
+    gone = known["arrived"] + pd.to_timedelta(known["wait"], unit="s")
+    abandoned = known.assign(gone=gone, end=end)[~known["answered"].astype(bool)]
+    nxt = abandoned["next_arrived"]
+    redialed = nxt.notna() & (nxt.dt.normalize() == abandoned["date"]) & (nxt >= abandoned["gone"])
+    limit = (abandoned["end"] - abandoned["gone"]).dt.total_seconds().clip(lower=1.0)
+    return abandoned.assign(limit=limit, redialed=redialed)
+
+
+def redial_contacts(contacts: pd.DataFrame) -> pd.Series:
+    """Whether each contact is a redial: the same caller's next contact, later the same day,
+    after an abandoned one (all False without caller ids). Arrivals are fresh contacts only:
+    the scenario adds its own redials."""
+    flags = np.zeros(len(contacts), dtype=bool)
+    known = _callers(contacts)
+    if known is not None:
+        abandoned = _abandoned(known)
+        flags[abandoned.loc[abandoned["redialed"], "next_position"].to_numpy(dtype=int)] = True
+    return pd.Series(flags, index=contacts.index)
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:
@@ -63,14 +94,11 @@ def estimate_redials(contacts: pd.DataFrame) -> list[Estimate]:
                 note="the export has no caller column: redial keeps the scenario's defaults",
             )
         ]
-    end = known.groupby("date")["arrived"].transform("max")
-    gone = known["arrived"] + pd.to_timedelta(known["wait"], unit="s")
-    abandoned = known[~known["answered"].astype(bool)]
-    gone, end = gone[abandoned.index], end[abandoned.index]
-    nxt = abandoned["next_arrived"]
-    redialed = nxt.notna() & (nxt.dt.normalize() == abandoned["date"]) & (nxt >= gone)
-    limits = ((end - gone).dt.total_seconds()).clip(lower=1.0).to_numpy()
-    delays = (nxt - gone)[redialed].dt.total_seconds().clip(lower=0.5).to_numpy()
+    abandoned = _abandoned(known)
+    redialed = abandoned["redialed"]
+    limits = abandoned["limit"].to_numpy()
+    delays = (abandoned["next_arrived"] - abandoned["gone"])[redialed]
+    delays = delays.dt.total_seconds().clip(lower=0.5).to_numpy()
     n, k = len(abandoned), int(redialed.sum())
     estimates = [_repeat_contacts(known)]
     if n == 0:
