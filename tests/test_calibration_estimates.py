@@ -221,6 +221,11 @@ def test_lognormal_fit_leaves_out_and_counts_zeros_and_reports_its_goodness() ->
         handle_time.fit_lognormal(np.array([0.0, 5.0]))
 
 
+def test_lognormal_helpers_invert_each_other() -> None:
+    mu, sigma = handle_time.lognormal_parameters(240.0, 0.8)
+    assert handle_time.lognormal_moments(mu, sigma) == pytest.approx((240.0, 0.8))
+
+
 def test_lognormal_mean_and_cv_cis_cover_the_truth_about_95_percent_of_the_time() -> None:
     fits = [
         handle_time.fit_lognormal(lognormal(np.random.default_rng(s), 240, 0.8, 200))

@@ -12,8 +12,8 @@ import pandas as pd
 from scipy import stats
 
 from sim.calibration.records import WEEKDAYS, Estimate
+from sim.calibration.sources import BROWN
 
-BROWN = "Brown et al. 2005, JASA 100(469):36-50"
 BOOTSTRAP = 400
 """Bootstrap replicates (days resampled within weekday); fixed seed, so estimates repeat."""
 

@@ -10,8 +10,8 @@ import pandas as pd
 from scipy import stats
 
 from sim.calibration.records import Estimate
+from sim.calibration.sources import BROWN
 
-BROWN = "Brown et al. 2005, JASA 100(469):36-50"
 Z = float(stats.norm.ppf(0.975))
 TAIL = 0.01
 """The fitted tails compared with the data: below the fit's 1 % and above its 99 % quantile."""
@@ -54,8 +54,20 @@ class LognormalFit:
         )
 
 
+def lognormal_moments(mu: float, sigma: float) -> tuple[float, float]:
+    """(mean, cv) of the lognormal with log-scale `mu` and `sigma`."""
+    return float(np.exp(mu + sigma**2 / 2)), float(np.sqrt(np.expm1(sigma**2)))
+
+
+def lognormal_parameters(mean: float, cv: float) -> tuple[float, float]:
+    """(mu, sigma) on the log scale of the lognormal with `mean` and `cv` (as the scenario
+    names it)."""
+    sigma2 = float(np.log1p(cv**2))
+    return float(np.log(mean) - sigma2 / 2), float(np.sqrt(sigma2))
+
+
 def _cv(sigma: float) -> float:
-    return float(np.sqrt(np.expm1(sigma**2)))
+    return lognormal_moments(0.0, sigma)[1]
 
 
 def fit_lognormal(x: np.ndarray | pd.Series) -> LognormalFit:

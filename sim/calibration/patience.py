@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.calibration.handle_time import lognormal_moments, lognormal_parameters
 from sim.calibration.records import Estimate
+from sim.calibration.sources import BROWN, BURNHAM_ANDERSON
+from sim.calibration.sources import KAPLAN_MEIER as KM
 from sim.errors import UsageError
 
-BROWN = "Brown et al. 2005, JASA 100(469):36-50"
-KM = "Kaplan & Meier 1958"
 EPSILON = 0.5
 """Seconds given to an abandonment after a wait of 0 (under a second): the lognormal needs
 positive durations. Answered callers who waited 0 tell nothing of patience and are left out."""
@@ -60,10 +61,6 @@ def kaplan_meier(contacts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _lognormal_moments(mu: float, sigma: float) -> tuple[float, float]:
-    return float(np.exp(mu + sigma**2 / 2)), float(np.sqrt(np.expm1(sigma**2)))
-
-
 def estimate_patience(contacts: pd.DataFrame) -> list[Estimate]:
     """`patience.distribution`, `patience.mean_seconds` and (lognormal) `patience.cv` from the
     censored waits; reported: Kaplan-Meier median and the abandonment-to-wait check."""
@@ -88,7 +85,7 @@ def estimate_patience(contacts: pd.DataFrame) -> list[Estimate]:
     aics = f"AIC exponential {expo.AIC_:.1f}, lognormal {logn.AIC_:.1f}"
     method = (
         f"Kaplan-Meier and censored MLE ({KM}; lifelines), chosen by AIC (the lognormal needs "
-        f"an AIC lower by more than {AIC_MARGIN:g}: Burnham & Anderson 2002)"
+        f"an AIC lower by more than {AIC_MARGIN:g}: {BURNHAM_ANDERSON})"
     )
     km_note = (
         f"Kaplan-Meier median patience {median:.1f} s"
@@ -118,7 +115,7 @@ def _lognormal(fitter: Any, method: str, rows: int, note: str) -> list[Estimate]
     """The lognormal patience estimates: mean by the delta method on its log, cv from sigma's
     CI (the cv grows with sigma)."""
     mu, sigma = float(fitter.mu_), float(fitter.sigma_)
-    mean, cv = _lognormal_moments(mu, sigma)
+    mean, cv = lognormal_moments(mu, sigma)
     v = fitter.variance_matrix_.loc[["mu_", "sigma_"], ["mu_", "sigma_"]].to_numpy()
     grad = np.array([1.0, sigma])
     se = float(np.sqrt(grad @ v @ grad))
@@ -137,8 +134,8 @@ def _lognormal(fitter: Any, method: str, rows: int, note: str) -> list[Estimate]
         Estimate(
             "patience.cv",
             round(cv, 4),
-            _lognormal_moments(mu, max(float(s_low), 0.0))[1],
-            _lognormal_moments(mu, float(s_high))[1],
+            lognormal_moments(mu, max(float(s_low), 0.0))[1],
+            lognormal_moments(mu, float(s_high))[1],
             "lognormal censored MLE, cv sqrt(exp(σ²) − 1), CI from lifelines' CI of sigma",
             rows,
         ),
@@ -194,10 +191,9 @@ def fitted_survival(estimates: list[Estimate], times: np.ndarray) -> np.ndarray:
         return (t < mean).astype(float)
     if kind == "exponential":
         return np.exp(-t / mean)
-    s2 = np.log1p(float(values.get("patience.cv", 1.0)) ** 2)
-    mu = np.log(mean) - s2 / 2
+    mu, sigma = lognormal_parameters(mean, float(values.get("patience.cv", 1.0)))
     with np.errstate(divide="ignore"):
-        return stats.norm.sf((np.log(t) - mu) / np.sqrt(s2))
+        return stats.norm.sf((np.log(t) - mu) / sigma)
 
 
 def estimate_patience_from_intervals(observed: pd.DataFrame) -> list[Estimate]:

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from sim.calibration.records import Estimate
+from sim.calibration.sources import WILSON
 
 Z = float(stats.norm.ppf(0.975))
 REPEAT_DAYS = 7
@@ -58,7 +59,7 @@ def redial_contacts(contacts: pd.DataFrame) -> pd.Series:
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:
-    """Wilson's 95 % score interval of a proportion k/n (Wilson 1927)."""
+    """Wilson's 95 % score interval of a proportion k/n."""
     p, z2 = k / n, Z**2
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
@@ -108,7 +109,7 @@ def estimate_redials(contacts: pd.DataFrame) -> list[Estimate]:
         low, high = _wilson(k, n)
         return [
             *estimates,
-            Estimate("redial.probability", k / n, low, high, f"{method}; Wilson CI", n),
+            Estimate("redial.probability", k / n, low, high, f"{method}; Wilson CI ({WILSON})", n),
         ]
     theta, se = _truncated_exponential(delays, limits[redialed.to_numpy()])
     seen = float(np.mean(-np.expm1(-theta * limits)))
@@ -121,7 +122,7 @@ def estimate_redials(contacts: pd.DataFrame) -> list[Estimate]:
             round(min(share / seen, 1.0), 4),
             low / seen,
             min(high / seen, 1.0),
-            f"{method}; Wilson CI (Wilson 1927), divided by the share of redials the day's "
+            f"{method}; Wilson CI ({WILSON}), divided by the share of redials the day's "
             "end lets be seen under the fitted delay",
             n,
             f"{k:,} of {n:,} abandoned redialled the same day ({share:.1%}); expected share of "
@@ -163,7 +164,7 @@ def _repeat_contacts(known: pd.DataFrame) -> Estimate:
         round(k / n, 4),
         low,
         high,
-        f"{method}; Wilson CI",
+        f"{method}; Wilson CI ({WILSON})",
         n,
         "failure demand: reported only (the pure queue has no repeat contacts but redials)",
     )
