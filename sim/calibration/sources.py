@@ -15,3 +15,7 @@ WILSON = "Wilson 1927"
 
 BURNHAM_ANDERSON = "Burnham & Anderson 2002"
 """Burnham and Anderson: "Model selection and multimodel inference" (AIC differences)."""
+
+RAO_WU = "Rao & Wu 1988"
+"""Rao and Wu: "Resampling inference with complex survey data", JASA 83:231-241 (the
+rescaled bootstrap: n − 1 of n units resampled)."""
