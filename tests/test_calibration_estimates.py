@@ -431,3 +431,16 @@ def test_estimate_all_names_and_cites_every_estimate(kind: str) -> None:
     assert ("redial.probability" in keys) == (kind == "contacts")
     assert all(e.method for e in estimates), [e for e in estimates if not e.method]
     assert all(isinstance(e.comment(), str) for e in estimates)
+    assert all(plain(e.value) and plain(e.low) and plain(e.high) for e in estimates), [
+        (e.key, type(e.value), type(e.low)) for e in estimates
+    ]
+    assert all(type(e.rows) is int for e in estimates)
+
+
+def plain(value: object) -> bool:
+    """Whether `value` is made of Python's own types (a scenario file can hold it)."""
+    if isinstance(value, list):
+        return all(plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(type(k) is str and plain(v) for k, v in value.items())
+    return value is None or type(value) in (bool, int, float, str)
