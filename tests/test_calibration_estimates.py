@@ -280,7 +280,11 @@ def test_kaplan_meier_and_the_fitted_survival_agree_for_exponential_patience() -
     assert list(km.columns) == ["time", "survival", "low", "high"]
     at = km[km["time"] <= 120].iloc[-1]
     fitted = patience.fitted_survival(patience.estimate_patience(data), np.array([0.0, 120.0]))
-    assert fitted[0] == 1.0 and at["low"] - 0.02 <= fitted[1] <= at["high"] + 0.02
+    assert (
+        fitted is not None
+        and fitted[0] == 1.0
+        and at["low"] - 0.02 <= fitted[1] <= at["high"] + 0.02
+    )
     assert at["low"] <= np.exp(-120 / 180) <= at["high"]
     lognormal_fit = [
         Estimate("patience.distribution", "lognormal"),
@@ -289,6 +293,7 @@ def test_kaplan_meier_and_the_fitted_survival_agree_for_exponential_patience() -
     ]
     survival = patience.fitted_survival(lognormal_fit, np.array([0.0, 180.0, 1e6]))
     assert survival[0] == 1.0 and 0 < survival[1] < 0.5 and survival[2] < 1e-3
+    assert patience.fitted_survival(lognormal_fit[1:2], np.array([1.0])) is None  # no fit given
 
 
 def test_patience_without_lifelines_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

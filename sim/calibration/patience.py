@@ -178,20 +178,23 @@ def _ratio_check(contacts: pd.DataFrame, estimates: list[Estimate]) -> Estimate:
     )
 
 
-def fitted_survival(estimates: list[Estimate], times: np.ndarray) -> np.ndarray:
+def fitted_survival(estimates: list[Estimate], times: np.ndarray) -> np.ndarray | None:
     """The survival of the estimated patience distribution at `times` (seconds), for the
-    report's figure against the Kaplan-Meier curve."""
+    report's figure against the Kaplan-Meier curve; None when the estimates fit none (no
+    distribution, or one without a mean)."""
     values = {e.key: e.value for e in estimates if e.key.startswith("patience.")}
     t = np.asarray(times, dtype=float)
-    kind = values.get("patience.distribution", "exponential")
-    mean = float(values.get("patience.mean_seconds", 180.0))
+    kind = values.get("patience.distribution")
     if kind == "none":
         return np.ones_like(t)
+    mean = values.get("patience.mean_seconds")
+    if kind is None or not isinstance(mean, int | float) or mean <= 0:
+        return None
     if kind == "deterministic":
         return (t < mean).astype(float)
     if kind == "exponential":
         return np.exp(-t / mean)
-    mu, sigma = lognormal_parameters(mean, float(values.get("patience.cv", 1.0)))
+    mu, sigma = lognormal_parameters(float(mean), float(values.get("patience.cv", 1.0)))
     with np.errstate(divide="ignore"):
         return stats.norm.sf((np.log(t) - mu) / sigma)
 
