@@ -111,8 +111,8 @@ def _ods_cell(cell: ET.Element) -> str:
 
 def ods_rows(path: Path) -> Iterator[list[str]]:
     """The rows of the first sheet of an .ods file, streaming (the XML is never held whole).
-    Repeated cells (`table:number-columns-repeated`) are expanded; trailing empty cells and
-    empty rows are dropped."""
+    Repeated cells and rows (`table:number-columns-repeated`, `number-rows-repeated`) are
+    expanded; trailing empty cells and empty rows (a sheet's padding) are dropped."""
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
         depth = 0  # inside the first table
         for event, element in ET.iterparse(content, events=("start", "end")):
@@ -124,9 +124,10 @@ def ods_rows(path: Path) -> Iterator[list[str]]:
                         row.extend([_ods_cell(cell)] * min(repeat, len(FIELDS) + 2))
                     while row and row[-1] == "":
                         row.pop()
+                    repeat = int(element.get(_TABLE + "number-rows-repeated", "1"))
                     element.clear()
-                    if row:
-                        yield row
+                    if row:  # a repeated non-empty row is that many identical rows
+                        yield from (list(row) for _ in range(repeat))
                 continue
             if event == "start":
                 depth += 1
@@ -227,8 +228,9 @@ def convert(
             dropped["PHANTOM (not a real call)"] += 1
             continue
         if outcome not in OUTCOMES:
-            raise BankError(f"row {line}, column outcome: {record['outcome']!r} is not AGENT, "
-                            "HANG or PHANTOM")
+            raise BankError(
+                f"row {line}, column outcome: {record['outcome']!r} is not AGENT, HANG or PHANTOM"
+            )
         wait = _number(record["q_time"], line, "q_time")
         if outcome == "HANG" and wait == 0 and record["q_start"] in ("", NO_TIME):
             dropped["HANG in the VRU (never entered the queue)"] += 1
@@ -290,9 +292,7 @@ def summary(export: pd.DataFrame, read: int, dropped: Counter[str]) -> str:
     for name in WEEKDAYS:
         if name in per_day.groups:
             counts = per_day.get_group(name)
-            lines.append(
-                f"  {name}: {counts.sum():,} / {len(counts)} / {counts.mean():,.0f}"
-            )
+            lines.append(f"  {name}: {counts.sum():,} / {len(counts)} / {counts.mean():,.0f}")
     lines.append("per type (contacts, abandoned %, mean wait s, mean talk s of the answered):")
     for queue, group in export.groupby("queue"):
         talk = group["talk_seconds"].dropna()
