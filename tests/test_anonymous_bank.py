@@ -46,6 +46,9 @@ SAMPLE = [
     # crosses midnight in the VRU: arrives on the next day
     "AA0109 9 0 0 PS 990802 23:59:50 0:00:10 20 0:00:10 0:01:10 60 "
     "AGENT 0:01:10 0:03:10 120 MORIAH",
+    # vru_exit before vru_entry by 87 s (negative vru_time, a clock error): stays on its day
+    "AA0113 13 0 0 PS 990803 12:04:42 12:03:15 -87 12:03:15 12:04:56 101 "
+    "AGENT 12:04:55 12:05:56 61 NO_SERVER",
     # another type, answered
     "AA0110 10 99 1 NE 990803 11:00:00 11:00:20 20 11:00:20 11:01:00 40 "
     "AGENT 11:01:00 11:05:00 240 AVI",
@@ -59,12 +62,13 @@ SAMPLE = [
 EXPECTED = [
     ("1999-08-01T07:00:20", "answered", 30, 200, 0, "DORIT", "PS", "12345"),
     ("1999-08-01T07:10:12", "answered", 0, 100, 0, "ANAT", "PS", ""),
-    ("1999-08-01T08:00:10", "abandoned", 45, None, None, "NO_SERVER", "NE", "777"),
-    ("1999-08-01T08:30:05", "abandoned", 0, None, None, "NO_SERVER", "NW", ""),
+    ("1999-08-01T08:00:10", "abandoned", 45, None, None, "", "NE", "777"),
+    ("1999-08-01T08:30:05", "abandoned", 0, None, None, "", "NW", ""),
     ("1999-08-02T10:00:08", "answered", 12, 0, 0, "SHARON", "PS", "4242"),
     ("1999-08-03T00:00:10", "answered", 60, 120, 0, "MORIAH", "PS", ""),
+    ("1999-08-03T12:03:15", "answered", 101, 61, 0, "", "PS", ""),
     ("1999-08-03T11:00:20", "answered", 40, 240, 0, "AVI", "NE", "99"),
-    ("1999-08-07T21:00:15", "abandoned", 120, None, None, "NO_SERVER", "PS", ""),
+    ("1999-08-07T21:00:15", "abandoned", 120, None, None, "", "PS", ""),
     ("1999-08-07T21:30:05", "answered", 0, 60, 0, "BENNY", "TT", "8"),
 ]
 
@@ -106,10 +110,10 @@ def test_the_sample_converts_to_the_default_columns(tmp_path: Path, capsys: Any)
     assert _script().main([str(log), "--out", str(out)]) == 0
     assert _read(out) == _normalise(EXPECTED)
     printed = capsys.readouterr().out
-    assert "rows read: 12" in printed
+    assert "rows read: 13" in printed
     assert "dropped, HANG in the VRU (never entered the queue): 2" in printed
     assert "dropped, PHANTOM (not a real call): 1" in printed
-    assert "contacts written: 9" in printed
+    assert "contacts written: 10" in printed
     assert "answered with ser_time 0: 1" in printed
 
 
@@ -118,7 +122,7 @@ def test_types_keeps_only_the_types_asked_for(tmp_path: Path, capsys: Any) -> No
     out = tmp_path / "export.csv.gz"
     assert _script().main([str(log), "--types", "NE,TT", "--out", str(out)]) == 0
     assert [row[6] for row in _read(out)] == ["NE", "NE", "TT"]
-    assert "dropped, type PS not asked for: 5" in capsys.readouterr().out
+    assert "dropped, type PS not asked for: 6" in capsys.readouterr().out
 
 
 def _ods(path: Path, rows: list[list[str]]) -> Path:

@@ -33,8 +33,10 @@ Output, one row per contact that reached the agents' queue, in ccsim's default c
 Rows left out, each counted in the summary: PHANTOM calls (not real calls); HANG calls that never
 entered the queue (q_time 0 and no q_start): callers who hung up in the VRU, before asking for an
 agent, which are not abandonments of the agents' queue; rows of types not asked for (--types).
-Midnight: the date is the day the call entered the VRU; a later time-of-day that is smaller than
-vru_entry (a call crossing midnight) belongs to the next day.
+Midnight: the date is the day the call entered the VRU; a vru_exit more than 12 hours before
+vru_entry (a call crossing midnight) belongs to the next day. A vru_exit a little before
+vru_entry (a negative vru_time: the log has a few, a clock error) stays on the same day: q_start
+agrees with vru_exit. agent is empty where the log says NO_SERVER (it has answered calls so).
 The script prints a summary: rows read, rows dropped per reason, dates, calls per weekday.
 """
 
@@ -87,6 +89,8 @@ EXPORT_COLUMNS = (
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NO_TIME = "0:00:00"  # the log's q_start / ser_start of a call that never got there
+NO_SERVER = "NO_SERVER"  # the log's server of a call no agent took: written as no agent
+HALF_DAY = 43200  # vru_exit this much before vru_entry is the next day; less is a clock error
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -241,7 +245,7 @@ def convert(
         day = date if "date" not in record else parse_date(record["date"], line, year)
         entry = _seconds(record["vru_entry"], line, "vru_entry")
         exit_ = _seconds(record["vru_exit"], line, "vru_exit")
-        if exit_ < entry:  # the call crossed midnight in the VRU
+        if entry - exit_ > HALF_DAY:  # the call crossed midnight in the VRU
             exit_ += 86400
         arrived = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=exit_)
         answered = outcome == "AGENT"
@@ -255,7 +259,7 @@ def convert(
                 int(wait),
                 None if talk is None else int(talk),
                 0 if answered else None,
-                record["server"],
+                "" if record["server"] == NO_SERVER else record["server"],
                 record["type"],
                 caller,
             )
