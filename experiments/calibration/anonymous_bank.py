@@ -284,7 +284,7 @@ def summary(export: pd.DataFrame, read: int, dropped: Counter[str]) -> str:
     days = arrived.dt.normalize()
     answered = export["outcome"] == "answered"
     lines.append(
-        f"dates: {days.min():%Y-%m-%d} to {days.max():%Y-%m-%d}, {days.nunique()} days with calls"
+        f"dates: {days.min():%Y-%m-%d} to {days.max():%Y-%m-%d} (days with calls: {days.nunique()})"
     )
     lines.append(
         f"answered {answered.sum():,}, abandoned {(~answered).sum():,} "
