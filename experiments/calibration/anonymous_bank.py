@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gzip
 import io
 import re
 import sys
@@ -141,7 +142,7 @@ def ods_rows(path: Path) -> Iterator[list[str]]:
 
 def text_rows(path: Path) -> Iterator[list[str]]:
     """The rows of a text log (.txt/.csv/.tsv, optionally .gz), tab- or comma-separated."""
-    opener = __import__("gzip").open if path.suffix == ".gz" else open
+    opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", newline="") as handle:
         first = handle.readline()
         delimiter = "\t" if "\t" in first else ","
