@@ -212,9 +212,13 @@ def _exposures(
     tail = (observed["date"] == last["date"]) & (observed["interval"] > last_bin)
     if head.any() or tail.any():
         observed.loc[head | tail, "exposure"] = 0.0
+        begin, end = (
+            clock(open_second + first_bin * length),
+            clock(open_second + (last_bin + 1) * length),
+        )
         notes.append(
-            f"the export starts {first['date']:%Y-%m-%d} at {clock(open_second + first_bin * length)}"
-            f" and ends {last['date']:%Y-%m-%d} at {clock(open_second + (last_bin + 1) * length)}:"
+            f"the export starts {first['date']:%Y-%m-%d} at {begin}"
+            f" and ends {last['date']:%Y-%m-%d} at {end}:"
             f" {int(head.sum() + tail.sum())} intervals before and after left out (exposure 0)"
         )
     return notes

@@ -12,7 +12,7 @@ from sim.calibration.records import OBSERVED_COLUMNS, WEEKDAYS
 
 def clock(second: float) -> str:
     """'HH:MM' of seconds after midnight ('24:00' = midnight at the end)."""
-    minutes = int(round(second)) // 60
+    minutes = round(float(second)) // 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 

@@ -44,7 +44,9 @@ def read_table(path: str | Path, delimiter: str | None = None, nrows: int | None
             nrows=nrows,
         )
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ExportError(f"cannot read the export: {str(exc).splitlines()[0]}", str(path)) from None
+        raise ExportError(
+            f"cannot read the export: {str(exc).splitlines()[0]}", str(path)
+        ) from None
 
 
 def find_columns(
