@@ -75,8 +75,9 @@ def local_times(
             'time zone in the mapping, e.g. timezone = "Europe/Amsterdam"',
             source,
         )
-    hours = pd.Timedelta(distinct[0].replace("+", "") + ":00") if distinct[0] else pd.Timedelta(0)
-    local = parsed.dt.tz_localize(None) + hours
+    sign = -1 if distinct[0].startswith("-") else 1
+    shift = sign * (int(distinct[0][1:3]) * 3600 + int(distinct[0][4:6]) * 60)
+    local = parsed.dt.tz_localize(None) + pd.Timedelta(shift, "s")
     return local, [f"every time carries the offset {distinct[0]}: read as the local time there"]
 
 
@@ -124,9 +125,10 @@ def _check_naive(parsed: pd.Series, timezone: str | None, column: str, source: s
 
 def day_seconds(date: pd.Timestamp, timezone: str | None) -> float:
     """How long the local day `date` lasted: 86,400 seconds but on daylight-saving days."""
+    date = pd.Timestamp(date)
     if not timezone:
         return 86400.0
-    ends = pd.DatetimeIndex([date, date + pd.Timedelta(days=1)]).tz_localize(
+    ends = pd.DatetimeIndex([date, date + pd.Timedelta(1, "D")]).tz_localize(
         timezone, ambiguous=np.array([True, True]), nonexistent="shift_forward"
     )
     return (ends[1] - ends[0]).total_seconds()
@@ -143,7 +145,7 @@ def exposure(
         return np.full(len(starts), float(length))
     midnight = pd.Timestamp(date).tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
     minutes = pd.date_range(
-        midnight - pd.Timedelta(hours=3), midnight + pd.Timedelta(hours=27), freq="min"
+        midnight - pd.Timedelta(3, "h"), midnight + pd.Timedelta(27, "h"), freq="min"
     )
     local = minutes.tz_convert(timezone).tz_localize(None)
     second = (local - pd.Timestamp(date)).total_seconds().to_numpy()
