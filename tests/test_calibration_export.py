@@ -283,6 +283,21 @@ def test_the_repeated_autumn_hour_of_a_24_hour_center_counts_twice(tmp_path):
     assert o.sum() == 25 * 3600
 
 
+def test_naive_times_of_the_repeated_hour_keep_the_order_of_the_rows(tmp_path):
+    frame = contacts_frame(n=4, day="2026-10-25")
+    frame["arrived_at"] = [
+        "2026-10-25T02:10",
+        "2026-10-25T02:50",
+        "2026-10-25T02:05",
+        "2026-10-25T02:40",
+    ]
+    export = read_contacts(write(frame, tmp_path), Mapping(timezone=AMSTERDAM))
+    assert export.contacts["row"].tolist() == [1, 2, 3, 4]
+    assert any("placed in the order of the rows" in n for n in export.notes)
+    plain = read_contacts(write(frame, tmp_path, "plain.csv"))  # no time zone: by wall clock
+    assert plain.contacts["row"].tolist() == [3, 1, 4, 2]
+
+
 # interval exports
 
 

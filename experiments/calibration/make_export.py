@@ -1,7 +1,8 @@
 """Translate a `ccsim run --out` result into an ACD-like export, for the calibration's
 parameter-recovery tests and examples: a per-contact CSV with the default column names
-(`arrived_at`, `outcome`, `wait_seconds`, `talk_seconds`, `acw_seconds`, `agent`, `caller`,
-`queue` when the run has contact reasons), or with `--intervals` an interval export
+(`arrived_at`, `outcome`, `wait_seconds`, `talk_seconds`, `acw_seconds`, `agent`, `caller`;
+for a behavioural run also `queue` = the contact reason and `code` = value, callback or
+redial), or with `--intervals` an interval export
 (`interval_start`, `offered`, `answered`, `abandoned`, `asa_seconds`, `aht_seconds`,
 `service_level`, `staff`).
 
@@ -115,10 +116,10 @@ def acd_export(
             "caller": [f"customer-{c}" if c >= 0 else "" for c in customer],
         }
     )
-    for reason in ("reason", "kind"):
-        if reason in calls:
-            export["queue"] = calls[reason].astype(str).to_numpy()
-            break
+    if "reason" in calls:  # a behavioural run: the contact reason as the queue
+        export["queue"] = calls["reason"].astype(str).to_numpy()
+    if "kind" in calls:  # value, callback or redial: callbacks and redials are failure demand
+        export["code"] = calls["kind"].astype(str).to_numpy()
     return export[keep & exists].reset_index(drop=True)
 
 

@@ -71,8 +71,8 @@ def outcomes(raw: pd.Series, mapping: Mapping, column: str, source: str) -> pd.S
 
 
 def _duplicates(table: pd.DataFrame, columns: list[str], source: str) -> None:
-    """Refuse two identical rows, naming both."""
-    part = table[columns].astype(str)
+    """Refuse two identical rows (every column of the export equal), naming both."""
+    part = table.astype(str)
     later = part.duplicated(keep="first")
     if later.any():
         second = later.idxmax()
@@ -80,7 +80,8 @@ def _duplicates(table: pd.DataFrame, columns: list[str], source: str) -> None:
         first = same.idxmax()
         raise ExportError(
             f"row {second + 1} duplicates row {first + 1} (every column equal, e.g. "
-            f"{columns[0]} {shown(table.at[second, columns[0]])}); remove the repeated rows",
+            f"{columns[0]} {shown(table.at[second, columns[0]])}); remove the repeated rows (two "
+            "contacts need a column that tells them apart, e.g. a call id)",
             source,
         )
 
@@ -88,7 +89,9 @@ def _duplicates(table: pd.DataFrame, columns: list[str], source: str) -> None:
 def _normalize(table: pd.DataFrame, cols: dict[str, str], mapping: Mapping, source: str):
     """The CONTACT_COLUMNS frame of the export's rows, and notes."""
     name = {ours: str(theirs) for ours, theirs in cols.items()}
-    arrived, notes = local_times(table[cols["arrived_at"]], mapping, name["arrived_at"], source)
+    arrived, instant, notes = local_times(
+        table[cols["arrived_at"]], mapping, name["arrived_at"], source
+    )
     answered = outcomes(table[cols["outcome"]], mapping, name["outcome"], source)
     unit = mapping.duration_unit
     wait = durations(table[cols["wait_seconds"]], unit, name["wait_seconds"], source)
@@ -116,6 +119,7 @@ def _normalize(table: pd.DataFrame, cols: dict[str, str], mapping: Mapping, sour
     frame = pd.DataFrame(
         {
             "row": table.index + 1,
+            "_instant": instant,
             "arrived": arrived,
             "date": date,
             "weekday": [WEEKDAYS[d] for d in date.dt.weekday],
@@ -129,7 +133,7 @@ def _normalize(table: pd.DataFrame, cols: dict[str, str], mapping: Mapping, sour
     for ours in ("agent", "queue", "caller", "code"):
         values = table[cols[ours]] if ours in cols else pd.Series(pd.NA, index=table.index)
         frame[ours] = values.astype("string").str.strip()
-    frame = frame.sort_values(["arrived", "row"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["_instant", "row"], kind="stable").reset_index(drop=True)
     return frame[list(CONTACT_COLUMNS)], notes
 
 

@@ -58,7 +58,7 @@ def _read(table: pd.DataFrame, cols: dict[str, str], mapping: Mapping, source: s
     """The rows as numbers: a frame with arrived (local start), date, second, counts, asa,
     aht, answered_in_target, staff; and notes."""
     name = {ours: str(theirs) for ours, theirs in cols.items()}
-    start, notes = local_times(
+    start, _, notes = local_times(
         table[cols["interval_start"]], mapping, name["interval_start"], source
     )
     rows = pd.DataFrame({"row": table.index + 1, "start": start, "date": start.dt.normalize()})

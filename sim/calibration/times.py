@@ -25,10 +25,11 @@ def _offset(text: str) -> str:
 
 def local_times(
     raw: pd.Series, mapping: Mapping, column: str, source: str
-) -> tuple[pd.Series, list[str]]:
+) -> tuple[pd.Series, pd.Series, list[str]]:
     """The center's local wall-clock times (naive datetime64[ns]) of a column of dates and
-    times, and notes on what was converted; ExportError naming the first bad row otherwise.
-    The index of `raw` is the 0-based data row."""
+    times, the instants they name (naive UTC; the local times themselves without a time
+    zone) to order them by, and notes on what was converted; ExportError naming the first
+    bad row otherwise. The index of `raw` is the 0-based data row."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         return _typed_times(raw, mapping, column, source)
     text = raw.astype(str).str.strip()
@@ -56,16 +57,17 @@ def local_times(
             source,
         )
     if not has.all():
-        return parsed, _check_naive(parsed, mapping.timezone, column, source)
+        return _naive(parsed, mapping.timezone, column, source)
     offsets = text.str.extract(OFFSET, expand=False).map(_offset)
     distinct = list(dict.fromkeys(offsets))
     if mapping.timezone:
         local = parsed.dt.tz_convert(mapping.timezone).dt.tz_localize(None)
+        instant = parsed.dt.tz_localize(None)
         note = f"times carrying UTC offsets ({', '.join(distinct)}) converted to {mapping.timezone}"
         if len(distinct) > 1:
             counts = offsets.value_counts()
             note += f" ({', '.join(f'{n:,} rows at {o}' for o, n in counts.items())})"
-        return local, [note]
+        return local, instant, [note]
     if len(distinct) > 1:
         other = (offsets != distinct[0]).idxmax()
         raise ExportError(
@@ -78,16 +80,16 @@ def local_times(
     sign = -1 if distinct[0].startswith("-") else 1
     shift = sign * (int(distinct[0][1:3]) * 3600 + int(distinct[0][4:6]) * 60)
     local = parsed.dt.tz_localize(None) + pd.Timedelta(shift, "s")
-    return local, [f"every time carries the offset {distinct[0]}: read as the local time there"]
+    note = f"every time carries the offset {distinct[0]}: read as the local time there"
+    return local, parsed.dt.tz_localize(None), [note]
 
 
 def _typed_times(
     raw: pd.Series, mapping: Mapping, column: str, source: str
-) -> tuple[pd.Series, list[str]]:
-    """Local times of a column that is already datetime (Parquet)."""
+) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Local times and instants of a column that is already datetime (Parquet)."""
     if raw.dt.tz is None:
-        parsed = raw.astype("datetime64[ns]")
-        return parsed, _check_naive(parsed, mapping.timezone, column, source)
+        return _naive(raw.astype("datetime64[ns]"), mapping.timezone, column, source)
     zone = mapping.timezone or str(raw.dt.tz)
     if zone in ("UTC", "utc") and not mapping.timezone:
         raise ExportError(
@@ -96,14 +98,18 @@ def _typed_times(
             source,
         )
     local = raw.dt.tz_convert(zone).dt.tz_localize(None).astype("datetime64[ns]")
-    return local, [f"times of column {column} converted to {zone}"]
+    instant = raw.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    return local, instant, [f"times of column {column} converted to {zone}"]
 
 
-def _check_naive(parsed: pd.Series, timezone: str | None, column: str, source: str) -> list[str]:
-    """Refuse naive times that do not exist in `timezone` (the spring-forward gap); a note on
-    those in the repeated autumn hour."""
+def _naive(
+    parsed: pd.Series, timezone: str | None, column: str, source: str
+) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Local times without an offset: refuse those that do not exist in `timezone` (the
+    spring-forward gap); those in the repeated autumn hour are placed in the order of the
+    export's rows (the first pass until a time goes back, then the second)."""
     if not timezone:
-        return []
+        return parsed, parsed, []
     standard = np.zeros(len(parsed), dtype=bool)
     placed = parsed.dt.tz_localize(timezone, ambiguous=standard, nonexistent="NaT")
     missing = placed.isna()
@@ -115,12 +121,18 @@ def _check_naive(parsed: pd.Series, timezone: str | None, column: str, source: s
             source,
         )
     twice = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT").isna()
-    if twice.any():
-        return [
-            f"{int(twice.sum()):,} times fall in the hour {timezone} repeats when the clocks go "
-            "back; that interval counts double exposure"
-        ]
-    return []
+    if not twice.any():
+        return parsed, placed.dt.tz_convert("UTC").dt.tz_localize(None), []
+    first_pass = pd.Series(True, index=parsed.index)
+    repeated = parsed[twice]
+    for _, times in repeated.groupby(repeated.dt.normalize()):
+        first_pass[times.index] = ~(times < times.cummax()).cummax().to_numpy()
+    placed = parsed.dt.tz_localize(timezone, ambiguous=first_pass.to_numpy())
+    note = (
+        f"{int(twice.sum()):,} times fall in the hour {timezone} repeats when the clocks go "
+        "back (placed in the order of the rows); that interval counts double exposure"
+    )
+    return parsed, placed.dt.tz_convert("UTC").dt.tz_localize(None), [note]
 
 
 def day_seconds(date: pd.Timestamp, timezone: str | None) -> float:
