@@ -103,6 +103,10 @@ BAD_CONTACTS = {
         lambda f: f.__setitem__("arrived_at", f["arrived_at"].where(f.index != 2, "2026-13-02")),
         ["row 3, column arrived_at", "'2026-13-02'", "is not a date and time"],
     ),
+    "an empty time": (
+        lambda f: f.__setitem__("arrived_at", f["arrived_at"].where(f.index != 3, None)),
+        ["row 4, column arrived_at: empty is not a date and time"],
+    ),
     "unknown outcome": (
         lambda f: f.__setitem__("outcome", f["outcome"].where(f.index != 1, "transferred")),
         ["row 2, column outcome", "'transferred'", "allowed: answered"],
@@ -502,3 +506,16 @@ def test_a_simulated_interval_export_reads_back(run, tmp_path):
     assert back.observed["offered"].sum() == result.intervals["offered"].sum()
     assert np.allclose(back.observed["staff"], result.intervals["staffed"])
     assert back.interval_minutes == 15
+
+
+def test_the_script_writes_an_export_from_a_run_folder(run, tmp_path):
+    _, result = run
+    result.write(tmp_path / "run")
+    make = _script()
+    out = tmp_path / "export.csv"
+    make.main(
+        [str(tmp_path / "run"), "--out", str(out), "--start", "2026-03-01", "--drop-share", "0.5"]
+    )
+    assert 0.4 < len(read_contacts(out).contacts) / len(result.calls) < 0.6
+    make.main([str(tmp_path / "run"), "--out", str(out), "--intervals"])
+    assert read_intervals(out).observed["offered"].sum() == result.intervals["offered"].sum()

@@ -51,8 +51,9 @@ def local_times(
     if bad.any():
         row = bad.idxmax()
         wanted = f"the format {fmt!r}" if fmt else "ISO 8601, e.g. '2026-03-02 08:15:00'"
+        value = "empty" if pd.isna(raw[row]) else shown(text[row])
         raise ExportError(
-            f"row {row + 1}, column {column}: {shown(text[row])} is not a date and time "
+            f"row {row + 1}, column {column}: {value} is not a date and time "
             f"({wanted}; set datetime_format in the mapping for another format)",
             source,
         )
