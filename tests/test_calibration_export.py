@@ -73,6 +73,7 @@ def test_the_default_mapping_needs_no_file():
         ('duration_unit = "minutes"', ["duration_unit = 'minutes'", "hh:mm:ss"]),
         ('[outcome_values]\nanswerd = ["A"]', ["did you mean 'outcome_values.answered'"]),
         ("kind = ", ["malformed TOML"]),
+        ("interval_minutes = 7", ["interval_minutes = 7", "tile the day"]),
     ],
 )
 def test_a_bad_mapping_names_the_file_and_key(tmp_path, text, words):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.calibration.mapping import CONTACT_FIELDS, INTERVAL_FIELDS
-from sim.calibration.table import _sniff, read_table
+from sim.calibration.table import sniff_delimiter, read_table
 
 SAMPLE_ROWS = 2000
 """Rows read to guess from: enough to see every outcome value, quick on a big export."""
@@ -173,8 +173,8 @@ def _mapping_text(path, kind, chosen, table, kinds) -> str:
         "# interval_minutes = 15" + ("  # inferred from the data" if kind == "intervals" else "")
     )
     out.append("service_level_seconds = 20")
-    if path.suffix.lower() not in (".parquet", ".pq") and _sniff(path) != ",":
-        out.append(f"delimiter = {_string(_sniff(path))}")
+    if path.suffix.lower() not in (".parquet", ".pq") and sniff_delimiter(path) != ",":
+        out.append(f"delimiter = {_string(sniff_delimiter(path))}")
     out += ["", "[columns]"]
     for ours, meaning in fields.items():
         if ours in chosen:

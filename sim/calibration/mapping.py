@@ -78,6 +78,13 @@ class Mapping(BaseModel):
                 )
         return value
 
+    @field_validator("interval_minutes")
+    @classmethod
+    def _tiles_the_day(cls, value: int | None) -> int | None:
+        if value is not None and 1440 % value:
+            raise ValueError("the intervals must tile the day: 5, 10, 15, 20, 30, 60 ... minutes")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:

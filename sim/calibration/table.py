@@ -12,7 +12,7 @@ import pandas as pd
 from sim.errors import ExportError, did_you_mean
 
 
-def _sniff(path: Path) -> str:
+def sniff_delimiter(path: Path) -> str:
     """',' or ';' (or a tab), whichever the header line holds most of."""
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:
@@ -35,7 +35,7 @@ def read_table(path: str | Path, delimiter: str | None = None, nrows: int | None
             return table.head(nrows) if nrows else table
         return pd.read_csv(
             path,
-            sep=delimiter or _sniff(path),
+            sep=delimiter or sniff_delimiter(path),
             dtype=str,
             keep_default_na=False,
             na_values=[""],
