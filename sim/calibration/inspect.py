@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.calibration.mapping import CONTACT_FIELDS, INTERVAL_FIELDS
-from sim.calibration.table import sniff_delimiter, read_table
+from sim.calibration.table import read_table, sniff_delimiter
 
 SAMPLE_ROWS = 2000
 """Rows read to guess from: enough to see every outcome value, quick on a big export."""
