@@ -340,7 +340,7 @@ BAD_INTERVALS = {
     ),
     "a repeated interval": (
         lambda f: pd.concat([f, f.iloc[[4]].assign(offered=11)], ignore_index=True),
-        ["date 2026-03-02", "09:00 appears twice (rows 5 and 17)"],
+        ["date 2026-03-02", "09:00 appears 2 times (rows 5 and 17)"],
     ),
     "more answered and abandoned than offered": (
         lambda f: f.assign(answered=f["answered"].where(f.index != 6, 9)),
@@ -352,7 +352,7 @@ BAD_INTERVALS = {
     ),
     "a duplicated row": (
         lambda f: pd.concat([f, f.iloc[[2]]], ignore_index=True),
-        ["row 17 duplicates row 3"],
+        ["date 2026-03-02", "08:30 appears 2 times (rows 3 and 17)"],
     ),
 }
 
@@ -373,12 +373,23 @@ def test_daylight_saving_days_need_the_time_zone(tmp_path):
     repeat = autumn[autumn["interval_start"].str.contains("T02:")].assign(offered=12)
     autumn = pd.concat([autumn.iloc[:12], repeat, autumn.iloc[12:]], ignore_index=True)
     path_autumn = write(autumn, tmp_path, "autumn.csv")
-    refused(lambda: read_intervals(path_autumn), "2026-10-25", "02:00 appears twice", "timezone")
+    refused(lambda: read_intervals(path_autumn), "2026-10-25", "02:00 appears 2 times", "timezone")
     zone = Mapping(kind="intervals", timezone=AMSTERDAM)
     o = read_intervals(path, zone).observed.set_index("start")
     assert o.loc["02:00", "exposure"] == 0 and o.loc["03:00", "exposure"] == 900
     o = read_intervals(path_autumn, zone).observed.set_index("start")
     assert o.loc["02:15", "exposure"] == 1800 and o.loc["02:15", "offered"] == 22
+
+
+def test_a_named_time_zone_excuses_only_the_repeated_autumn_hour(tmp_path):
+    autumn = interval_frame(days=("2026-10-25",), start="00:00", end="23:45")
+    repeat = autumn[autumn["interval_start"].str.contains("T02:|T08:00")]
+    path = write(pd.concat([autumn, repeat], ignore_index=True), tmp_path)
+    zone = Mapping(kind="intervals", timezone=AMSTERDAM)
+    refused(lambda: read_intervals(path, zone), "08:00 appears 2 times (rows 33 and 101)")
+    thrice = autumn[autumn["interval_start"].str.contains("T02:00")]
+    path = write(pd.concat([autumn, thrice, thrice], ignore_index=True), tmp_path, "3.csv")
+    refused(lambda: read_intervals(path, zone), "02:00 appears 3 times (rows 9, 97 and 98)")
 
 
 # inspect

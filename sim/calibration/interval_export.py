@@ -128,19 +128,18 @@ def _tiles(rows: pd.DataFrame, length: int, timezone: str | None, source: str) -
         wall = np.sort(day["second"].unique())
         seconds = exposure(pd.Timestamp(date), wall, length, timezone)
         repeat = day[day.duplicated("second", keep=False)].sort_values("row")
-        if len(repeat):
-            second = repeat["second"].iloc[0]
-            allowed = seconds[np.searchsorted(wall, second)] > length and len(repeat) <= 2 * (
-                repeat["second"].nunique()
+        for second, twins in repeat.groupby("second", sort=True):
+            place = np.searchsorted(wall, second)
+            if len(twins) == 2 and seconds[place] > length:
+                continue  # the hour repeated when the clocks go back, in a named time zone
+            hint = "" if timezone else f"; if the clocks went back that night, {ZONE_HINT}"
+            rows_named = twins["row"].tolist()
+            raise ExportError(
+                f"date {date:%Y-%m-%d}: the interval at {clock(second)} appears "
+                f"{len(twins)} times (rows {', '.join(map(str, rows_named[:-1]))} and "
+                f"{rows_named[-1]}){hint}",
+                source,
             )
-            if not allowed:
-                twins = repeat[repeat["second"] == second]["row"].tolist()
-                hint = "" if timezone else f"; if the clocks went back that night, {ZONE_HINT}"
-                raise ExportError(
-                    f"date {date:%Y-%m-%d}: the interval at {clock(second)} appears twice (rows "
-                    f"{twins[0]} and {twins[1]}){hint}",
-                    source,
-                )
         for a, b in itertools.pairwise(wall):
             missing = np.arange(a + length, b, length)
             if len(missing) and exposure(pd.Timestamp(date), missing, length, timezone).any():
@@ -162,13 +161,6 @@ def read_intervals(path: str | Path, mapping: Mapping | None = None) -> Export:
         raise ExportError("no data rows", source)
     wanted = {ours: mapping.column(ours) for ours in INTERVAL_FIELDS}
     cols = find_columns(table, wanted, REQUIRED, source)
-    same = table[list(cols.values())].astype(str).duplicated(keep="first")
-    if same.any():
-        later = same.idxmax()
-        first = (table.astype(str) == table.astype(str).loc[later]).all(axis=1).idxmax()
-        raise ExportError(
-            f"row {later + 1} duplicates row {first + 1} (every column equal)", source
-        )
     rows, notes = _read(table, cols, mapping, source)
     if empty:
         notes.append(f"{empty:,} fully empty rows left out")
