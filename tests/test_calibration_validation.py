@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import sim
-from sim.calibration.records import OBSERVED_COLUMNS, WEEKDAYS, Export
+from sim.calibration.records import OBSERVED_COLUMNS, WEEKDAYS, Estimate, Export
 from sim.calibration.validation import KPIS, data_sums, kpi_values, run_sums, validate
 from sim.errors import UsageError
+from sim.report.calibration import _fitted_survival, write_calibration_report
 from tests.helpers import erlang_scenario
 
 MONDAY = dt.date(2026, 1, 5)
@@ -160,3 +162,104 @@ def test_one_replication_is_refused(data: Export):
 def test_in_parallel_the_same_as_in_turn(data: Export, right):
     parallel = validate(queue(), data, replications=5, seed=1, workers=2)
     pd.testing.assert_frame_equal(parallel.intervals, right.intervals)
+
+
+# calibration.html
+
+
+def contacts_from_run(result) -> pd.DataFrame:
+    """A run's calls as an export's contacts (the columns the report reads)."""
+    calls = result.calls
+    answered = calls["outcome"].astype(str) == "answered"
+    return pd.DataFrame(
+        {
+            "row": np.arange(1, len(calls) + 1),
+            "answered": answered.to_numpy(),
+            "wait": calls["wait"].to_numpy(),
+            "talk": calls["talk_time"].where(answered).to_numpy(),
+            "acw": calls["after_call_work"].where(answered).to_numpy(),
+        }
+    )
+
+
+ESTIMATES = [
+    Estimate("arrivals.rate_per_hour", 61.2, 57.0, 65.5, "Poisson rate (Brown et al. 2005)", 740),
+    Estimate("service.distribution", "lognormal", method="Brown et al. 2005", rows=700),
+    Estimate("service.mean_seconds", 236.0, 221.0, 251.0, "lognormal MLE", 700),
+    Estimate("service.cv", 0.81, 0.75, 0.88, "lognormal MLE", 700, "KS D = 0.03"),
+    Estimate("after_call_work.mean_seconds", 31.0, 29.0, 33.0, "lognormal MLE", 700),
+    Estimate("after_call_work.cv", 0.52, 0.48, 0.57, "lognormal MLE", 700),
+    Estimate("patience.distribution", "exponential", method="AIC of two fits", rows=740),
+    Estimate("patience.mean_seconds", 175.0, 120.0, 260.0, "censored MLE (lifelines)", 740),
+    Estimate("", 0.004, method="abandonment-to-wait ratio (Brown et al. 2005)", rows=48),
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory):
+    """calibration.html of a per-contact export made by a run with after-call work."""
+    acw = {"after_call_work.distribution": "lognormal", "after_call_work.mean_seconds": 30.0}
+    result = sim.run(queue(**acw), seed=1000)
+    export = export_of(result)
+    export.kind, export.contacts = "contacts", contacts_from_run(result)
+    export.notes = ["2 rows left out: duplicated (rows 17 and 18)"]
+    validation = validate(queue(**acw), export, replications=3, seed=1, workers=1)
+    path = tmp_path_factory.mktemp("calibration") / "calibration.html"
+    return write_calibration_report(path, export, ESTIMATES, queue(**acw), validation)
+
+
+def test_the_report_holds_the_tables_and_asks_no_server(report):
+    html = report.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=[\"']?https?://", html)
+    assert 'id="facts-table"' in html and "simulated.csv" in html
+    assert 'id="estimates-table"' in html and "service.mean_seconds" in html
+    assert "[221; 251]" in html and "KS D = 0.03" in html and "(reported only)" in html
+    assert 'id="validation-table"' in html and "Service level" in html
+    assert "rows 17 and 18" in html
+    for name in ["offered", "service_level", "abandonment_rate", "asa", "aht"]:
+        assert f'id="figure-validation-{name}"' in html
+    for name in ["talk", "acw", "patience"]:
+        assert f'id="figure-fit-{name}"' in html
+
+
+def test_an_interval_export_has_no_distributions_to_draw(data, right, tmp_path):
+    path = write_calibration_report(tmp_path / "c.html", data, ESTIMATES[:1], queue(), right)
+    html = path.read_text(encoding="utf-8")
+    assert "no distribution to draw" in html and 'id="figure-fit-' not in html
+    assert 'id="figure-validation-aht"' in html
+
+
+def test_the_fitted_lognormal_patience_has_its_median_at_exp_mu():
+    estimates = [
+        Estimate("patience.distribution", "lognormal"),
+        Estimate("patience.mean_seconds", 100.0),
+        Estimate("patience.cv", 1.0),
+    ]
+    median = math.exp(math.log(100.0) - math.log(2.0) / 2)  # mu = ln(mean) - sigma^2 / 2
+    survival = _fitted_survival(estimates, np.array([0.0, median]))
+    assert survival == pytest.approx([1.0, 0.5])
+    assert _fitted_survival(estimates[1:2], np.array([1.0])) is None  # no distribution given
+
+
+def test_the_report_renders_offline_in_a_browser(report):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_report_browser import ARGS, CHROMIUM, SHOTS, Watched, rendered
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        watched = Watched(browser)
+        page = watched.open(report)
+        page.wait_for_timeout(300)
+        assert rendered(page) == [True] * 8
+        assert page.locator("#validation-table tr").count() == 6
+        menu = page.locator("#figure-validation-service_level .updatemenu-header-group")
+        menu.click()
+        page.wait_for_timeout(600)  # the menu unfolds
+        page.locator("#figure-validation-service_level .updatemenu-dropdown-button").nth(1).click()
+        page.wait_for_timeout(600)
+        assert menu.text_content().startswith("Tue")
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "calibration.png"), full_page=True)
+        assert watched.errors == [] and watched.requests == []
+        browser.close()
