@@ -88,8 +88,11 @@ class Validation:
     notes: list[str] = field(default_factory=list)
 
     def check(self, kpi: str) -> KpiCheck:
-        """The summary of `kpi`."""
-        return next(c for c in self.summary if c.kpi == kpi)
+        """The summary of `kpi` (KeyError when the data gave no value for it)."""
+        for c in self.summary:
+            if c.kpi == kpi:
+                return c
+        raise KeyError(f"no {kpi} in the validation: the export gives no value for it")
 
     def summary_frame(self) -> pd.DataFrame:
         """`summary` as a table, one row per KPI (relative is None when the data is 0)."""
