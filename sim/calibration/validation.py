@@ -169,7 +169,7 @@ def _t(n: np.ndarray) -> np.ndarray:
 def compare(data: pd.DataFrame, runs: list[pd.DataFrame], by: list[str]) -> pd.DataFrame:
     """The long table (keys `by`, then COLUMNS, plus `sd`) of the data's KPIs against the
     runs', per group; groups without a data value or with fewer than 2 replications that have
-    one are dropped (`compare_counts` counts them)."""
+    one are dropped (`KpiCheck.dropped` counts them per interval)."""
     simulated = pd.concat(
         [kpi_values(r, by).assign(_rep=i) for i, r in enumerate(runs)]
     ).reset_index()
