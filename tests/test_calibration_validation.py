@@ -164,6 +164,16 @@ def test_in_parallel_the_same_as_in_turn(data: Export, right):
     pd.testing.assert_frame_equal(parallel.intervals, right.intervals)
 
 
+def test_an_executor_given_runs_them_and_stays_open(data: Export, right):
+    from sim.experiments.executors import SerialExecutor
+
+    executor, told = SerialExecutor(), []
+    given = validate(queue(), data, 5, 1, progress=told.append, executor=executor)
+    pd.testing.assert_frame_equal(given.weekdays, right.weekdays)
+    assert told[-1] == "validation run 5 of 5 done" and len(told) == 5
+    assert list(executor.imap_unordered(len, ["ab"])) == [2]  # still usable
+
+
 # calibration.html
 
 

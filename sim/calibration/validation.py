@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,7 @@ import pandas as pd
 from sim.calibration.records import WEEKDAYS, Export
 from sim.errors import UsageError
 from sim.experiments.design import RunTask
-from sim.experiments.executors import make_executor
-from sim.experiments.progress import Reporter, SilentReporter
+from sim.experiments.executors import Executor, make_executor
 from sim.experiments.statistics import CONFIDENCE
 from sim.metrics import run
 from sim.scenario import Scenario
@@ -257,7 +257,10 @@ def _intervals_of(task: RunTask) -> dict[str, Any]:
 
 
 def simulate(
-    scenario: Scenario, seeds: list[int], workers: int | None, progress: Reporter
+    scenario: Scenario,
+    seeds: list[int],
+    executor: Executor,
+    progress: Callable[[str], None] | None = None,
 ) -> list[pd.DataFrame]:
     """The `intervals` table of a run of `scenario` per seed, in the order of `seeds`."""
     data = scenario.to_dict()
@@ -265,16 +268,11 @@ def simulate(
         RunTask(f"validation-{i + 1}", "calibrated", i, s, 0, scenario=data)
         for i, s in enumerate(seeds)
     ]
-    executor = make_executor(min(workers or len(seeds), len(seeds)))
     records: dict[int, pd.DataFrame] = {}
-    try:
-        progress.start(len(tasks), 0, executor.description)
-        for record in executor.imap_unordered(_intervals_of, tasks):
-            records[record["seed"]] = pd.DataFrame.from_records(record["intervals"])
-            progress.update(record)
-    finally:
-        executor.close()
-        progress.finish()
+    for record in executor.imap_unordered(_intervals_of, tasks):
+        records[record["seed"]] = pd.DataFrame.from_records(record["intervals"])
+        if progress is not None:
+            progress(f"validation run {len(records)} of {len(seeds)} done")
     return [records[s] for s in seeds]
 
 
@@ -284,11 +282,14 @@ def validate(
     replications: int = 5,
     seed: int = 1,
     workers: int | None = None,
-    progress: Reporter | None = None,
+    progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> Validation:
     """Simulate the calibrated `scenario` `replications` times (seeds `seed`, `seed` + 1, ...;
     its calendar as written, which should hold as many days as the export has dates) and set
-    its interval KPIs against `export.observed`."""
+    its interval KPIs against `export.observed`. The runs go to `executor` when given (left
+    open), else to a pool of `workers` (default: the CPUs, at most one per run); `progress` is
+    told each finished run."""
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 2:
         raise UsageError(
             f"validation replications {replications!r}: a whole number of at least 2 is "
@@ -308,7 +309,15 @@ def validate(
             f"{export.service_level_seconds:g} s"
         )
     seeds = list(range(seed, seed + replications))
-    runs = [run_sums(t) for t in simulate(scenario, seeds, workers, progress or SilentReporter())]
+    if executor is not None:
+        tables = simulate(scenario, seeds, executor, progress)
+    else:
+        own = make_executor(min(workers or replications, replications))
+        try:
+            tables = simulate(scenario, seeds, own, progress)
+        finally:
+            own.close()
+    runs = [run_sums(t) for t in tables]
     data = data_sums(export.observed, calendar.interval_minutes * 60.0)
     cells = compare(data, runs, CELL)
     starts = pd.concat([data, *runs])[[*CELL, "start"]].drop_duplicates(CELL)
