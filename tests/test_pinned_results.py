@@ -48,12 +48,21 @@ def column_bytes(column: pd.Series) -> bytes:
     return json.dumps([str(v) for v in column.tolist()]).encode()
 
 
+def dtype_name(column: pd.Series) -> str:
+    """The dtype as the digest names it: text is "str" whether pandas 3 holds it as its string
+    dtype or pandas 2 (which the calibrate extra's lifelines requires) as objects."""
+    text = pd.api.types.is_string_dtype(column.dtype)
+    if text and not isinstance(column.dtype, pd.CategoricalDtype):
+        return "str"
+    return str(column.dtype)
+
+
 def frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 of a table: its shape, column names and dtypes, and every value's bytes."""
     digest = hashlib.sha256(repr(frame.shape).encode())
     for name in frame.columns:
         column = frame[name]
-        digest.update(f"{name}:{column.dtype}".encode())
+        digest.update(f"{name}:{dtype_name(column)}".encode())
         digest.update(column_bytes(column))
     return digest.hexdigest()
 

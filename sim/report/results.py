@@ -108,7 +108,11 @@ def _table(folder: Path, name: str, columns: tuple[str, ...] | None = None) -> p
     if not path.exists():
         return pd.DataFrame()
     try:
-        table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        table = (
+            pd.read_parquet(path)
+            if path.suffix == ".parquet"
+            else pd.read_csv(path, float_precision="round_trip")  # the values as written
+        )
     except Exception as exc:  # pyarrow, pandas and the OS each raise their own kinds
         raise refuse(folder, name, f"cannot be read as a table ({type(exc).__name__})") from None
     if len(table.columns):

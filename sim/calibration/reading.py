@@ -1,0 +1,19 @@
+"""Reading an export of either kind, as its mapping says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.calibration.contacts import read_contacts
+from sim.calibration.interval_export import read_intervals
+from sim.calibration.mapping import Mapping, load_mapping
+from sim.calibration.records import Export
+
+
+def read_export(path: str | Path, mapping: Mapping | str | Path | None = None) -> Export:
+    """A per-contact or interval export (the mapping's `kind`), checked and normalized;
+    `mapping` a Mapping, a mapping file or None (the default column names)."""
+    if not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    reader = read_contacts if mapping.kind == "contacts" else read_intervals
+    return reader(path, mapping)

@@ -1,0 +1,150 @@
+"""`ccsim calibrate`: from a center's own ACD export to a scenario that reproduces it, and a
+validation report that sets the scenario's simulated interval KPIs against the data
+(docs/CALIBRATION.md).
+
+Progress goes to stderr; nothing is written until the scenario is estimated, fitted, validated
+and its report rendered, and then both files are written atomically (an interrupted or failed
+calibration leaves no half-written scenario)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.calibration.behavior_fit import Targets, fit_behavior
+from sim.calibration.draft import MODELS, draft_scenario
+from sim.calibration.estimation import estimate_all
+from sim.calibration.reading import read_export
+from sim.calibration.records import Export
+from sim.calibration.scenario_file import Draft
+from sim.calibration.validation import validate
+from sim.cli.arguments import whole_number
+from sim.errors import UsageError, printable
+from sim.experiments.executors import make_executor
+from sim.files import check_writable, write_atomic
+from sim.report.calibration import write_calibration_report
+from sim.scenario.policy import policy_names
+
+HELP = "turn a center's ACD export into a scenario that reproduces it, with a validation report"
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    """Register `ccsim calibrate`."""
+    parser = commands.add_parser("calibrate", help=HELP, description=HELP)
+    parser.add_argument("export", type=Path, help="per-contact or interval export (CSV, Parquet)")
+    parser.add_argument(
+        "--mapping", type=Path, help="TOML naming the export's columns (docs/CALIBRATION.md)"
+    )
+    parser.add_argument(
+        "--inspect",
+        action="store_true",
+        help="show the columns found and a mapping to start from; estimate nothing",
+    )
+    parser.add_argument("--out", type=Path, help="the scenario file to write (.toml)")
+    parser.add_argument(
+        "--report", type=Path, help="the validation report (default: OUT with .calibration.html)"
+    )
+    parser.add_argument(
+        "--model",
+        choices=MODELS,
+        default="behavior",
+        help="behavior (default): customers, conversations and a policy on the measured queue; "
+        "queue: the pure queue the export measures",
+    )
+    parser.add_argument(
+        "--policy",
+        default="aht",
+        help="the preset closest to how the center is managed today (behavior model)",
+    )
+    parser.add_argument(
+        "--replications",
+        type=whole_number(2, 100),
+        default=5,
+        help="validation runs (and their seeds); their spread is the simulation's uncertainty",
+    )
+    parser.add_argument("--seed", type=whole_number(0), default=1, help="first seed")
+    parser.add_argument("--workers", type=whole_number(1, 256), help="processes (default: CPUs)")
+    parser.add_argument("--name", help="the scenario's name (default: OUT's name)")
+    parser.add_argument("--force", action="store_true", help="replace an existing OUT")
+    parser.set_defaults(handler=command_calibrate)
+
+
+def command_calibrate(args: argparse.Namespace) -> int:
+    """Inspect, or read, estimate, fit, validate and write."""
+    if args.inspect:
+        from sim.calibration.inspect import inspect_export
+
+        print(inspect_export(args.export))
+        return 0
+    out, report = _outputs(args)
+    if args.model == "behavior" and args.policy not in policy_names():
+        raise UsageError(
+            f"--policy {printable(args.policy)!r}: allowed {', '.join(policy_names())} (a "
+            "scenario's own policy can be set in the written file)"
+        )
+    say = _progress
+    say(f"reading {args.export}")
+    export = read_export(args.export, args.mapping)
+    say(f"read {export.rows:,} rows: estimating")
+    estimates = estimate_all(export)
+    draft = draft_scenario(export, estimates, args.model, args.policy, args.name or out.stem)
+    executor = make_executor(args.workers)
+    try:
+        if args.model == "behavior":
+            targets = _targets(export, draft)
+            fit_behavior(draft, targets, seed=args.seed, executor=executor, progress=say)
+        scenario = draft.scenario()
+        say(f"validating: {args.replications} runs of {scenario.calendar.days} days")
+        validation = validate(
+            scenario, export, args.replications, args.seed, executor=executor, progress=say
+        )
+    finally:
+        executor.close()
+    text = draft.text()
+    write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_calibration_report(report, export, estimates, scenario, validation)
+    print(f"scenario written to {out}")
+    print(f"validation report: {report}")
+    return 0
+
+
+def _outputs(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The scenario and report paths, refused before any work when they cannot be written."""
+    if args.out is None:
+        raise UsageError("--out: name the scenario file to write, e.g. --out my_center.toml")
+    out: Path = args.out
+    if out.suffix != ".toml":
+        raise UsageError(f"--out {out}: a scenario file ends in .toml")
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; name the scenario file to write")
+    if out.exists() and not args.force:
+        raise UsageError(f"--out {out}: exists; choose another name, or add --force to replace it")
+    report = args.report or out.with_suffix(".calibration.html")
+    if report.is_dir():
+        raise UsageError(f"--report {report}: is a folder; name the page to write")
+    check_writable(out.parent if str(out.parent) else Path("."), "--out")
+    check_writable(report.parent if str(report.parent) else Path("."), "--report")
+    return out, report
+
+
+def _targets(export: Export, draft: Draft) -> Targets:
+    """What the behavioural model must reproduce: the offered volume per measured day and the
+    mean talk time (for an interval export, the AHT less the after-call work assumed)."""
+    seen = export.observed[export.observed["exposure"] > 0]
+    per_interval = seen.groupby("interval")[["offered", "exposure"]].sum()
+    rate = per_interval["offered"] / per_interval["exposure"]  # per second, over the dates
+    offered = float(rate.sum()) * export.interval_minutes * 60
+    if export.contacts is not None:
+        answered = export.contacts[export.contacts["answered"]]
+        talk = float(answered["talk"].mean())
+    else:
+        weights = seen["answered"]
+        aht = float((seen["aht"].fillna(0) * weights).sum() / weights.sum())
+        acw = draft.data().get("after_call_work", {})
+        talk = aht - (acw.get("mean_seconds", 0.0) if acw.get("distribution") != "none" else 0.0)
+    return Targets(offered_per_day=offered, talk_seconds=talk)
+
+
+def _progress(text: str) -> None:
+    print(f"calibrate: {text}", file=sys.stderr, flush=True)

@@ -1,0 +1,212 @@
+"""calibration.html: what was read from the export, what was estimated from it (with CIs and
+methods), and how well the calibrated scenario reproduces the data when simulated (per KPI,
+per weekday and interval), with the fitted distributions against the data. One offline page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration.records import Estimate, Export
+from sim.calibration.validation import Validation
+from sim.errors import UsageError
+from sim.report.figures import Chart
+from sim.report.figures.calibration import LABELS, handle_time, kpi_by_interval, patience, show
+from sim.report.language import Language
+from sim.report.page import chart_html, render
+from sim.scenario import Scenario
+from sim.version import __version__
+
+
+def _number(x: Any) -> str:
+    """An estimate's value: four significant digits, whole numbers plain, text as it is."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        text = str(x)
+        return text if len(text) <= 40 else "see the scenario file"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.4g}"
+
+
+def facts(export: Export, scenario: Scenario) -> list[tuple[str, str]]:
+    """What was read: source, rows, dates, weekdays, opening hours, interval, time zone."""
+    dates = pd.to_datetime(export.observed["date"])
+    first, last = (d.date().isoformat() for d in (dates.min(), dates.max()))
+    kind = "per-contact export" if export.kind == "contacts" else "interval export"
+    return [
+        ("Export", f"{export.source} ({kind})"),
+        ("Rows read", f"{export.rows:,}"),
+        ("Dates", f"{dates.nunique():,} dates, {first} to {last}"),
+        ("Weekdays open", ", ".join(export.weekdays)),
+        ("Opening hours", f"{export.open_from}–{export.open_until}"),
+        ("Interval", f"{export.interval_minutes} minutes"),
+        ("Time zone", export.timezone or "not given (local times as written)"),
+        ("Service level target", f"answered within {export.service_level_seconds:g} s"),
+        ("Scenario", scenario.name),
+    ]
+
+
+def estimate_rows(estimates: list[Estimate]) -> list[dict[str, str]]:
+    """The estimates table: key, value, 95 % CI, method, rows, note."""
+    rows = []
+    for e in estimates:
+        ci = (
+            f"[{_number(e.low)}; {_number(e.high)}]"
+            if e.low is not None and e.high is not None
+            else ""
+        )
+        rows.append(
+            {
+                "key": e.key or "(reported only)",
+                "value": _number(e.value),
+                "ci": ci,
+                "method": e.method,
+                "rows": f"{e.rows:,}",
+                "note": e.note,
+            }
+        )
+    return rows
+
+
+def summary_rows(validation: Validation, lang: Language) -> list[dict[str, str]]:
+    """The validation table: per KPI data, simulated with CI, discrepancy with CI, verdict and
+    the per-interval measures."""
+    rows = []
+    for c in validation.summary:
+        k = c.kpi
+        relative = f" ({c.relative:+.1%})" if c.relative is not None else ""
+        rows.append(
+            {
+                "label": LABELS[k][0],
+                "data": show(k, c.data, lang),
+                "simulated": show(k, c.simulated, lang),
+                "simulated_ci": f"[{show(k, c.low, lang)}; {show(k, c.high, lang)}]",
+                "discrepancy": show(k, c.discrepancy, lang, True) + relative,
+                "discrepancy_ci": f"[{show(k, c.discrepancy_low, lang, True)}; "
+                f"{show(k, c.discrepancy_high, lang, True)}]",
+                "verdict": "flagged" if c.flagged else "ok",
+                "word": ("▲ " if c.discrepancy > 0 else "▼ ") + "beyond chance"
+                if c.flagged
+                else "within chance",
+                "rmse": show(k, c.rmse, lang),
+                "rmse_chance": f"chance alone: {show(k, c.rmse_chance, lang)}",
+                "inside": f"{c.inside:.0%} of {c.cells}"
+                + (f" ({c.dropped} left out)" if c.dropped else ""),
+            }
+        )
+    return rows
+
+
+def _kaplan_meier(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan-Meier survival of patience (time, survival, low, high): the estimators'
+    `sim.calibration.patience.kaplan_meier` when present, else lifelines here."""
+    try:
+        from sim.calibration.patience import kaplan_meier  # type: ignore[import-not-found]
+    except ImportError:  # until the estimators are merged
+        try:
+            from lifelines import KaplanMeierFitter
+        except ImportError:
+            raise UsageError(
+                "ccsim calibrate needs the calibrate extra: pip install 'ccsim[calibrate]'"
+            ) from None
+        fit = KaplanMeierFitter().fit(
+            contacts["wait"].astype(float), event_observed=~contacts["answered"].astype(bool)
+        )
+        ci = fit.confidence_interval_survival_function_
+        return pd.DataFrame(
+            {
+                "time": fit.survival_function_.index.to_numpy(dtype=float),
+                "survival": fit.survival_function_.iloc[:, 0].to_numpy(),
+                "low": ci.iloc[:, 0].to_numpy(),
+                "high": ci.iloc[:, 1].to_numpy(),
+            }
+        )
+    return kaplan_meier(contacts)
+
+
+def _fitted_survival(estimates: list[Estimate], times: np.ndarray) -> np.ndarray | None:
+    """The fitted patience's survival at `times` (None without a fit): the estimators'
+    `sim.calibration.patience.fitted_survival` when present, else from the estimates here."""
+    try:
+        from sim.calibration.patience import fitted_survival  # type: ignore[import-not-found]
+    except ImportError:  # until the estimators are merged
+        value = {e.key: e.value for e in estimates}
+        kind, mean = value.get("patience.distribution"), value.get("patience.mean_seconds")
+        if not isinstance(mean, int | float) or mean <= 0:
+            return None
+        if kind == "exponential":
+            return np.exp(-times / mean)
+        cv = value.get("patience.cv")
+        if kind != "lognormal" or not isinstance(cv, int | float) or cv <= 0:
+            return None
+        from scipy import stats
+
+        sigma = math.sqrt(math.log(1 + cv**2))
+        return stats.lognorm(s=sigma, scale=mean / math.sqrt(1 + cv**2)).sf(times)
+    return fitted_survival(estimates, times)
+
+
+def distribution_charts(export: Export, estimates: list[Estimate], lang: Language) -> list[Chart]:
+    """Talk time, after-call work and patience: data against the fits (per-contact exports)."""
+    contacts = export.contacts
+    if contacts is None or contacts.empty:
+        return []
+    charts = [
+        handle_time(contacts, estimates, "talk", "service", lang),
+        handle_time(contacts, estimates, "acw", "after_call_work", lang),
+    ]
+    km = _kaplan_meier(contacts)
+    if len(km) > 1:
+        fitted = _fitted_survival(estimates, km["time"].to_numpy(dtype=float))
+        kind = next((e.value for e in estimates if e.key == "patience.distribution"), "")
+        charts.append(patience(km, fitted, f"{kind} patience".strip(), lang))
+    return [c for c in charts if c is not None]
+
+
+def chart_items(charts: list[Chart]) -> list[dict[str, str]]:
+    """Charts as the template draws them."""
+    return [{"html": chart_html(c), "caption": c.caption, "name": c.name} for c in charts]
+
+
+def write_calibration_report(
+    path: str | Path,
+    export: Export,
+    estimates: list[Estimate],
+    scenario: Scenario,
+    validation: Validation,
+) -> Path:
+    """Write calibration.html to `path`: the export read, the estimates, the validation by
+    simulation and the fitted distributions; offline (plotly.js embedded)."""
+    lang = Language("en")
+    flagged = [LABELS[c.kpi][0] for c in validation.summary if c.flagged]
+    headline = (
+        f"The calibrated scenario reproduces the export's {len(validation.summary)} interval "
+        "KPIs within the spread of its replications."
+        if not flagged
+        else "The calibrated scenario departs from the export beyond chance in: "
+        + "; ".join(flagged)
+        + "."
+    )
+    page = {
+        "code": "en",
+        "title": f"Calibration: {Path(export.source).name}",
+        "headline": headline,
+        "facts": facts(export, scenario),
+        "notes": [*export.notes, *validation.notes],
+        "estimates": estimate_rows(estimates),
+        "summary": summary_rows(validation, lang),
+        "runs_line": f"{validation.replications} replications (seeds {validation.seeds[0]}–"
+        f"{validation.seeds[-1]}) of {validation.days} days each, "
+        f"{validation.interval_minutes}-minute intervals",
+        "kpi_charts": chart_items(
+            [kpi_by_interval(validation, c, lang) for c in validation.summary]
+        ),
+        "fit_charts": chart_items(distribution_charts(export, estimates, lang)),
+        "generated": f"Made on {dt.date.today().isoformat()} by ccsim {__version__}.",
+    }
+    return render("calibration.html.j2", Path(path), **page)
