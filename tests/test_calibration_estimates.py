@@ -356,7 +356,7 @@ def test_redials_correct_for_the_days_end_cutting_off_long_delays() -> None:
 def test_no_caller_column_sets_nothing_and_says_so() -> None:
     estimates = redials.estimate_redials(contacts(seed=17).drop(columns="caller"))
     assert not by_key(estimates)
-    assert "no caller column" in estimates[0].note
+    assert "no caller ids" in estimates[0].note
 
 
 def test_repeat_contact_rate_of_answered_contacts_within_seven_days() -> None:

@@ -92,7 +92,8 @@ def estimate_redials(contacts: pd.DataFrame) -> list[Estimate]:
                 "",
                 "no redials",
                 method="redials need caller ids",
-                note="the export has no caller column: redial keeps the scenario's defaults",
+                note="the export has no caller ids (no caller column, or an empty one): redial "
+                "keeps the scenario's defaults",
             )
         ]
     abandoned = _abandoned(known)
