@@ -1,9 +1,11 @@
-"""The behavioural model's two free scales, set by simulation so that the scenario's policy
-reproduces the export: the value-demand rate (failure demand and redials come on top of it, so
-the offered volume is an outcome) and the conversation need (talk time is an outcome of need,
-skill, pressure and load). Each is scaled by the ratio of measured to simulated until both
-agree within their replications' noise (a fixed-point iteration; both respond nearly in
-proportion)."""
+"""The behavioural model's free scales, set by simulation so that the scenario's policy
+reproduces the export (indirect inference: the same statistics computed on the export and on
+simulated contacts): the value-demand rate (failure demand and redials come on top of it, so the
+offered volume is an outcome), the conversation need (talk time is an outcome of need, skill,
+pressure and load), and the redial probability and delay (abandoned callers also come back as
+failure demand, so the export's same-day returns are more than the scenario's redials). Each is
+scaled by the ratio of measured to simulated until all agree within their replications' noise
+(a fixed-point iteration; each responds nearly in proportion)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from sim.calibration.records import Estimate, Export
+from sim.calibration.redials import same_day_returns
 from sim.calibration.scenario_file import Draft
 from sim.experiments.design import RunTask
 from sim.experiments.executors import Executor, SerialExecutor
@@ -21,7 +26,10 @@ from sim.metrics import run
 from sim.scenario import Scenario
 from sim.scenario.scenario import validate
 
-MAX_ROUNDS = 6
+MAX_ROUNDS = 8
+DAMPING = 0.7
+"""Each round moves a scale by this power of the ratio: the scales interact (more redials are
+more offered contacts, which lowers the rate found), and a full step overshoots."""
 TOLERANCE = 0.01
 """Stop when both ratios are within 1 % of one (or within two standard errors of the
 replications' means, whichever is wider)."""
@@ -29,35 +37,98 @@ replications' means, whichever is wider)."""
 
 @dataclass(frozen=True)
 class Targets:
-    """What the export measured: contacts offered per measured day and mean talk seconds of
-    the answered."""
+    """What the export measured: contacts offered per measured day, mean talk seconds of the
+    answered, and (with caller ids) the share of abandoned callers who call again that day and
+    the mean delay of those returns."""
 
     offered_per_day: float
     talk_seconds: float
+    return_share: float | None = None
+    return_delay: float | None = None
+    first_contact_share: float | None = None
+
+    def pairs(self) -> dict[str, float]:
+        """Each statistic to match, by name."""
+        names = ("offered_per_day", "talk_seconds", "return_share", "return_delay")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> Targets:
+    """What the behavioural model must reproduce: offered per measured day (each interval's
+    rate over the dates that saw it), the mean talk time (for an interval export, the AHT less
+    the after-call work assumed), and with caller ids the same-day returns of the abandoned."""
+    seen = export.observed[export.observed["exposure"] > 0]
+    per_interval = seen.groupby("interval")[["offered", "exposure"]].sum()
+    rate = per_interval["offered"] / per_interval["exposure"]  # per second, over the dates
+    offered = float(rate.sum()) * export.interval_minutes * 60
+    returns, first = None, None
+    if export.contacts is not None:
+        talk = float(export.contacts.loc[export.contacts["answered"], "talk"].mean())
+        returns = same_day_returns(export.contacts)
+        repeat = [e for e in estimates if not e.key and e.method.startswith("repeat-contact")]
+        if repeat and isinstance(repeat[0].value, float):
+            first = 1.0 - repeat[0].value
+    else:
+        weights = seen["answered"]
+        aht = float((seen["aht"].fillna(0) * weights).sum() / weights.sum())
+        acw = draft.data().get("after_call_work", {})
+        talk = aht - (acw.get("mean_seconds", 0.0) if acw.get("distribution") != "none" else 0.0)
+    return Targets(
+        offered_per_day=offered,
+        talk_seconds=talk,
+        return_share=returns[0] if returns else None,
+        return_delay=returns[1] if returns else None,
+        first_contact_share=first,
+    )
+
+
+SCALES = {  # statistic: the scenario key it scales
+    "offered_per_day": "arrivals.rate_per_hour",
+    "talk_seconds": "need_factor",
+    "return_share": "redial.probability",
+    "return_delay": "redial.mean_delay_seconds",
+}
 
 
 @dataclass
 class Fit:
-    """The scales found and each round's simulated figures."""
+    """The scales found (by SCALES key) and each round's simulated figures."""
 
-    rate_per_hour: float
-    need_factor: float
+    scales: dict[str, float]
     rounds: list[dict[str, float]] = field(default_factory=list)
 
     @property
     def converged(self) -> bool:
         last = self.rounds[-1]
-        return last["offered_gap"] <= last["offered_tol"] and last["talk_gap"] <= last["talk_tol"]
+        return all(last[f"{n}_gap"] <= last[f"{n}_tol"] for n in SCALES if f"{n}_gap" in last)
+
+
+def simulated_contacts(calls: pd.DataFrame) -> pd.DataFrame:
+    """A run's calls as the columns the export's statistics read (a caller per customer)."""
+    arrived = pd.Timestamp("2001-01-01") + pd.to_timedelta(calls["arrival_time"], unit="s")
+    return pd.DataFrame(
+        {
+            "arrived": arrived,
+            "date": arrived.dt.normalize(),
+            "wait": calls["wait"].to_numpy(),
+            "answered": (calls["outcome"] == "answered").to_numpy(),
+            "caller": calls["customer"].where(calls["customer"] >= 0).astype("Int64"),
+        }
+    )
 
 
 def fit_kpis(task: RunTask) -> dict[str, Any]:
-    """One run's offered contacts per measured day and mean talk seconds of the answered."""
+    """One run's statistics of Targets: offered per measured day, mean talk seconds of the
+    answered, same-day returns of the abandoned."""
     scenario = validate(task.scenario)
     result = run(scenario, seed=task.seed)
     answered = result.calls["outcome"] == "answered"
+    returns = same_day_returns(simulated_contacts(result.calls))
     return {
         "offered_per_day": float(result.kpis["offered"]) / scenario.calendar.days,
         "talk_seconds": float(result.calls.loc[answered, "talk_time"].mean()),
+        "return_share": returns[0] if returns else float("nan"),
+        "return_delay": returns[1] if returns else float("nan"),
     }
 
 
@@ -75,7 +146,16 @@ def fit_behavior(
     base_needs = {
         name: reason.need_mean_seconds for name, reason in Scenario().demand.reasons.items()
     }
-    fit = Fit(rate_per_hour=float(draft.value("arrivals.rate_per_hour")), need_factor=1.0)
+    wanted = targets.pairs()
+    if targets.first_contact_share is not None:  # a first guess: repeat contacts are the model's
+        rate = float(draft.value("arrivals.rate_per_hour")) * targets.first_contact_share
+        draft.update("arrivals.rate_per_hour", rate)
+    if targets.return_share is not None:  # first guesses: returns within the hour are redials
+        draft.update("redial.probability", round(min(targets.return_share, 1.0), 4))
+        draft.update("redial.mean_delay_seconds", round(targets.return_delay, 1))
+    fit = Fit(
+        {SCALES[n]: 1.0 if n == "talk_seconds" else float(draft.value(SCALES[n])) for n in wanted}
+    )
     for round_ in range(1, MAX_ROUNDS + 1):
         _apply(draft, fit, base_needs)
         data = draft.data()
@@ -84,38 +164,51 @@ def fit_behavior(
             for r in range(replications)
         ]
         runs = list(executor.imap_unordered(fit_kpis, tasks))
-        offered = np.array([r["offered_per_day"] for r in runs])
-        talk = np.array([r["talk_seconds"] for r in runs])
-        row = {
-            "round": round_,
-            "rate_per_hour": fit.rate_per_hour,
-            "need_factor": fit.need_factor,
-            "offered_per_day": float(offered.mean()),
-            "talk_seconds": float(talk.mean()),
-            "offered_gap": abs(offered.mean() / targets.offered_per_day - 1),
-            "talk_gap": abs(talk.mean() / targets.talk_seconds - 1),
-            "offered_tol": max(TOLERANCE, 2 * _relative_se(offered)),
-            "talk_tol": max(TOLERANCE, 2 * _relative_se(talk)),
-        }
+        row: dict[str, float] = {"round": round_, **fit.scales}
+        for name, target in wanted.items():
+            values = np.array([r[name] for r in runs], dtype=float)
+            values = values[np.isfinite(values)]
+            mean = float(values.mean()) if values.size else float("nan")
+            row[name] = mean
+            row[f"{name}_gap"] = abs(mean / target - 1) if values.size else float("inf")
+            row[f"{name}_tol"] = max(TOLERANCE, 2 * _relative_se(values))
         fit.rounds.append(row)
         if progress:
-            progress(
-                f"fitting round {round_}: offered {row['offered_per_day']:,.0f}/day "
-                f"(export {targets.offered_per_day:,.0f}), talk {row['talk_seconds']:.0f} s "
-                f"(export {targets.talk_seconds:.0f} s)"
-            )
+            progress(_progress_line(row, targets))
         if fit.converged:
             break
-        fit.rate_per_hour *= targets.offered_per_day / offered.mean()
-        fit.need_factor *= targets.talk_seconds / talk.mean()
+        for name, target in wanted.items():
+            if np.isfinite(row[name]) and row[name] > 0:
+                fit.scales[SCALES[name]] *= (target / row[name]) ** DAMPING
+        if "redial.probability" in fit.scales:
+            fit.scales["redial.probability"] = min(fit.scales["redial.probability"], 1.0)
     _comment(draft, fit, targets, replications)
     return fit
 
 
+def _progress_line(row: dict[str, float], targets: Targets) -> str:
+    text = (
+        f"fitting round {row['round']}: offered {row['offered_per_day']:,.0f}/day (export "
+        f"{targets.offered_per_day:,.0f}), talk {row['talk_seconds']:.0f} s (export "
+        f"{targets.talk_seconds:.0f} s)"
+    )
+    if targets.return_share is not None:
+        text += (
+            f", returns within an hour of the abandoned {row['return_share']:.1%} (export "
+            f"{targets.return_share:.1%})"
+        )
+    return text
+
+
 def _apply(draft: Draft, fit: Fit, base_needs: dict[str, float]) -> None:
-    draft.set("arrivals.rate_per_hour", round(fit.rate_per_hour, 2))
+    """Write the current scales into the draft (plain floats, rounded as the file shows them)."""
+    digits = {"redial.probability": 4}
+    for key, value in fit.scales.items():
+        if key != "need_factor":
+            draft.update(key, round(float(value), digits.get(key, 2)))
+    factor = fit.scales.get("need_factor", 1.0)
     for name, need in base_needs.items():
-        draft.set(f"demand.reasons.{name}.need_mean_seconds", round(need * fit.need_factor, 1))
+        draft.update(f"demand.reasons.{name}.need_mean_seconds", round(float(need * factor), 1))
 
 
 def _relative_se(values: np.ndarray) -> float:
@@ -127,21 +220,44 @@ def _relative_se(values: np.ndarray) -> float:
 def _comment(draft: Draft, fit: Fit, targets: Targets, replications: int) -> None:
     """Say on each fitted key what it was fitted to, and how closely."""
     last = fit.rounds[-1]
-    state = "converged" if fit.converged else "NOT converged (see calibration report)"
-    rate_entry = draft.sections["arrivals"]["rate_per_hour"]
-    rate_entry.comments = [
-        f"value demand only: fitted by simulation ({len(fit.rounds)} rounds of {replications} "
-        f"runs, {state}) so that the policy's offered contacts, with failure demand and "
-        f"redials on top, match the export's {targets.offered_per_day:,.0f} a day "
+    state = "converged" if fit.converged else "NOT converged (see the calibration report)"
+    how = f"fitted by simulation ({len(fit.rounds)} rounds of {replications} runs, {state})"
+    _prepend(
+        draft,
+        "arrivals.rate_per_hour",
+        f"value demand only: {how} so that the policy's offered contacts, with failure demand "
+        f"and redials on top, match the export's {targets.offered_per_day:,.0f} a day "
         f"(simulated {last['offered_per_day']:,.0f})",
-        *rate_entry.comments,
-    ]
-    first = next(iter(draft.sections["demand.reasons." + n] for n in _reasons(draft)))
-    first["need_mean_seconds"].comments = [
-        f"every reason's need is the default's times {fit.need_factor:.3f}, fitted by "
-        f"simulation so that the policy's mean talk time matches the export's "
-        f"{targets.talk_seconds:.0f} s (simulated {last['talk_seconds']:.0f} s; {state})"
-    ]
+    )
+    first = _reasons(draft)[0]
+    _prepend(
+        draft,
+        f"demand.reasons.{first}.need_mean_seconds",
+        f"every reason's need is the default's times {fit.scales['need_factor']:.3f}, {how} so "
+        f"that the policy's mean talk time matches the export's {targets.talk_seconds:.0f} s "
+        f"(simulated {last['talk_seconds']:.0f} s)",
+    )
+    if targets.return_share is not None:
+        _prepend(
+            draft,
+            "redial.probability",
+            f"{how} so that the share of abandoned callers who call again within an hour, "
+            f"redials and failure demand together, matches the export's "
+            f"{targets.return_share:.1%} (simulated {last['return_share']:.1%}); the estimate "
+            "below counts every return that day as a redial",
+        )
+        _prepend(
+            draft,
+            "redial.mean_delay_seconds",
+            f"{how} so that the mean delay of those returns within the hour matches the export's "
+            f"{targets.return_delay:,.0f} s (simulated {last['return_delay']:,.0f} s)",
+        )
+
+
+def _prepend(draft: Draft, key: str, comment: str) -> None:
+    section, _, name = key.rpartition(".")
+    entry = draft.sections[section][name]
+    entry.comments = [comment, *entry.comments]
 
 
 def _reasons(draft: Draft) -> list[str]:

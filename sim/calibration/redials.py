@@ -12,6 +12,8 @@ from sim.calibration.records import Estimate
 from sim.calibration.sources import WILSON
 
 Z = float(stats.norm.ppf(0.975))
+RETURN_WINDOW = 3600.0
+"""Seconds after an abandonment within which a return counts for the behavioural fit."""
 REPEAT_DAYS = 7
 """An answered contact followed by another from the same caller within this many days is a
 repeat contact (first-contact resolution's complement)."""
@@ -56,6 +58,25 @@ def redial_contacts(contacts: pd.DataFrame) -> pd.Series:
         abandoned = _abandoned(known)
         flags[abandoned.loc[abandoned["redialed"], "next_position"].to_numpy(dtype=int)] = True
     return pd.Series(flags, index=contacts.index)
+
+
+def same_day_returns(
+    contacts: pd.DataFrame, within: float = RETURN_WINDOW
+) -> tuple[float, float] | None:
+    """The share of abandoned contacts whose caller calls again the same day within `within`
+    seconds, and the mean delay (seconds) of those returns; None without caller ids or such
+    returns. The behavioural fit matches these between the export and the simulation (indirect
+    inference): its failure demand brings abandoned callers back too, mostly hours later, so a
+    short window sees the redials and few of those."""
+    known = _callers(contacts)
+    if known is None:
+        return None
+    abandoned = _abandoned(known)
+    delay = (abandoned["next_arrived"] - abandoned["gone"]).dt.total_seconds()
+    returned = abandoned["redialed"] & (delay <= within)
+    if not len(abandoned) or not returned.any():
+        return None
+    return float(returned.mean()), float(delay[returned].mean())
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:

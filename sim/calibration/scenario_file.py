@@ -4,6 +4,7 @@ estimate, its 95 % CI, the method and the rows it rests on, or the assumption it
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,15 @@ class Draft:
         else:
             self.top[name] = entry
 
+    def update(self, key: str, value: Any) -> None:
+        """Change a dotted key's value, keeping its comments (set it when it is new)."""
+        section, _, name = key.rpartition(".")
+        entries = self.sections.get(section, {}) if section else self.top
+        if name in entries:
+            entries[name].value = value
+        else:
+            self.set(key, value)
+
     def value(self, key: str) -> Any:
         """The value set for a dotted key (KeyError when not set)."""
         section, _, name = key.rpartition(".")
@@ -77,8 +87,12 @@ class Draft:
         return out
 
     def scenario(self) -> Scenario:
-        """The validated scenario (a ScenarioError names any value the model refuses)."""
-        return validate(self.data(), "the calibrated scenario")
+        """The validated scenario (a ScenarioError names any value the model refuses); the file's
+        text must read back to exactly it."""
+        scenario = validate(self.data(), "the calibrated scenario")
+        if validate(tomllib.loads(self.text())) != scenario:
+            raise RuntimeError("the scenario file does not read back to the scenario estimated")
+        return scenario
 
     def text(self) -> str:
         """The TOML file: header, top-level keys, sections in the scenario's order, and the
@@ -128,6 +142,8 @@ def _wrapped(text: str, width: int = 98) -> list[str]:
 
 def toml_value(value: Any) -> str:
     """A value as TOML: strings, booleans, numbers, lists (twelve to a line) and inline tables."""
+    if hasattr(value, "item") and not isinstance(value, list | tuple | dict):  # numpy scalars
+        value = value.item()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

@@ -12,12 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.calibration.behavior_fit import Targets, fit_behavior
+from sim.calibration.behavior_fit import export_targets, fit_behavior
 from sim.calibration.draft import MODELS, draft_scenario
 from sim.calibration.estimation import estimate_all
 from sim.calibration.reading import read_export
-from sim.calibration.records import Export
-from sim.calibration.scenario_file import Draft
 from sim.calibration.validation import validate
 from sim.cli.arguments import whole_number
 from sim.errors import UsageError, printable
@@ -92,7 +90,7 @@ def command_calibrate(args: argparse.Namespace) -> int:
     executor = make_executor(args.workers)
     try:
         if args.model == "behavior":
-            targets = _targets(export, draft)
+            targets = export_targets(export, draft, estimates)
             fit_behavior(draft, targets, seed=args.seed, executor=executor, progress=say)
         scenario = draft.scenario()
         say(f"validating: {args.replications} runs of {scenario.calendar.days} days")
@@ -126,24 +124,6 @@ def _outputs(args: argparse.Namespace) -> tuple[Path, Path]:
     check_writable(out.parent if str(out.parent) else Path("."), "--out")
     check_writable(report.parent if str(report.parent) else Path("."), "--report")
     return out, report
-
-
-def _targets(export: Export, draft: Draft) -> Targets:
-    """What the behavioural model must reproduce: the offered volume per measured day and the
-    mean talk time (for an interval export, the AHT less the after-call work assumed)."""
-    seen = export.observed[export.observed["exposure"] > 0]
-    per_interval = seen.groupby("interval")[["offered", "exposure"]].sum()
-    rate = per_interval["offered"] / per_interval["exposure"]  # per second, over the dates
-    offered = float(rate.sum()) * export.interval_minutes * 60
-    if export.contacts is not None:
-        answered = export.contacts[export.contacts["answered"]]
-        talk = float(answered["talk"].mean())
-    else:
-        weights = seen["answered"]
-        aht = float((seen["aht"].fillna(0) * weights).sum() / weights.sum())
-        acw = draft.data().get("after_call_work", {})
-        talk = aht - (acw.get("mean_seconds", 0.0) if acw.get("distribution") != "none" else 0.0)
-    return Targets(offered_per_day=offered, talk_seconds=talk)
 
 
 def _progress(text: str) -> None:

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sim.cli import dashboard, experiments, keys, report, run, uncertainty
+from sim.cli import calibrate, dashboard, experiments, keys, report, run, uncertainty
 from sim.errors import InputError, printable
 from sim.version import __version__
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     uncertainty.add_command(commands)
     report.add_commands(commands)
     dashboard.add_command(commands)
+    calibrate.add_command(commands)
     return parser
 
 
