@@ -46,6 +46,7 @@ class Targets:
     return_share: float | None = None
     return_delay: float | None = None
     first_contact_share: float | None = None
+    by_interval: list[float] | None = None  # offered per interval of the day, over the dates
 
     def pairs(self) -> dict[str, float]:
         """Each statistic to match, by name."""
@@ -61,6 +62,8 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
     per_interval = seen.groupby("interval")[["offered", "exposure"]].sum()
     rate = per_interval["offered"] / per_interval["exposure"]  # per second, over the dates
     offered = float(rate.sum()) * export.interval_minutes * 60
+    intervals = len(draft.value("arrivals.profile"))
+    by_interval = (rate * export.interval_minutes * 60).reindex(range(intervals)).tolist()
     returns, first = None, None
     if export.contacts is not None:
         talk = float(export.contacts.loc[export.contacts["answered"], "talk"].mean())
@@ -79,6 +82,7 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
         return_share=returns[0] if returns else None,
         return_delay=returns[1] if returns else None,
         first_contact_share=first,
+        by_interval=by_interval,
     )
 
 
@@ -95,7 +99,61 @@ class Fit:
     """The scales found (by SCALES key) and each round's simulated figures."""
 
     scales: dict[str, float]
+    profile: list[float]
+    replications: int = 2
     rounds: list[dict[str, float]] = field(default_factory=list)
+
+    def estimates(self, targets: Targets) -> list[Estimate]:
+        """The fitted values as estimates for the report: what each was fitted to, how closely."""
+        replications = self.replications
+        last, runs = self.rounds[-1], replications * len(self.rounds)
+        state = "converged" if self.converged else "NOT converged"
+        method = f"fitted by simulation, {len(self.rounds)} rounds of {replications} runs ({state})"
+        out = [
+            Estimate(
+                "arrivals.rate_per_hour",
+                round(self.scales["arrivals.rate_per_hour"], 2),
+                method=method,
+                rows=runs,
+                note=f"value demand: offered {last['offered_per_day']:,.0f} a day simulated, "
+                f"{targets.offered_per_day:,.0f} in the export",
+            ),
+            Estimate(
+                "arrivals.profile",
+                [round(x, 3) for x in self.profile],
+                method=method,
+                rows=runs,
+                note="reshaped so the simulated offered contacts per interval match the export's",
+            ),
+            Estimate(
+                "demand.reasons.*.need_mean_seconds",
+                round(self.scales["need_factor"], 4),
+                method=method,
+                rows=runs,
+                note=f"the default needs times this factor: talk {last['talk_seconds']:.0f} s "
+                f"simulated, {targets.talk_seconds:.0f} s in the export",
+            ),
+        ]
+        if targets.return_share is not None:
+            out += [
+                Estimate(
+                    "redial.probability",
+                    round(self.scales["redial.probability"], 4),
+                    method=method,
+                    rows=runs,
+                    note=f"returns within the hour of the abandoned {last['return_share']:.1%} "
+                    f"simulated, {targets.return_share:.1%} in the export",
+                ),
+                Estimate(
+                    "redial.mean_delay_seconds",
+                    round(self.scales["redial.mean_delay_seconds"], 1),
+                    method=method,
+                    rows=runs,
+                    note=f"their mean delay {last['return_delay']:,.0f} s simulated, "
+                    f"{targets.return_delay:,.0f} s in the export",
+                ),
+            ]
+        return out
 
     @property
     def converged(self) -> bool:
@@ -129,6 +187,7 @@ def fit_kpis(task: RunTask) -> dict[str, Any]:
         "talk_seconds": float(result.calls.loc[answered, "talk_time"].mean()),
         "return_share": returns[0] if returns else float("nan"),
         "return_delay": returns[1] if returns else float("nan"),
+        "by_interval": result.intervals.groupby("interval")["offered"].mean().tolist(),
     }
 
 
@@ -154,7 +213,9 @@ def fit_behavior(
         draft.update("redial.probability", round(min(targets.return_share, 1.0), 4))
         draft.update("redial.mean_delay_seconds", round(targets.return_delay, 1))
     fit = Fit(
-        {SCALES[n]: 1.0 if n == "talk_seconds" else float(draft.value(SCALES[n])) for n in wanted}
+        {SCALES[n]: 1.0 if n == "talk_seconds" else float(draft.value(SCALES[n])) for n in wanted},
+        [float(x) for x in draft.value("arrivals.profile")],
+        replications,
     )
     for round_ in range(1, MAX_ROUNDS + 1):
         _apply(draft, fit, base_needs)
@@ -180,10 +241,23 @@ def fit_behavior(
         for name, target in wanted.items():
             if np.isfinite(row[name]) and row[name] > 0:
                 fit.scales[SCALES[name]] *= (target / row[name]) ** DAMPING
+        if targets.by_interval is not None:
+            fit.profile = _reshaped(fit.profile, targets.by_interval, runs)
         if "redial.probability" in fit.scales:
             fit.scales["redial.probability"] = min(fit.scales["redial.probability"], 1.0)
     _comment(draft, fit, targets, replications)
     return fit
+
+
+def _reshaped(profile: list[float], wanted: list[float], runs: list[dict[str, Any]]) -> list[float]:
+    """The intraday profile moved towards the export's offered contacts per interval (failure
+    demand and redials, hours after their first contact, flatten the simulated day), at mean 1:
+    the rate carries the level."""
+    simulated = np.mean([r["by_interval"] for r in runs], axis=0)
+    target = np.asarray(wanted, dtype=float)
+    ratio = np.where(np.isfinite(target) & (simulated > 0), target / simulated, 1.0)
+    new = np.asarray(profile) * ratio**DAMPING
+    return [float(x) for x in new / new.mean()] if new.mean() > 0 else profile
 
 
 def _progress_line(row: dict[str, float], targets: Targets) -> str:
@@ -206,6 +280,7 @@ def _apply(draft: Draft, fit: Fit, base_needs: dict[str, float]) -> None:
     for key, value in fit.scales.items():
         if key != "need_factor":
             draft.update(key, round(float(value), digits.get(key, 2)))
+    draft.update("arrivals.profile", [round(x, 3) for x in fit.profile])
     factor = fit.scales.get("need_factor", 1.0)
     for name, need in base_needs.items():
         draft.update(f"demand.reasons.{name}.need_mean_seconds", round(float(need * factor), 1))

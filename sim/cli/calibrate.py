@@ -91,7 +91,8 @@ def command_calibrate(args: argparse.Namespace) -> int:
     try:
         if args.model == "behavior":
             targets = export_targets(export, draft, estimates)
-            fit_behavior(draft, targets, seed=args.seed, executor=executor, progress=say)
+            fit = fit_behavior(draft, targets, seed=args.seed, executor=executor, progress=say)
+            estimates = [*estimates, *fit.estimates(targets)]
         scenario = draft.scenario()
         say(f"validating: {args.replications} runs of {scenario.calendar.days} days")
         validation = validate(
