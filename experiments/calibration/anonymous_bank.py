@@ -311,6 +311,37 @@ def summary(export: pd.DataFrame, read: int, dropped: Counter[str]) -> str:
     return "\n".join(lines)
 
 
+def keep_open(
+    export: pd.DataFrame, weekdays: set[str] | None, hours: tuple[int, int] | None
+) -> tuple[pd.DataFrame, Counter[str]]:
+    """Only the contacts on `weekdays` and within `hours` (seconds after midnight, from-until):
+    the bank's hours differ by weekday (Sunday-Thursday 7-24, Friday to 14, Saturday evening),
+    and a scenario holds one opening time; the rest are counted as dropped."""
+    dropped: Counter[str] = Counter()
+    arrived = pd.to_datetime(export["arrived_at"])
+    keep = pd.Series(True, index=export.index)
+    if weekdays is not None:
+        day = arrived.dt.weekday.map(dict(enumerate(WEEKDAYS)))
+        keep &= day.isin(weekdays)
+        dropped["weekday not asked for"] += int((~day.isin(weekdays)).sum())
+    if hours is not None:
+        second = (arrived - arrived.dt.normalize()).dt.total_seconds()
+        inside = (second >= hours[0]) & (second < hours[1])
+        dropped["outside the hours asked for"] += int((keep & ~inside).sum())
+        keep &= inside
+    return export[keep].reset_index(drop=True), dropped
+
+
+def _hours(text: str) -> tuple[int, int]:
+    start, _, end = text.partition("-")
+    try:
+        h0, m0 = (int(x) for x in start.split(":"))
+        h1, m1 = (int(x) for x in end.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give HH:MM-HH:MM, e.g. 07:00-24:00") from None
+    return h0 * 3600 + m0 * 60, h1 * 3600 + m1 * 60
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("log", type=Path, help="the bank's log: .txt/.csv/.tsv(.gz) or .ods")
@@ -318,11 +349,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--types", help="call types to keep, comma-separated (default: all)")
     parser.add_argument("--year", type=int, help="replace the year of every date (e.g. 1999)")
     parser.add_argument("--date", type=dt.date.fromisoformat, help="the day of a dateless log")
+    parser.add_argument("--weekdays", help="weekdays to keep, e.g. sun,mon,tue,wed,thu")
+    parser.add_argument("--hours", type=_hours, help="hours to keep, e.g. 07:00-24:00")
     args = parser.parse_args(argv)
+    weekdays = None if not args.weekdays else {d.strip() for d in args.weekdays.split(",")}
+    if weekdays is not None and not weekdays <= set(WEEKDAYS):
+        parser.error(f"--weekdays {args.weekdays!r}: allowed {', '.join(WEEKDAYS)}")
     types = None if not args.types else {t.strip() for t in args.types.split(",") if t.strip()}
     try:
         log = read_log(args.log)
         export, dropped = convert(log, types=types, year=args.year, date=args.date)
+        export, closed = keep_open(export, weekdays, args.hours)
+        dropped += closed
     except (BankError, OSError, zipfile.BadZipFile, ET.ParseError) as error:
         print(f"anonymous_bank: {error}", file=sys.stderr)
         return 2

@@ -110,30 +110,57 @@ def fit_lognormal(x: np.ndarray | pd.Series) -> LognormalFit:
     )
 
 
-def _lognormal_estimates(section: str, what: str, fit: LognormalFit) -> list[Estimate]:
-    """distribution, mean_seconds and cv of `section` from a fit of `what`."""
-    method = f"lognormal fit of {what} ({BROWN}): normal theory on the logs"
+def _lognormal_estimates(
+    section: str, what: str, fit: LognormalFit, values: np.ndarray
+) -> list[Estimate]:
+    """distribution, mean_seconds and cv of `section`: the shape lognormal (Brown et al.), the
+    mean and CV the data's own moments, because the queue's load rests on the mean, which a
+    lognormal maximum-likelihood fit misstates when the data's tails are not lognormal (the
+    fit's own mean and its goodness of fit are in the note)."""
+    method = f"lognormal shape ({BROWN}) with the data's mean and CV"
+    mean, cv, (mean_low, mean_high), (cv_low, cv_high) = _moments(values)
+    fitted = (
+        f"the lognormal MLE (normal theory on the logs) gives mean {fit.mean:.1f} s "
+        f"[{fit.mean_low:.1f}; {fit.mean_high:.1f}], cv {fit.cv:.3f}, mu {fit.mu:.4f}, "
+        f"sigma {fit.sigma:.4f}; "
+    )
     return [
-        Estimate(f"{section}.distribution", "lognormal", method=method, rows=fit.n),
+        Estimate(f"{section}.distribution", "lognormal", method=method, rows=len(values)),
         Estimate(
             f"{section}.mean_seconds",
-            round(fit.mean, 2),
-            fit.mean_low,
-            fit.mean_high,
-            f"{method}; mean exp(mu + σ²/2), CI by Cox's method (delta method on its log)",
-            fit.n,
-            f"mu {fit.mu:.4f} [{fit.mu_low:.4f}; {fit.mu_high:.4f}]; " + fit.goodness(),
+            round(mean, 2),
+            mean_low,
+            mean_high,
+            f"{method}: sample mean, t interval",
+            len(values),
+            fitted + fit.goodness(),
         ),
         Estimate(
             f"{section}.cv",
-            round(fit.cv, 4),
-            fit.cv_low,
-            fit.cv_high,
-            f"{method}; cv sqrt(exp(σ²) − 1), CI from sigma's chi-square CI",
-            fit.n,
-            f"sigma {fit.sigma:.4f} [{fit.sigma_low:.4f}; {fit.sigma_high:.4f}]",
+            round(cv, 4),
+            cv_low,
+            cv_high,
+            f"{method}: sample CV, bootstrap percentile interval ({BOOTSTRAP} resamples)",
+            len(values),
         ),
     ]
+
+
+BOOTSTRAP = 200
+
+
+def _moments(values: np.ndarray) -> tuple[float, float, tuple[float, float], tuple[float, float]]:
+    """Sample mean and CV with 95 % intervals (t for the mean, a seeded bootstrap for the CV)."""
+    n = len(values)
+    mean, sd = float(values.mean()), float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
+    rng = np.random.default_rng(20050101)
+    cvs = []
+    for _ in range(BOOTSTRAP):
+        draw = values[rng.integers(0, n, n)]
+        cvs.append(float(draw.std(ddof=1) / draw.mean()))
+    low, high = np.percentile(cvs, [2.5, 97.5])
+    return mean, sd / mean, (mean - half, mean + half), (float(low), float(high))
 
 
 def estimate_handle_time(contacts: pd.DataFrame) -> list[Estimate]:
@@ -151,7 +178,8 @@ def estimate_handle_time(contacts: pd.DataFrame) -> list[Estimate]:
                 "work keep the scenario's defaults",
             )
         ]
-    estimates = _lognormal_estimates("service", "talk times", fit_lognormal(answered["talk"]))
+    talk = answered["talk"].dropna().to_numpy(dtype=float)
+    estimates = _lognormal_estimates("service", "talk times", fit_lognormal(talk), talk)
     acw = answered["acw"].dropna().to_numpy(dtype=float)
     if (acw > 0).sum() < 2:
         return [
@@ -165,7 +193,7 @@ def estimate_handle_time(contacts: pd.DataFrame) -> list[Estimate]:
             ),
         ]
     fit = fit_lognormal(acw)
-    acw_estimates = _lognormal_estimates("after_call_work", "after-call work", fit)
+    acw_estimates = _lognormal_estimates("after_call_work", "after-call work", fit, acw)
     if fit.zeros:
         share = fit.zeros / (fit.zeros + fit.n)
         overall = acw.mean()
