@@ -160,7 +160,13 @@ def read_contacts(path: str | Path, mapping: Mapping | None = None) -> Export:
     span = pd.date_range(contacts["date"].min(), contacts["date"].max(), freq="D")
     dates = [d for d in span if WEEKDAYS[d.weekday()] in weekdays]
     observed = observe(
-        contacts, dates, open_second, close_second, minutes, mapping.service_level_seconds
+        contacts,
+        dates,
+        open_second,
+        close_second,
+        minutes,
+        mapping.service_level_seconds,
+        mapping.break_minutes,
     )
     notes += _exposures(observed, contacts, length, open_second, mapping.timezone)
     return Export(

@@ -66,6 +66,7 @@ def draft_scenario(
         "the schedule is the staff the export saw on the phones, so no shifts are planned over it",
     )
     draft.set("policy.name", policy, "the preset closest to how the center is managed (given)")
+    _patience_for_customers(draft)
     rate = float(draft.value("arrivals.rate_per_hour"))
     draft.set(
         "customers.population",
@@ -74,6 +75,39 @@ def draft_scenario(
         f"({DEFAULT_POPULATION:,} customers for {DEFAULT_RATE:g} calls an hour)",
     )
     return draft
+
+
+def _patience_for_customers(draft: Draft) -> None:
+    """The export's patience is the customers' patience mixed over their own factors (mean 1,
+    lognormal with CV customers.patience_cv); the scenario's [patience] is what each factor
+    multiplies. An exponential fit of censored waits measures the hazard of the first minutes,
+    E[1 / (mean F)] = (1 + cv²) / mean: the mean is the fit's times (1 + cv²). A lognormal
+    fit's CV holds the customers' spread too: (1 + cv_p²) = (1 + cv²) / (1 + cv_f²)."""
+    if "patience" not in draft.sections or "mean_seconds" not in draft.sections["patience"]:
+        return
+    spread = Scenario().customers.patience_cv
+    factor = 1 + spread**2
+    entries = draft.sections["patience"]
+    if entries["distribution"].value == "exponential":
+        mean = entries["mean_seconds"]
+        fitted = float(mean.value)
+        mean.value = round(fitted * factor, 1)
+        mean.comments.insert(
+            0,
+            f"the fit's {fitted:g} s times 1 + customers.patience_cv² = {factor:g}: the export "
+            "mixes the customers' patience factors, the scenario multiplies them in (the "
+            "censored fit sees the first minutes' hazard, (1 + cv²) / mean)",
+        )
+    elif entries["distribution"].value == "lognormal" and "cv" in entries:
+        cv = entries["cv"]
+        total = float(cv.value)
+        own = max((1 + total**2) / factor - 1, 0.0) ** 0.5
+        cv.value = round(max(own, 0.01), 3)
+        cv.comments.insert(
+            0,
+            f"the fit's CV {total:g} less the customers' own spread (customers.patience_cv "
+            f"{spread:g}): sqrt((1 + {total:g}²) / {factor:g} − 1)",
+        )
 
 
 def _short(source: str) -> str:

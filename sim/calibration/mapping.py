@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sim.calibration.sessions import BREAK_MINUTES
 from sim.errors import ExportError, did_you_mean
 
 CONTACT_FIELDS = {
@@ -64,6 +65,7 @@ class Mapping(BaseModel):
     duration_unit: Literal["seconds", "milliseconds", "hh:mm:ss"] = "seconds"
     interval_minutes: int | None = Field(None, ge=1, le=1440)
     service_level_seconds: float = Field(20.0, ge=0)
+    break_minutes: float = Field(BREAK_MINUTES, gt=0, le=240)
     delimiter: str | None = Field(None, min_length=1, max_length=1)
 
     @field_validator("columns")

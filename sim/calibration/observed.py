@@ -1,5 +1,5 @@
 """Per-interval observations from per-contact records: offered, answered, abandoned, answered
-within the service-level threshold, ASA, AHT and the agents seen, per date and interval. The
+within the service-level threshold, ASA, AHT and the staff on the phones, per date and interval. The
 reading of a per-contact export uses it, and so can the validation (on simulated contacts)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.records import OBSERVED_COLUMNS, WEEKDAYS
+from sim.calibration.sessions import BREAK_MINUTES, staff_on_phones
 
 
 def clock(second: float) -> str:
@@ -39,12 +40,13 @@ def observe(
     close_second: int,
     interval_minutes: int,
     service_level_seconds: float,
+    break_minutes: float = BREAK_MINUTES,
 ) -> pd.DataFrame:
     """The OBSERVED_COLUMNS table of `contacts` (CONTACT_COLUMNS; those outside the opening
     hours or `dates` are left out) for every interval of the opening hours on `dates`; the
     exposure is the full interval (the reader lowers it for daylight-saving and truncation).
-    `staff` counts the distinct agents who handled a contact in the interval (NaN when the
-    contacts name no agent)."""
+    `staff` is the employees on the phones, time-averaged, from the agents' sessions of calls
+    (sim/calibration/sessions.py; NaN when the contacts name no agent)."""
     length = interval_minutes * 60
     table = grid(dates, open_second, close_second, length)
     inside = (contacts["second"] >= open_second) & (contacts["second"] < close_second)
@@ -77,9 +79,8 @@ def observe(
         table[name] = table[name].fillna(0).astype(int)
     has_agent = "agent" in c and c["agent"].notna().any()
     if has_agent:
-        seen = keyed.assign(agent=c["agent"].values).dropna(subset=["agent"])
-        staff = seen.groupby(["date", "interval"])["agent"].nunique().rename("staff")
-        table = table.merge(staff.reset_index(), on=["date", "interval"], how="left")
+        staff = staff_on_phones(c, open_second, close_second, length, break_minutes)
+        table = table.merge(staff, on=["date", "interval"], how="left")
         table["staff"] = table["staff"].fillna(0).astype(float)
     else:
         table["staff"] = np.nan
