@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.calibration.draft import customers_for_rate
 from sim.calibration.records import Estimate, Export
 from sim.calibration.redials import same_day_returns
 from sim.calibration.scenario_file import Draft
@@ -281,6 +282,7 @@ def _apply(draft: Draft, fit: Fit, base_needs: dict[str, float]) -> None:
         if key != "need_factor":
             draft.update(key, round(float(value), digits.get(key, 2)))
     draft.update("arrivals.profile", [round(x, 3) for x in fit.profile])
+    customers_for_rate(draft)
     factor = fit.scales.get("need_factor", 1.0)
     for name, need in base_needs.items():
         draft.update(f"demand.reasons.{name}.need_mean_seconds", round(float(need * factor), 1))

@@ -17,8 +17,9 @@ QUEUE_ONLY = ("service.",)
 """Keys only the pure queue reads: with the behavioural layer, talk time comes from the
 conversation, so the talk-time fit becomes the target the conversation need is scaled to."""
 
-DEFAULT_RATE = Scenario().arrivals.rate_per_hour
-DEFAULT_POPULATION = Scenario().customers.population
+CUSTOMERS_PER_HOURLY_CALL = 1250
+"""The default scenario's base: 250,000 customers for 200 value-demand calls an hour
+(experiments/scenarios/baseline.toml); a calibrated center keeps that ratio, an assumption."""
 
 
 def draft_scenario(
@@ -67,14 +68,19 @@ def draft_scenario(
     )
     draft.set("policy.name", policy, "the preset closest to how the center is managed (given)")
     _patience_for_customers(draft)
+    customers_for_rate(draft)
+    return draft
+
+
+def customers_for_rate(draft: Draft) -> None:
+    """The customer base for the draft's value-demand rate (call again after fitting it)."""
     rate = float(draft.value("arrivals.rate_per_hour"))
     draft.set(
         "customers.population",
-        max(1, round(DEFAULT_POPULATION * rate / DEFAULT_RATE)),
-        f"assumption: as many contacts per customer a year as the default center "
-        f"({DEFAULT_POPULATION:,} customers for {DEFAULT_RATE:g} calls an hour)",
+        max(1, round(CUSTOMERS_PER_HOURLY_CALL * rate)),
+        f"assumption: {CUSTOMERS_PER_HOURLY_CALL:,} customers per value-demand call an hour, as "
+        "in the default scenario (250,000 for 200 an hour): as many contacts per customer a year",
     )
-    return draft
 
 
 def _patience_for_customers(draft: Draft) -> None:
