@@ -27,14 +27,16 @@ $(CHROMIUM):
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
 
 # The headline comparison, what drives it (split exactly by mechanism, policy lever and step of
-# the sales funnel), the talk in Dutch and English, and the offline report, whose path is the
-# last line.
+# the sales funnel), the talk in Dutch and English, the calibration example (docs/CALIBRATION.md)
+# and the offline report, whose path is the last line.
 demo: $(STAMP)
 	$(BIN)/ccsim compare experiments/policy_comparison.toml --out results/policy-comparison
 	$(BIN)/python experiments/what_drives_the_result.py \
 	  --out results/what-drives-the-result --into results/policy-comparison
 	$(BIN)/ccsim talk results/policy-comparison --lang nl
 	$(BIN)/ccsim talk results/policy-comparison --lang en
+	$(BIN)/ccsim calibrate experiments/calibration/export.csv.gz \
+	  --mapping experiments/calibration/mapping.toml --out results/calibration/my_center.toml --force
 	$(BIN)/ccsim report results/policy-comparison
 
 test: $(STAMP) $(CHROMIUM)

@@ -184,6 +184,7 @@ def fit_kpis(task: RunTask) -> dict[str, Any]:
     answered = result.calls["outcome"] == "answered"
     returns = same_day_returns(simulated_contacts(result.calls))
     return {
+        "seed": task.seed,
         "offered_per_day": float(result.kpis["offered"]) / scenario.calendar.days,
         "talk_seconds": float(result.calls.loc[answered, "talk_time"].mean()),
         "return_share": returns[0] if returns else float("nan"),
@@ -225,7 +226,7 @@ def fit_behavior(
             RunTask(f"fit-{round_}-{r}", "fit", r, seed + r, 0, {}, data)
             for r in range(replications)
         ]
-        runs = list(executor.imap_unordered(fit_kpis, tasks))
+        runs = sorted(executor.imap_unordered(fit_kpis, tasks), key=lambda r: r["seed"])
         row: dict[str, float] = {"round": round_, **fit.scales}
         for name, target in wanted.items():
             values = np.array([r[name] for r in runs], dtype=float)
