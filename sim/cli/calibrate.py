@@ -122,6 +122,16 @@ def _outputs(args: argparse.Namespace) -> tuple[Path, Path]:
     report = args.report or out.with_suffix(".calibration.html")
     if report.is_dir():
         raise UsageError(f"--report {report}: is a folder; name the page to write")
+    inputs = {p.resolve() for p in (args.export, args.mapping) if p is not None}
+    for option, path in (("--out", out), ("--report", report)):
+        if path.resolve() in inputs:
+            raise UsageError(f"{option} {path}: is an input of this calibration; name another")
+    if report.resolve() == out.resolve():
+        raise UsageError(f"--report {report}: is --out too; name another page")
+    if report.exists() and not args.force:
+        raise UsageError(
+            f"--report {report}: exists; choose another name, or add --force to replace it"
+        )
     check_writable(out.parent if str(out.parent) else Path("."), "--out")
     check_writable(report.parent if str(report.parent) else Path("."), "--report")
     return out, report
