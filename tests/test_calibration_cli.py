@@ -329,3 +329,19 @@ def test_an_interruption_while_writing_the_report_writes_no_scenario(
     )  # fmt: skip
     assert code == 130, err
     assert files_in(tmp_path) == set(), files_in(tmp_path)
+
+
+def test_one_date_per_weekday_claims_no_zero_width_ci(exports, calibrated):
+    """Five dates, one per weekday: resampling dates within weekday cannot vary anything, so the
+    arrival rate and weekday factors have no CI (not a 95 % CI of width zero)."""
+    estimates = estimate_all(read_export(exports["contacts"]))
+    for e in estimates:
+        if e.low is not None and e.high is not None:
+            assert e.low < e.high, (e.key, e.value, e.low, e.high)
+        assert "nan" not in e.comment(), e.comment()
+    rate = next(e for e in estimates if e.key == "arrivals.rate_per_hour")
+    assert rate.low is None and rate.high is None
+    assert "CI [" not in rate.comment() and "no CI" in rate.comment()
+    out, _ = calibrated
+    text = out.read_text(encoding="utf-8")
+    assert "nan" not in text.lower().replace("nanoseconds", "")
