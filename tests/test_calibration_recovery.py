@@ -174,12 +174,12 @@ def test_the_pure_queue_is_recovered_within_the_cis(defective):
 
 
 def test_the_rate_counts_the_dropped_rows_as_lost(defective):
-    """The export lost 2 % of its rows at random: the rate it shows is the truth less 2 %,
-    and the bias is (just) told apart from the truth by the CI's width on 20 dates."""
+    """The export lost 2 % of its rows at random: the rate it shows is the truth less 2 %
+    (117.6 an hour, not 120), and on 20 dates the CI is narrow enough to tell the two apart."""
     _, estimates = defective
     rate = by_key(estimates)["arrivals.rate_per_hour"]
     assert rate.low <= TRUTH["arrivals.rate_per_hour"] <= rate.high
-    assert rate.high - rate.low < 0.1 * rate.value
+    assert rate.high < 120.0  # the simulated rate itself is outside: the loss must be counted
 
 
 def test_the_two_level_profile_is_recovered(defective):
@@ -327,7 +327,8 @@ def test_an_interval_export_recovers_patience_by_the_abandonment_to_wait_ratio(
     interval_estimates,
 ):
     """Total wait is taken as ASA × offered (the abandoned callers' waits are unknown), which
-    overstates patience when the abandoned wait less than the answered; within 25 % here."""
+    overstates patience when the abandoned wait less than the answered; within 10 % here
+    (175.6 s, CI 168-183 s, for this seed)."""
     _, estimates = interval_estimates
     patience = by_key(estimates)["patience.mean_seconds"]
-    assert patience.value == pytest.approx(180.0, rel=0.25)
+    assert patience.value == pytest.approx(180.0, rel=0.10)
