@@ -332,3 +332,16 @@ def test_an_interval_export_recovers_patience_by_the_abandonment_to_wait_ratio(
     _, estimates = interval_estimates
     patience = by_key(estimates)["patience.mean_seconds"]
     assert patience.value == pytest.approx(180.0, rel=0.10)
+
+
+def test_cut_off_intervals_do_not_count_as_unstaffed(defective, queue_run, tmp_path):
+    """The truncated first morning and last afternoon have no contacts because the export does
+    not cover them, not because nobody worked: the schedule must be the same as from the whole
+    export (it was one employee short everywhere, 11 for 12 and 7 for 8, when those intervals
+    counted as 0 staff)."""
+    _, estimates = defective
+    scenario, result = queue_run
+    whole = contact_export(make_export_script(), result, scenario, tmp_path / "whole.csv", seed=5)
+    expected = by_key(estimate_all(read_export(whole)))["staffing.schedule"].value
+    assert by_key(estimates)["staffing.schedule"].value == expected
+    assert expected == SCHEDULE
