@@ -188,7 +188,7 @@ def test_the_two_level_profile_is_recovered(defective):
     assert len(profile) == 40
     assert profile[:20].mean() == pytest.approx(1.2, abs=0.03)
     assert profile[20:].mean() == pytest.approx(0.8, abs=0.03)
-    reported = next(e for e in estimates if not e.key and "profile_low" in e.value)
+    reported = next(e for e in estimates if isinstance(e.value, dict) and "profile_low" in e.value)
     low, high = np.array(reported.value["profile_low"]), np.array(reported.value["profile_high"])
     inside = (low <= np.array(PROFILE)) & (np.array(PROFILE) <= high)
     assert inside.mean() >= stats.binom.ppf(0.01, 40, 0.95) / 40
