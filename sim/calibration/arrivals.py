@@ -126,7 +126,9 @@ def _t_ci(estimate: Any, draws: np.ndarray, df: Any) -> tuple[np.ndarray, np.nda
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: a factor never observed
         se = np.nanstd(draws, axis=0, ddof=1)
-    t = stats.t.ppf(0.975, np.maximum(df, 1))
+    df = np.asarray(df, dtype=float)
+    # no degrees of freedom (one date per weekday): the resampling cannot vary, so no CI
+    t = np.where(df >= 1, stats.t.ppf(0.975, np.maximum(df, 1)), np.nan)
     return np.asarray(estimate) - t * se, np.asarray(estimate) + t * se
 
 
@@ -154,6 +156,7 @@ def estimate_arrivals(observed: pd.DataFrame, weekdays: list[str]) -> list[Estim
     boot = (
         f"95 % CIs: estimate ± t × bootstrap standard error, {used} dates resampled within "
         f"weekday ({RAO_WU} rescaling)"
+        + ("; one date per weekday: no CI" if np.isnan(rate_lo) else "")
     )
     missing = [w for w, f in zip(days.names, day, strict=True) if np.isnan(f)]
     unseen = [i for i, f in enumerate(prof) if np.isnan(f)]
@@ -167,8 +170,8 @@ def estimate_arrivals(observed: pd.DataFrame, weekdays: list[str]) -> list[Estim
         Estimate(
             "arrivals.rate_per_hour",
             _round(rate * 3600),
-            float(rate_lo),
-            float(rate_hi),
+            None if np.isnan(rate_lo) else float(rate_lo),
+            None if np.isnan(rate_hi) else float(rate_hi),
             method,
             rows,
             f"calls per hour on the average open weekday over the opening hours; {boot}",

@@ -11,8 +11,9 @@ from sim.calibration.records import Estimate
 
 def estimate_schedule(observed: pd.DataFrame) -> list[Estimate]:
     """`staffing.schedule`: per interval of the day, the mean over dates of the staff logged in
-    (whole employees); without staff in the export, nothing set and a note saying so."""
-    staffed = observed[observed["staff"].notna()]
+    (whole employees) the export covers (a cut-off or missing interval had no contacts because
+    it was not exported, not because nobody worked); without staff, nothing set and a note."""
+    staffed = observed[observed["staff"].notna() & (observed["exposure"] > 0)]
     if staffed.empty:
         return [
             Estimate(
