@@ -309,12 +309,6 @@ def test_an_interrupted_validation_writes_nothing(capsys, tmp_path, exports, mon
     assert files_in(tmp_path) == set(), "no scenario, no report, no temporary file"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/calibrate.py writes the scenario before rendering the report: a failure or "
-    "Ctrl-C while the report is written leaves a scenario without its report (integrator's "
-    "file; render the report first, or remove the scenario when the report fails)",
-)
 def test_an_interruption_while_writing_the_report_writes_no_scenario(
     capsys, tmp_path, exports, monkeypatch
 ):
@@ -347,14 +341,6 @@ def test_one_date_per_weekday_claims_no_zero_width_ci(exports, calibrated):
     assert "nan" not in text.lower().replace("nanoseconds", "")
 
 
-REPORT_NOT_CHECKED = (
-    "sim/cli/calibrate.py checks --report only for being a folder: an existing file there, even "
-    "the export itself or --out, is replaced without --force (integrator's file; refuse it in "
-    "_outputs as --out is refused)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=REPORT_NOT_CHECKED)
 @pytest.mark.parametrize("which", ["export", "out", "other"])
 def test_a_report_path_that_would_replace_a_file_is_refused(capsys, tmp_path, exports, which):
     export = tmp_path / "export.csv"

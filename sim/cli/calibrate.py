@@ -9,6 +9,7 @@ calibration leaves no half-written scenario)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -101,8 +102,13 @@ def command_calibrate(args: argparse.Namespace) -> int:
     finally:
         executor.close()
     text = draft.text()
-    write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    write_calibration_report(report, export, estimates, scenario, validation)
+    pending = report.with_name(f".{report.name}.pending")
+    try:  # the page first, aside; then the scenario; then the page in place: both or neither
+        write_calibration_report(pending, export, estimates, scenario, validation)
+        write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        os.replace(pending, report)
+    finally:
+        pending.unlink(missing_ok=True)
     print(f"scenario written to {out}")
     print(f"validation report: {report}")
     return 0
