@@ -1,0 +1,112 @@
+"""A hostile referee's cases for `ccsim calibrate`: inputs a real center's export has (a fixed
+wrap-up timer, one single date) and command lines a user types (`--out my_center.toml` in the
+current folder, a report path that names the export or the scenario) that once gave a refused
+scenario, NaN in the written file, or destroyed the user's data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.calibration.estimation import estimate_all
+from sim.calibration.reading import read_export
+from sim.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def export_frame(
+    days: tuple[str, ...] = ("2026-03-02", "2026-03-03"),
+    per_day: int = 200,
+    acw: float | None = None,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """A small per-contact export from 08:00 to 12:00: 10 % abandoned, lognormal talk and
+    after-call work (or a fixed `acw`, as an ACD's wrap-up timer gives), five agents."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day in days:
+        start = pd.Timestamp(f"{day} 08:00")
+        for second in np.sort(rng.uniform(0, 4 * 3600, per_day)):
+            abandoned = bool(rng.random() < 0.1)
+            wrap = acw if acw is not None else round(20 * rng.lognormal(0, 0.4), 1)
+            rows.append(
+                {
+                    "arrived_at": (start + pd.Timedelta(seconds=float(second))).isoformat(),
+                    "outcome": "abandoned" if abandoned else "answered",
+                    "wait_seconds": round(float(rng.exponential(30)), 1),
+                    "talk_seconds": "" if abandoned else round(200 * rng.lognormal(0, 0.5), 1),
+                    "acw_seconds": "" if abandoned else wrap,
+                    "agent": "" if abandoned else f"a{rng.integers(5)}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def write(frame: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def calibrate(*args: str) -> int:
+    return main(["calibrate", *args, "--model", "queue", "--replications", "2", "--workers", "1"])
+
+
+def test_a_fixed_wrap_up_time_gives_a_deterministic_after_call_work(tmp_path: Path) -> None:
+    """An ACD's wrap-up timer gives every answered contact the same after-call work: its CV is
+    0, which the scenario refuses (cv > 0); the estimate is a deterministic duration."""
+    export = read_export(write(export_frame(acw=20.0), tmp_path / "e.csv"))
+    found = {e.key: e.value for e in estimate_all(export) if e.key}
+    assert found["after_call_work.distribution"] == "deterministic"
+    assert found["after_call_work.mean_seconds"] == pytest.approx(20.0)
+    out = tmp_path / "fixed.toml"
+    assert calibrate(str(tmp_path / "e.csv"), "--out", str(out)) == 0
+    assert 'distribution = "deterministic"' in out.read_text()
+
+
+def test_one_single_date_writes_no_nan(tmp_path: Path) -> None:
+    """One date leaves the weekday-profile test no degrees of freedom: the file says so, with no
+    `nan` p-values and no chi-square of 1e-30 posing as an estimate."""
+    export = write(export_frame(days=("2026-03-04",)), tmp_path / "e.csv")
+    out = tmp_path / "one.toml"
+    assert calibrate(str(export), "--out", str(out)) == 0
+    text = out.read_text()
+    assert "nan" not in text.lower().replace("nanosecond", "")
+    report = out.with_suffix(".calibration.html").read_text()
+    assert "p = nan" not in report
+
+
+def test_out_in_the_current_folder_is_written(tmp_path: Path) -> None:
+    """`ccsim calibrate export.csv --out my_center.toml`, the command the help suggests, was
+    refused with "--out '.': name a folder for the results"."""
+    export = write(export_frame(), tmp_path / "e.csv")
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert calibrate(str(export), "--out", "my_center.toml") == 0
+    finally:
+        os.chdir(here)
+    assert (tmp_path / "my_center.toml").is_file()
+    assert (tmp_path / "my_center.calibration.html").is_file()
+
+
+@pytest.mark.parametrize("which", ["export", "out"])
+def test_a_report_path_naming_the_export_or_the_scenario_is_refused(
+    tmp_path: Path, which: str, capsys: pytest.CaptureFixture
+) -> None:
+    """`--report` on the export overwrote the center's data with the HTML page; on `--out` it
+    overwrote the scenario just written. Both are refused before any work, the files intact."""
+    export = write(export_frame(), tmp_path / "data" / "e.csv")
+    before = export.read_bytes()
+    out = tmp_path / "res" / "c.toml"
+    report = export if which == "export" else out
+    assert calibrate(str(export), "--out", str(out), "--report", str(report)) == 2
+    err = capsys.readouterr().err
+    assert "--report" in err and "\n" not in err.strip(), err
+    assert export.read_bytes() == before
+    assert not out.exists()
