@@ -122,9 +122,17 @@ def _outputs(args: argparse.Namespace) -> tuple[Path, Path]:
     report = args.report or out.with_suffix(".calibration.html")
     if report.is_dir():
         raise UsageError(f"--report {report}: is a folder; name the page to write")
-    check_writable(out.parent if str(out.parent) else Path("."), "--out")
-    check_writable(report.parent if str(report.parent) else Path("."), "--report")
+    if _same(report, out) or _same(report, args.export):
+        which = "--out" if _same(report, out) else "the export"
+        raise UsageError(f"--report {report}: is {which}; name another file for the report")
+    check_writable(out.absolute().parent, "--out")
+    check_writable(report.absolute().parent, "--report")
     return out, report
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (existing or not)."""
+    return a.resolve() == b.resolve()
 
 
 def _progress(text: str) -> None:
