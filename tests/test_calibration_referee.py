@@ -110,3 +110,20 @@ def test_a_report_path_naming_the_export_or_the_scenario_is_refused(
     assert "--report" in err and "\n" not in err.strip(), err
     assert export.read_bytes() == before
     assert not out.exists()
+
+
+def test_a_patience_fit_beyond_the_scenarios_cv_limit_falls_back_to_the_exponential(
+    tmp_path: Path,
+) -> None:
+    """Waits that do not depend on the outcome (abandonment at random) made the censored
+    lognormal's sigma so large (cv 21.5) that the scenario refused it (cv at most 20): the whole
+    calibration ended with "invalid scenario". The lognormal's mean is then an extrapolation far
+    beyond any wait seen; the exponential is kept and the note says why."""
+    from sim.scenario.queue import MAX_CV
+
+    export = read_export(write(export_frame(), tmp_path / "e.csv"))
+    found = {e.key: e for e in estimate_all(export) if e.key}
+    if found["patience.distribution"].value == "lognormal":
+        assert found["patience.cv"].value <= MAX_CV
+    else:
+        assert "cv" in found["patience.distribution"].note
