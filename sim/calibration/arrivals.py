@@ -273,13 +273,18 @@ def _goodness(
             "one intraday profile for all weekdays fits (p ≥ 0.05 allowing day-level "
             "variance); the scenario's single profile is adequate"
         )
+    method = (
+        "goodness of fit of the separable rate × weekday × profile model: Pearson chi-square per "
+        f"weekday × interval cell; {BROWN}"
+    )
+    if df <= 0:
+        return Estimate("", "not tested", None, None, method, rows, verdict)
     return Estimate(
         "",
         _round(adjusted),
         None,
         None,
-        "goodness of fit of the separable rate × weekday × profile model: Pearson chi-square per "
-        f"weekday × interval cell; {BROWN}",
+        method,
         rows,
         f"chi-square {adjusted:.1f} allowing day-level variance (plain Poisson {plain:.1f}, "
         f"p = {p_plain:.3g}) on {df} df, p = {p_adj:.3g}: {verdict}",
