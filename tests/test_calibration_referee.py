@@ -127,3 +127,14 @@ def test_a_patience_fit_beyond_the_scenarios_cv_limit_falls_back_to_the_exponent
         assert found["patience.cv"].value <= MAX_CV
     else:
         assert "cv" in found["patience.distribution"].note
+
+
+def test_an_overdispersion_whose_bootstrap_failed_has_no_nan_ci() -> None:
+    """Two dates per weekday: the bootstrap's c² came back NaN, and the scenario file and the
+    report printed "95 % CI [nan; nan]"; the CI is left out and the note says why."""
+    from sim.calibration.arrivals import _overdispersion
+
+    nan = float("nan")
+    estimate = _overdispersion(0.0002, (nan, nan), 5.0, 5, 10)
+    assert "nan" not in estimate.comment()
+    assert "CI" in estimate.note

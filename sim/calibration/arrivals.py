@@ -223,14 +223,16 @@ def _overdispersion(
     p = float(stats.chi2.sf(index, df))
     verdict = "overdispersed (p < 0.05)" if p < 0.05 else "consistent with Poisson (p ≥ 0.05)"
     c = float(np.sqrt(max(c2, 0.0)))
+    known = bool(np.isfinite(ci).all())
     return Estimate(
         "",
         _round(c),
-        float(np.sqrt(max(ci[0], 0.0))),
-        float(np.sqrt(max(ci[1], 0.0))),
+        float(np.sqrt(max(ci[0], 0.0))) if known else None,
+        float(np.sqrt(max(ci[1], 0.0))) if known else None,
         method,
         dates,
-        f"c² = {c2:.4g}; index of dispersion {index:.1f} on {df} df, chi-square p = {p:.3g}: "
+        ("" if known else "no CI: the bootstrap over too few dates per weekday failed; ")
+        + f"c² = {c2:.4g}; index of dispersion {index:.1f} on {df} df, chi-square p = {p:.3g}: "
         f"{verdict}; the scenario has no day-level random factor, so this is reported only "
         "(simulated days vary less than the data's)",
     )
