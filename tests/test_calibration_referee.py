@@ -138,3 +138,14 @@ def test_an_overdispersion_whose_bootstrap_failed_has_no_nan_ci() -> None:
     estimate = _overdispersion(0.0002, (nan, nan), 5.0, 5, 10)
     assert "nan" not in estimate.comment()
     assert "CI" in estimate.note
+
+
+def test_an_interval_export_with_the_default_names_needs_no_mapping(tmp_path: Path) -> None:
+    """make_export.py --intervals writes the default interval columns, yet without a mapping
+    calibrate refused it: "column arrived_at is missing" (only --inspect knew the kind)."""
+    starts = pd.date_range("2026-03-02 08:00", "2026-03-02 09:45", freq="15min")
+    frame = pd.DataFrame(
+        {"interval_start": [t.isoformat() for t in starts], "offered": 10, "answered": 9}
+    ).assign(abandoned=1, aht_seconds=300.0, staff=3)
+    export = read_export(write(frame, tmp_path / "i.csv"))
+    assert export.kind == "intervals" and export.interval_minutes == 15
