@@ -149,3 +149,46 @@ def test_an_interval_export_with_the_default_names_needs_no_mapping(tmp_path: Pa
     ).assign(abandoned=1, aht_seconds=300.0, staff=3)
     export = read_export(write(frame, tmp_path / "i.csv"))
     assert export.kind == "intervals" and export.interval_minutes == 15
+
+
+class _FarOff:
+    """An executor whose runs always miss the targets (offered and talk time half the data's):
+    the behavioural fit cannot converge."""
+
+    def __init__(self, targets) -> None:
+        self.targets = targets
+
+    def imap_unordered(self, fn, tasks):
+        for _ in tasks:
+            yield {
+                "offered_per_day": self.targets.offered_per_day / 2,
+                "talk_seconds": self.targets.talk_seconds / 2,
+                "return_share": float("nan"),
+                "return_delay": float("nan"),
+                "by_interval": [x / 2 for x in self.targets.by_interval],
+            }
+
+
+def test_a_fit_that_did_not_converge_reports_the_values_the_scenario_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the last round the fit moved its scales once more without writing them to the
+    scenario: the report's fitted rate and the need factor in the file's comment were values
+    no run had simulated and the file did not hold."""
+    from sim.calibration import behavior_fit
+    from sim.calibration.draft import draft_scenario
+
+    monkeypatch.setattr(behavior_fit, "MAX_ROUNDS", 2)
+    export = read_export(write(export_frame(), tmp_path / "e.csv"))
+    estimates = estimate_all(export)
+    draft = draft_scenario(export, estimates, "behavior", "aht", "x")
+    targets = behavior_fit.export_targets(export, draft, estimates)
+    fit = behavior_fit.fit_behavior(draft, targets, executor=_FarOff(targets))
+    assert not fit.converged
+    reported = {e.key: e.value for e in fit.estimates(targets)}
+    assert reported["arrivals.rate_per_hour"] == draft.value("arrivals.rate_per_hour")
+    assert reported["arrivals.profile"] == draft.value("arrivals.profile")
+    factor = reported["demand.reasons.*.need_mean_seconds"]
+    first = next(s for s in draft.sections if s.startswith("demand.reasons."))
+    need = draft.sections[first]["need_mean_seconds"]
+    assert f"times {factor:.3f}" in " ".join(need.comments)
