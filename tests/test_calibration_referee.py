@@ -192,3 +192,22 @@ def test_a_fit_that_did_not_converge_reports_the_values_the_scenario_holds(
     first = next(s for s in draft.sections if s.startswith("demand.reasons."))
     need = draft.sections[first]["need_mean_seconds"]
     assert f"times {factor:.3f}" in " ".join(need.comments)
+
+
+def test_the_reports_headline_says_when_the_behavioural_fit_did_not_converge() -> None:
+    """A fit stopped after its last round short of the export's figures was said only in the
+    method column of one table; the headline still read "reproduces the export"."""
+    from types import SimpleNamespace
+
+    from sim.calibration.records import Estimate
+    from sim.report.calibration import headline
+
+    validation = SimpleNamespace(summary=[])
+    fitted = Estimate(
+        "arrivals.rate_per_hour",
+        100.0,
+        method="fitted by simulation, 8 rounds of 2 runs (NOT converged)",
+    )
+    assert "reproduces" in headline(validation, [])
+    text = headline(validation, [fitted])
+    assert "not converge" in text.lower(), text
