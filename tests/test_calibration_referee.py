@@ -211,3 +211,58 @@ def test_the_reports_headline_says_when_the_behavioural_fit_did_not_converge() -
     assert "reproduces" in headline(validation, [])
     text = headline(validation, [fitted])
     assert "not converge" in text.lower(), text
+
+
+def _check(kpi: str, data: float, simulated: float, half: float, **cells: float):
+    from sim.calibration.validation import KpiCheck
+
+    d = simulated - data
+    return KpiCheck(
+        kpi=kpi,
+        data=data,
+        simulated=simulated,
+        low=simulated - half,
+        high=simulated + half,
+        discrepancy=d,
+        relative=d / data,
+        discrepancy_low=d - half,
+        discrepancy_high=d + half,
+        flagged=abs(d) > half,
+        rmse=cells.get("rmse", 1.0),
+        rmse_chance=cells.get("rmse_chance", 1.0),
+        cells=int(cells.get("cells", 160)),
+        inside=cells.get("inside", 0.95),
+        dropped=0,
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="design: the headline judges only each KPI's overall mean; a per-interval misfit "
+    "(here 60 % of weekday x interval cells outside the band, RMSE 14.3 against 2.5 by chance, "
+    "measured on an export whose intraday profile differs by weekday) is not in it",
+)
+def test_a_per_interval_misfit_far_beyond_chance_is_in_the_headline() -> None:
+    from types import SimpleNamespace
+
+    from sim.report.calibration import headline
+
+    offered = _check("offered", 18.9, 18.8, 0.9, rmse=14.3, rmse_chance=2.5, inside=0.40)
+    text = headline(SimpleNamespace(summary=[offered]), [])
+    assert "reproduces" not in text, text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="design: with --replications 2 the discrepancy's CI uses t on 1 df (12.7), so a "
+    "simulated ASA 27 times the data's (802 s against 29.8 s) is called 'within chance'; "
+    "the verdict should say the replications are too few to tell",
+)
+def test_a_27_fold_asa_is_not_called_within_chance() -> None:
+    from types import SimpleNamespace
+
+    from sim.report.calibration import headline
+
+    asa = _check("asa", 29.8, 802.0, 6263.0)
+    text = headline(SimpleNamespace(summary=[asa]), [])
+    assert "reproduces" not in text, text
