@@ -266,3 +266,25 @@ def test_a_27_fold_asa_is_not_called_within_chance() -> None:
     asa = _check("asa", 29.8, 802.0, 6263.0)
     text = headline(SimpleNamespace(summary=[asa]), [])
     assert "reproduces" not in text, text
+
+
+def test_an_exponential_patience_ci_from_two_abandonments_stays_positive(tmp_path: Path) -> None:
+    """A well-staffed center: two abandonments among a few callers who waited at all. The
+    exponential mean's CI came from lifelines' normal approximation on the natural scale:
+    "222.7, 95 % CI [-85.96; 531.4]", a negative mean patience. On the log scale it is
+    positive and as wide as two events deserve."""
+    from sim.calibration.patience import estimate_patience
+
+    waits = [5.0 * (i + 1) for i in range(20)]
+    frame = export_frame(per_day=40)
+    frame["wait_seconds"] = 0.0
+    frame["outcome"] = "answered"
+    frame[["talk_seconds", "acw_seconds", "agent"]] = [180.0, 20.0, "a1"]
+    frame.loc[: len(waits) - 1, "wait_seconds"] = waits
+    frame.loc[[3, 11], "outcome"] = "abandoned"
+    frame.loc[[3, 11], ["talk_seconds", "acw_seconds", "agent"]] = ""
+    export = read_export(write(frame, tmp_path / "e.csv"))
+    found = {e.key: e for e in estimate_patience(export.contacts)}
+    mean = found["patience.mean_seconds"]
+    assert found["patience.distribution"].value == "exponential"
+    assert 0 < mean.low < mean.value < mean.high

@@ -101,15 +101,17 @@ def estimate_patience(contacts: pd.DataFrame) -> list[Estimate]:
             "far beyond every wait seen): the exponential is kept"
         )
     if wild or expo.AIC_ <= logn.AIC_ + AIC_MARGIN:
-        low, high = expo.summary.loc["lambda_", ["coef lower 95%", "coef upper 95%"]]
+        scale = float(expo.lambda_)
+        spread = float(np.exp(Z / np.sqrt(abandoned)))  # the MLE's log: variance 1 / events
         estimates = [
             Estimate("patience.distribution", "exponential", method=method, rows=rows, note=note),
             Estimate(
                 "patience.mean_seconds",
-                round(float(expo.lambda_), 2),
-                float(low),
-                float(high),
-                f"exponential censored MLE, mean = scale λ; lifelines' 95 % CI; {KM}",
+                round(scale, 2),
+                scale / spread,
+                scale * spread,
+                f"exponential censored MLE, mean = scale λ (lifelines); 95 % CI on the log "
+                f"scale, var(log λ) = 1 / abandoned; {KM}",
                 rows,
             ),
         ]
