@@ -107,7 +107,8 @@ def test_a_report_path_naming_the_export_or_the_scenario_is_refused(
     report = export if which == "export" else out
     assert calibrate(str(export), "--out", str(out), "--report", str(report)) == 2
     err = capsys.readouterr().err
-    assert "--report" in err and "\n" not in err.strip(), err
+    assert ("is the export" if which == "export" else "is --out") in err, err
+    assert "\n" not in err.strip(), err
     assert export.read_bytes() == before
     assert not out.exists()
 
@@ -288,3 +289,17 @@ def test_an_exponential_patience_ci_from_two_abandonments_stays_positive(tmp_pat
     mean = found["patience.mean_seconds"]
     assert found["patience.distribution"].value == "exponential"
     assert 0 < mean.low < mean.value < mean.high
+
+
+def test_an_existing_report_is_replaced_only_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """--out refuses an existing file without --force, but --report overwrote any file it
+    named (say notes.html) silently."""
+    export = write(export_frame(), tmp_path / "e.csv")
+    notes = tmp_path / "notes.html"
+    notes.write_text("mine")
+    out = tmp_path / "c.toml"
+    assert calibrate(str(export), "--out", str(out), "--report", str(notes)) == 2
+    assert "--force" in capsys.readouterr().err
+    assert notes.read_text() == "mine" and not out.exists()

@@ -125,6 +125,10 @@ def _outputs(args: argparse.Namespace) -> tuple[Path, Path]:
     if _same(report, out) or _same(report, args.export):
         which = "--out" if _same(report, out) else "the export"
         raise UsageError(f"--report {report}: is {which}; name another file for the report")
+    if report.exists() and not args.force:
+        raise UsageError(
+            f"--report {report}: exists; choose another name, or add --force to replace it"
+        )
     check_writable(out.absolute().parent, "--out")
     check_writable(report.absolute().parent, "--report")
     return out, report
