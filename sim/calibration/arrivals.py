@@ -226,14 +226,16 @@ def _overdispersion(
     p = float(stats.chi2.sf(index, df))
     verdict = "overdispersed (p < 0.05)" if p < 0.05 else "consistent with Poisson (p ≥ 0.05)"
     c = float(np.sqrt(max(c2, 0.0)))
+    known = bool(np.isfinite(ci).all())
     return Estimate(
         "",
         _round(c),
-        float(np.sqrt(max(ci[0], 0.0))),
-        float(np.sqrt(max(ci[1], 0.0))),
+        float(np.sqrt(max(ci[0], 0.0))) if known else None,
+        float(np.sqrt(max(ci[1], 0.0))) if known else None,
         method,
         dates,
-        f"c² = {c2:.4g}; index of dispersion {index:.1f} on {df} df, chi-square p = {p:.3g}: "
+        ("" if known else "no CI: the bootstrap over too few dates per weekday failed; ")
+        + f"c² = {c2:.4g}; index of dispersion {index:.1f} on {df} df, chi-square p = {p:.3g}: "
         f"{verdict}; the scenario has no day-level random factor, so this is reported only "
         "(simulated days vary less than the data's)",
     )
@@ -276,13 +278,18 @@ def _goodness(
             "one intraday profile for all weekdays fits (p ≥ 0.05 allowing day-level "
             "variance); the scenario's single profile is adequate"
         )
+    method = (
+        "goodness of fit of the separable rate × weekday × profile model: Pearson chi-square per "
+        f"weekday × interval cell; {BROWN}"
+    )
+    if df <= 0:
+        return Estimate("", "not tested", None, None, method, rows, verdict)
     return Estimate(
         "",
         _round(adjusted),
         None,
         None,
-        "goodness of fit of the separable rate × weekday × profile model: Pearson chi-square per "
-        f"weekday × interval cell; {BROWN}",
+        method,
         rows,
         f"chi-square {adjusted:.1f} allowing day-level variance (plain Poisson {plain:.1f}, "
         f"p = {p_plain:.3g}) on {df} df, p = {p_adj:.3g}: {verdict}",

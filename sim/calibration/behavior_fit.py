@@ -238,8 +238,8 @@ def fit_behavior(
         fit.rounds.append(row)
         if progress:
             progress(_progress_line(row, targets))
-        if fit.converged:
-            break
+        if fit.converged or round_ == MAX_ROUNDS:
+            break  # the last round's scales are the ones simulated and written
         for name, target in wanted.items():
             if np.isfinite(row[name]) and row[name] > 0:
                 fit.scales[SCALES[name]] *= (target / row[name]) ** DAMPING

@@ -117,6 +117,23 @@ def _lognormal_estimates(
     mean and CV the data's own moments, because the queue's load rests on the mean, which a
     lognormal maximum-likelihood fit misstates when the data's tails are not lognormal (the
     fit's own mean and its goodness of fit are in the note)."""
+    if np.ptp(values) == 0:  # a fixed duration (an ACD's wrap-up timer): no spread to fit
+        return [
+            Estimate(
+                f"{section}.distribution",
+                "deterministic",
+                method=f"{what}: every value the same",
+                rows=len(values),
+            ),
+            Estimate(
+                f"{section}.mean_seconds",
+                float(values[0]),
+                float(values[0]),
+                float(values[0]),
+                f"{what}: every value the same",
+                len(values),
+            ),
+        ]
     method = f"lognormal shape ({BROWN}) with the data's mean and CV"
     mean, cv, (mean_low, mean_high), (cv_low, cv_high) = _moments(values)
     fitted = (

@@ -15,6 +15,7 @@ from sim.calibration.records import Estimate
 from sim.calibration.sources import BROWN, BURNHAM_ANDERSON
 from sim.calibration.sources import KAPLAN_MEIER as KM
 from sim.errors import UsageError
+from sim.scenario.queue import MAX_CV
 
 EPSILON = 0.5
 """Seconds given to an abandonment after a wait of 0 (under a second): the lognormal needs
@@ -93,16 +94,24 @@ def estimate_patience(contacts: pd.DataFrame) -> list[Estimate]:
         else "Kaplan-Meier median patience not reached (most callers would wait longer)"
     )
     note = f"{abandoned:,} abandoned, {rows - abandoned:,} answered (censored); {aics}; {km_note}"
-    if expo.AIC_ <= logn.AIC_ + AIC_MARGIN:
-        low, high = expo.summary.loc["lambda_", ["coef lower 95%", "coef upper 95%"]]
+    wild = lognormal_moments(float(logn.mu_), float(logn.sigma_))[1] > MAX_CV
+    if wild:
+        note += (
+            f"; the lognormal's cv exceeds the scenario's limit of {MAX_CV:g} (its mean lies "
+            "far beyond every wait seen): the exponential is kept"
+        )
+    if wild or expo.AIC_ <= logn.AIC_ + AIC_MARGIN:
+        scale = float(expo.lambda_)
+        spread = float(np.exp(Z / np.sqrt(abandoned)))  # the MLE's log: variance 1 / events
         estimates = [
             Estimate("patience.distribution", "exponential", method=method, rows=rows, note=note),
             Estimate(
                 "patience.mean_seconds",
-                round(float(expo.lambda_), 2),
-                float(low),
-                float(high),
-                f"exponential censored MLE, mean = scale λ; lifelines' 95 % CI; {KM}",
+                round(scale, 2),
+                scale / spread,
+                scale * spread,
+                f"exponential censored MLE, mean = scale λ (lifelines); 95 % CI on the log "
+                f"scale, var(log λ) = 1 / abandoned; {KM}",
                 rows,
             ),
         ]

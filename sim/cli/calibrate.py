@@ -138,8 +138,8 @@ def _outputs(args: argparse.Namespace) -> tuple[Path, Path]:
         raise UsageError(
             f"--report {report}: exists; choose another name, or add --force to replace it"
         )
-    check_writable(out.parent if str(out.parent) else Path("."), "--out")
-    check_writable(report.parent if str(report.parent) else Path("."), "--report")
+    check_writable(out.absolute().parent, "--out")
+    check_writable(report.absolute().parent, "--report")
     return out, report
 
 

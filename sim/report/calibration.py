@@ -173,6 +173,26 @@ def chart_items(charts: list[Chart]) -> list[dict[str, str]]:
     return [{"html": chart_html(c), "caption": c.caption, "name": c.name} for c in charts]
 
 
+def headline(validation: Validation, estimates: list[Estimate]) -> str:
+    """The page's verdict: the KPIs beyond chance, and whether the behavioural fit converged
+    (a fit that stopped short is said first, whatever the KPIs show)."""
+    flagged = [LABELS[c.kpi][0] for c in validation.summary if c.flagged]
+    text = (
+        f"The calibrated scenario reproduces the export's {len(validation.summary)} interval "
+        "KPIs within the spread of its replications."
+        if not flagged
+        else "The calibrated scenario departs from the export beyond chance in: "
+        + "; ".join(flagged)
+        + "."
+    )
+    if any("NOT converged" in e.method for e in estimates):
+        text = (
+            "The behavioural fit did not converge: its fitted values miss the export's figures "
+            f"(see What was estimated). {text}"
+        )
+    return text
+
+
 def write_calibration_report(
     path: str | Path,
     export: Export,
@@ -183,19 +203,10 @@ def write_calibration_report(
     """Write calibration.html to `path`: the export read, the estimates, the validation by
     simulation and the fitted distributions; offline (plotly.js embedded)."""
     lang = Language("en")
-    flagged = [LABELS[c.kpi][0] for c in validation.summary if c.flagged]
-    headline = (
-        f"The calibrated scenario reproduces the export's {len(validation.summary)} interval "
-        "KPIs within the spread of its replications."
-        if not flagged
-        else "The calibrated scenario departs from the export beyond chance in: "
-        + "; ".join(flagged)
-        + "."
-    )
     page = {
         "code": "en",
         "title": f"Calibration: {Path(export.source).name}",
-        "headline": headline,
+        "headline": headline(validation, estimates),
         "facts": facts(export, scenario),
         "notes": [*export.notes, *validation.notes],
         "estimates": estimate_rows(estimates),
