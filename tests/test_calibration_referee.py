@@ -107,7 +107,7 @@ def test_a_report_path_naming_the_export_or_the_scenario_is_refused(
     report = export if which == "export" else out
     assert calibrate(str(export), "--out", str(out), "--report", str(report)) == 2
     err = capsys.readouterr().err
-    assert ("is the export" if which == "export" else "is --out") in err, err
+    assert ("is an input" if which == "export" else "is --out") in err, err
     assert "\n" not in err.strip(), err
     assert export.read_bytes() == before
     assert not out.exists()
@@ -160,8 +160,9 @@ class _FarOff:
         self.targets = targets
 
     def imap_unordered(self, fn, tasks):
-        for _ in tasks:
+        for task in tasks:
             yield {
+                "seed": task.seed,
                 "offered_per_day": self.targets.offered_per_day / 2,
                 "talk_seconds": self.targets.talk_seconds / 2,
                 "return_share": float("nan"),
@@ -310,8 +311,9 @@ class _OnTarget(_FarOff):
     """An executor whose runs hit the targets exactly: the fit converges in one round."""
 
     def imap_unordered(self, fn, tasks):
-        for _ in tasks:
+        for task in tasks:
             yield {
+                "seed": task.seed,
                 "offered_per_day": self.targets.offered_per_day,
                 "talk_seconds": self.targets.talk_seconds,
                 "return_share": float("nan"),

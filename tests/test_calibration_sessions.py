@@ -35,10 +35,16 @@ def test_a_session_runs_from_just_before_the_first_call_to_the_last_calls_wrap_u
 def test_a_gap_longer_than_the_break_threshold_is_time_off_the_phones():
     rows = [("a", 100, 50, 0), ("a", 200, 50, 0), ("a", 1500, 50, 0)]  # 1,250 s gap: a break
     staff = staff_on_phones(calls(rows), 0, 1800, 600, break_minutes=10)
-    # lead 50 s (the one short gap): sessions 50-250 and 1450-1550
-    assert staff["staff"].tolist() == pytest.approx([200 / 600, 0.0, 100 / 600])
+    # the first call came 100 s after opening: on the phones from the opening to 250; after the
+    # break, the session starts one mean idle gap (50 s) before its call: 1450-1550
+    assert staff["staff"].tolist() == pytest.approx([250 / 600, 0.0, 100 / 600])
     longer = staff_on_phones(calls(rows), 0, 1800, 600, break_minutes=30)
     assert longer["staff"].sum() > staff["staff"].sum()  # one session through the gap
+
+
+def test_an_agent_who_starts_later_than_a_break_after_opening_is_not_counted_before():
+    staff = staff_on_phones(calls([("a", 1500, 50, 0), ("a", 1600, 50, 0)]), 0, 1800, 600)
+    assert staff["staff"].tolist() == pytest.approx([0.0, 0.0, 200 / 600])  # 1450-1650
 
 
 def test_two_agents_on_the_phones_the_whole_interval_are_two():

@@ -24,7 +24,8 @@ def staff_on_phones(
 ) -> pd.DataFrame:
     """Employees on the phones (time-averaged) per date and interval: columns date, interval,
     staff. A session starts the mean idle gap before its first answer (an agent waits for
-    their first call as for any other) and ends with its last call's after-call work."""
+    their first call as for any other), or at the opening when the agent's first call of the
+    day came within `break_minutes` of it, and ends with its last call's after-call work."""
     answered = contacts[contacts["answered"].astype(bool) & contacts["agent"].notna()]
     start = (answered["second"] + answered["wait"]).to_numpy(dtype=float)
     end = start + answered["talk"].fillna(0.0).to_numpy() + answered["acw"].fillna(0.0).to_numpy()
@@ -42,10 +43,16 @@ def staff_on_phones(
     new = ~same | (gap > break_minutes * 60)
     idle = gap[~new & (gap > 0)]
     lead = float(idle.mean()) if len(idle) else 0.0
+    calls["key"] = calls["date"].astype(str) + "\x1f" + calls["agent"].astype(str)
     sessions = calls.groupby(new.cumsum().to_numpy()).agg(
-        date=("date", "first"), s=("s", "min"), e=("e", "max")
+        date=("date", "first"), key=("key", "first"), s=("s", "min"), e=("e", "max")
     )
-    sessions["s"] = np.maximum(sessions["s"] - lead, open_second)
+    first = ~sessions.duplicated("key")
+    waited = sessions["s"] - open_second <= break_minutes * 60
+    sessions["s"] = np.where(
+        first & waited, open_second, np.maximum(sessions["s"] - lead, open_second)
+    )
+    sessions = sessions.drop(columns="key")
     sessions["e"] = np.minimum(sessions["e"], close_second)
     starts = np.arange(open_second, close_second, length, dtype=float)
     overlap = (
