@@ -48,6 +48,9 @@ class Targets:
     return_delay: float | None = None
     first_contact_share: float | None = None
     by_interval: list[float] | None = None  # offered per interval of the day, over the dates
+    uncertainty: dict[str, float] = field(default_factory=dict)
+    """Each statistic's relative 95 % half-width in the export (sampling over its days,
+    contacts or returns)."""
 
     def pairs(self) -> dict[str, float]:
         """Each statistic to match, by name."""
@@ -66,9 +69,18 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
     intervals = len(draft.value("arrivals.profile"))
     by_interval = (rate * export.interval_minutes * 60).reindex(range(intervals)).tolist()
     returns, first = None, None
+    full = seen.groupby("date")["exposure"].sum()
+    daily = seen.groupby("date")["offered"].sum()[full >= full.max()]
+    uncertainty = {"offered_per_day": _half(daily.to_numpy(dtype=float))}
     if export.contacts is not None:
-        talk = float(export.contacts.loc[export.contacts["answered"], "talk"].mean())
+        talks = export.contacts.loc[export.contacts["answered"], "talk"].dropna()
+        talk = float(talks.mean())
+        uncertainty["talk_seconds"] = _half(talks.to_numpy(dtype=float))
         returns = same_day_returns(export.contacts)
+        if returns:
+            n, k = returns.abandoned, returns.returned
+            uncertainty["return_share"] = 1.96 * math.sqrt(max(k * (n - k), 1) / n**3) / (k / n)
+            uncertainty["return_delay"] = 1.96 * returns.delay_sd / math.sqrt(k) / returns.delay
         repeat = [e for e in estimates if not e.key and e.method.startswith("repeat-contact")]
         if repeat and isinstance(repeat[0].value, float):
             first = 1.0 - repeat[0].value
@@ -84,7 +96,15 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
         return_delay=returns[1] if returns else None,
         first_contact_share=first,
         by_interval=by_interval,
+        uncertainty=uncertainty,
     )
+
+
+def _half(values: np.ndarray) -> float:
+    """Relative 95 % half-width of the mean of `values` (normal approximation)."""
+    if values.size < 2 or values.mean() == 0:
+        return float("nan")
+    return float(1.96 * values.std(ddof=1) / math.sqrt(values.size) / abs(values.mean()))
 
 
 SCALES = {  # statistic: the scenario key it scales
@@ -109,11 +129,16 @@ class Fit:
         replications = self.replications
         last, runs = self.rounds[-1], replications * len(self.rounds)
         state = "converged" if self.converged else "NOT converged"
-        method = f"fitted by simulation, {len(self.rounds)} rounds of {replications} runs ({state})"
+        method = (
+            f"fitted by simulation, {len(self.rounds)} rounds of {replications} runs ({state}); "
+            "CI: the export's sampling uncertainty of what it matches, the simulation's and the "
+            "gap left, carried through in proportion"
+        )
         out = [
             Estimate(
                 "arrivals.rate_per_hour",
                 round(self.scales["arrivals.rate_per_hour"], 2),
+                *self._ci("offered_per_day", "arrivals.rate_per_hour", targets),
                 method=method,
                 rows=runs,
                 note=f"value demand: offered {last['offered_per_day']:,.0f} a day simulated, "
@@ -129,6 +154,7 @@ class Fit:
             Estimate(
                 "demand.reasons.*.need_mean_seconds",
                 round(self.scales["need_factor"], 4),
+                *self._ci("talk_seconds", "need_factor", targets),
                 method=method,
                 rows=runs,
                 note=f"the default needs times this factor: talk {last['talk_seconds']:.0f} s "
@@ -140,6 +166,7 @@ class Fit:
                 Estimate(
                     "redial.probability",
                     round(self.scales["redial.probability"], 4),
+                    *self._ci("return_share", "redial.probability", targets, top=1.0),
                     method=method,
                     rows=runs,
                     note=f"returns within the hour of the abandoned {last['return_share']:.1%} "
@@ -148,6 +175,7 @@ class Fit:
                 Estimate(
                     "redial.mean_delay_seconds",
                     round(self.scales["redial.mean_delay_seconds"], 1),
+                    *self._ci("return_delay", "redial.mean_delay_seconds", targets),
                     method=method,
                     rows=runs,
                     note=f"their mean delay {last['return_delay']:,.0f} s simulated, "
@@ -155,6 +183,25 @@ class Fit:
                 ),
             ]
         return out
+
+    def _ci(
+        self, statistic: str, scale: str, targets: Targets, top: float = math.inf
+    ) -> tuple[float | None, float | None]:
+        """A 95 % CI of a fitted scale: the export's sampling uncertainty of the statistic it
+        matches, the simulation's (1.96 standard errors of the last round's mean) and the gap
+        left, added in quadrature and carried through in proportion (each statistic moves
+        nearly in proportion to its scale); None when the export's uncertainty is unknown."""
+        last = self.rounds[-1]
+        export = targets.uncertainty.get(statistic, math.nan)
+        relative = math.sqrt(
+            export**2
+            + (1.96 * last.get(f"{statistic}_se", 0.0)) ** 2
+            + last.get(f"{statistic}_gap", 0.0) ** 2
+        )
+        if not math.isfinite(relative):
+            return None, None
+        value = self.scales[scale]
+        return value * max(1 - relative, 0.0), min(value * (1 + relative), top)
 
     @property
     def converged(self) -> bool:
@@ -234,7 +281,8 @@ def fit_behavior(
             mean = float(values.mean()) if values.size else float("nan")
             row[name] = mean
             row[f"{name}_gap"] = abs(mean / target - 1) if values.size else float("inf")
-            row[f"{name}_tol"] = max(TOLERANCE, 2 * _relative_se(values))
+            row[f"{name}_se"] = _relative_se(values)
+            row[f"{name}_tol"] = max(TOLERANCE, 2 * row[f"{name}_se"])
         fit.rounds.append(row)
         if progress:
             progress(_progress_line(row, targets))

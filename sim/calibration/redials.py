@@ -4,6 +4,8 @@ cutting off late redials), and the repeat-contact rate of answered contacts (FCR
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
@@ -60,9 +62,18 @@ def redial_contacts(contacts: pd.DataFrame) -> pd.Series:
     return pd.Series(flags, index=contacts.index)
 
 
-def same_day_returns(
-    contacts: pd.DataFrame, within: float = RETURN_WINDOW
-) -> tuple[float, float] | None:
+class Returns(NamedTuple):
+    """Abandoned callers who came back within the window: their share and mean delay, and what
+    those rest on (for the uncertainty of a fit to them)."""
+
+    share: float
+    delay: float
+    abandoned: int
+    returned: int
+    delay_sd: float
+
+
+def same_day_returns(contacts: pd.DataFrame, within: float = RETURN_WINDOW) -> Returns | None:
     """The share of abandoned contacts whose caller calls again the same day within `within`
     seconds, and the mean delay (seconds) of those returns; None without caller ids or such
     returns. The behavioural fit matches these between the export and the simulation (indirect
@@ -76,7 +87,14 @@ def same_day_returns(
     returned = abandoned["redialed"] & (delay <= within)
     if not len(abandoned) or not returned.any():
         return None
-    return float(returned.mean()), float(delay[returned].mean())
+    delays = delay[returned]
+    return Returns(
+        float(returned.mean()),
+        float(delays.mean()),
+        len(abandoned),
+        int(returned.sum()),
+        float(delays.std(ddof=1)) if len(delays) > 1 else 0.0,
+    )
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:
