@@ -71,7 +71,8 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
     returns, first = None, None
     full = seen.groupby("date")["exposure"].sum()
     daily = seen.groupby("date")["offered"].sum()[full >= full.max()]
-    uncertainty = {"offered_per_day": _half(daily.to_numpy(dtype=float))}
+    poisson = 1.96 / math.sqrt(max(float(seen["offered"].sum()), 1.0))  # never below counting
+    uncertainty = {"offered_per_day": float(np.nanmax([_half(daily.to_numpy(float)), poisson]))}
     if export.contacts is not None:
         talks = export.contacts.loc[export.contacts["answered"], "talk"].dropna()
         talk = float(talks.mean())

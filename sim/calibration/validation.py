@@ -71,6 +71,14 @@ class KpiCheck:
     inside: float
     dropped: int
 
+    @property
+    def undecided(self) -> bool:
+        """Not flagged, but only because the replications are too few to tell: the
+        discrepancy's CI is wider than the data's value either side (a simulation at twice or
+        at none of the data would pass too)."""
+        half = (self.discrepancy_high - self.discrepancy_low) / 2
+        return not self.flagged and half > abs(self.data) > 0
+
 
 @dataclass
 class Validation:

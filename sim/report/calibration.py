@@ -89,9 +89,11 @@ def summary_rows(validation: Validation, lang: Language) -> list[dict[str, str]]
                 "discrepancy": show(k, c.discrepancy, lang, True) + relative,
                 "discrepancy_ci": f"[{show(k, c.discrepancy_low, lang, True)}; "
                 f"{show(k, c.discrepancy_high, lang, True)}]",
-                "verdict": "flagged" if c.flagged else "ok",
+                "verdict": "flagged" if c.flagged or c.undecided else "ok",
                 "word": ("▲ " if c.discrepancy > 0 else "▼ ") + "beyond chance"
                 if c.flagged
+                else "too few replications to tell"
+                if c.undecided
                 else "within chance",
                 "rmse": show(k, c.rmse, lang),
                 "rmse_chance": f"chance alone: {show(k, c.rmse_chance, lang)}",
@@ -177,14 +179,25 @@ def headline(validation: Validation, estimates: list[Estimate]) -> str:
     """The page's verdict: the KPIs beyond chance, and whether the behavioural fit converged
     (a fit that stopped short is said first, whatever the KPIs show)."""
     flagged = [LABELS[c.kpi][0] for c in validation.summary if c.flagged]
-    text = (
-        f"The calibrated scenario reproduces the export's {len(validation.summary)} interval "
-        "KPIs within the spread of its replications."
-        if not flagged
-        else "The calibrated scenario departs from the export beyond chance in: "
-        + "; ".join(flagged)
-        + "."
-    )
+    undecided = [LABELS[c.kpi][0] for c in validation.summary if c.undecided]
+    if flagged:
+        text = "The calibrated scenario departs from the export beyond chance in: " + "; ".join(
+            flagged
+        )
+        text += (
+            "." if not undecided else f"; too few replications to tell for: {'; '.join(undecided)}."
+        )
+    elif undecided:
+        text = (
+            "Too few replications to tell whether the calibrated scenario matches the export "
+            f"in: {'; '.join(undecided)} (the discrepancy's CI is wider than the data's value; "
+            "run more with --replications)."
+        )
+    else:
+        text = (
+            f"The calibrated scenario reproduces the export's {len(validation.summary)} interval "
+            "KPIs within the spread of its replications."
+        )
     if any("NOT converged" in e.method for e in estimates):
         text = (
             "The behavioural fit did not converge: its fitted values miss the export's figures "
