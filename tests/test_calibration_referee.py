@@ -238,12 +238,6 @@ def _check(kpi: str, data: float, simulated: float, half: float, **cells: float)
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design: the headline judges only each KPI's overall mean; a per-interval misfit "
-    "(here 60 % of weekday x interval cells outside the band, RMSE 14.3 against 2.5 by chance, "
-    "measured on an export whose intraday profile differs by weekday) is not in it",
-)
 def test_a_per_interval_misfit_far_beyond_chance_is_in_the_headline() -> None:
     from types import SimpleNamespace
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.records import Estimate, Export
-from sim.calibration.validation import Validation
+from sim.calibration.validation import MISFIT, Validation
 from sim.errors import UsageError
 from sim.report.figures import Chart
 from sim.report.figures.calibration import LABELS, handle_time, kpi_by_interval, patience, show
@@ -197,6 +197,18 @@ def headline(validation: Validation, estimates: list[Estimate]) -> str:
         text = (
             f"The calibrated scenario reproduces the export's {len(validation.summary)} interval "
             "KPIs within the spread of its replications."
+        )
+    misfit = [LABELS[c.kpi][0] for c in validation.summary if c.misfit]
+    if misfit:
+        if text.startswith("The calibrated scenario reproduces"):
+            text = (
+                "On average over the day the calibrated scenario matches the export's "
+                f"{len(validation.summary)} interval KPIs within chance, but not interval by "
+                "interval."
+            )
+        text += (
+            f" Per interval it misses by far more than chance in: {'; '.join(misfit)} (RMSE "
+            f"over {MISFIT:g} times what chance alone gives)."
         )
     if any("NOT converged" in e.method for e in estimates):
         text = (
