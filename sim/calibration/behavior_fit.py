@@ -135,59 +135,52 @@ class Fit:
             "CI: the export's sampling uncertainty of what it matches, the simulation's and the "
             "gap left, carried through in proportion"
         )
-        out = [
-            Estimate(
+        fitted = [  # key, value, statistic matched (None: no CI), note
+            (
                 "arrivals.rate_per_hour",
                 round(self.scales["arrivals.rate_per_hour"], 2),
-                *self._ci("offered_per_day", "arrivals.rate_per_hour", targets),
-                method=method,
-                rows=runs,
-                note=f"value demand: offered {last['offered_per_day']:,.0f} a day simulated, "
+                "offered_per_day",
+                f"value demand: offered {last['offered_per_day']:,.0f} a day simulated, "
                 f"{targets.offered_per_day:,.0f} in the export",
             ),
-            Estimate(
+            (
                 "arrivals.profile",
                 [round(x, 3) for x in self.profile],
-                method=method,
-                rows=runs,
-                note="reshaped so the simulated offered contacts per interval match the export's",
+                None,
+                "reshaped so the simulated offered contacts per interval match the export's",
             ),
-            Estimate(
+            (
                 "demand.reasons.*.need_mean_seconds",
                 round(self.scales["need_factor"], 4),
-                *self._ci("talk_seconds", "need_factor", targets),
-                method=method,
-                rows=runs,
-                note=f"the default needs times this factor: talk {last['talk_seconds']:.0f} s "
+                "talk_seconds",
+                f"the default needs times this factor: talk {last['talk_seconds']:.0f} s "
                 f"simulated, {targets.talk_seconds:.0f} s in the export",
             ),
         ]
         if targets.return_share is not None:
-            out += [
-                Estimate(
+            fitted += [
+                (
                     "redial.probability",
                     round(self.scales["redial.probability"], 4),
-                    *self._ci("return_share", "redial.probability", targets, top=1.0),
-                    method=method,
-                    rows=runs,
-                    note=f"returns within the hour of the abandoned {last['return_share']:.1%} "
+                    "return_share",
+                    f"returns within the hour of the abandoned {last['return_share']:.1%} "
                     f"simulated, {targets.return_share:.1%} in the export",
                 ),
-                Estimate(
+                (
                     "redial.mean_delay_seconds",
                     round(self.scales["redial.mean_delay_seconds"], 1),
-                    *self._ci("return_delay", "redial.mean_delay_seconds", targets),
-                    method=method,
-                    rows=runs,
-                    note=f"their mean delay {last['return_delay']:,.0f} s simulated, "
+                    "return_delay",
+                    f"their mean delay {last['return_delay']:,.0f} s simulated, "
                     f"{targets.return_delay:,.0f} s in the export",
                 ),
             ]
+        out = []
+        for key, value, statistic, note in fitted:
+            low, high = self._ci(statistic, targets) if statistic else (None, None)
+            out.append(Estimate(key, value, low, high, method, runs, note))
         return out
 
-    def _ci(
-        self, statistic: str, scale: str, targets: Targets, top: float = math.inf
-    ) -> tuple[float | None, float | None]:
+    def _ci(self, statistic: str, targets: Targets) -> tuple[float | None, float | None]:
         """A 95 % CI of a fitted scale: the export's sampling uncertainty of the statistic it
         matches, the simulation's (1.96 standard errors of the last round's mean) and the gap
         left, added in quadrature and carried through in proportion (each statistic moves
@@ -201,7 +194,8 @@ class Fit:
         )
         if not math.isfinite(relative):
             return None, None
-        value = self.scales[scale]
+        value = self.scales[SCALES[statistic]]
+        top = 1.0 if statistic == "return_share" else math.inf  # a probability
         return value * max(1 - relative, 0.0), min(value * (1 + relative), top)
 
     @property

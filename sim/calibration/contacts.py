@@ -12,7 +12,7 @@ import pandas as pd
 from sim.calibration.mapping import CONTACT_FIELDS, Mapping
 from sim.calibration.observed import clock, observe
 from sim.calibration.records import CONTACT_COLUMNS, WEEKDAYS, Export
-from sim.calibration.table import drop_empty_rows, find_columns, read_table, shown
+from sim.calibration.table import read_fields, shown
 from sim.calibration.times import day_seconds, exposure, local_times
 from sim.errors import ExportError
 
@@ -143,11 +143,7 @@ def read_contacts(path: str | Path, mapping: Mapping | None = None) -> Export:
     without any contact) and the opening hours and weekdays found in it."""
     mapping = mapping or Mapping()
     source = str(path)
-    table, empty = drop_empty_rows(read_table(path, mapping.delimiter))
-    if table.empty:
-        raise ExportError("no data rows", source)
-    wanted = {ours: mapping.column(ours) for ours in CONTACT_FIELDS}
-    cols = find_columns(table, wanted, REQUIRED, source)
+    table, cols, empty = read_fields(path, mapping, CONTACT_FIELDS, REQUIRED)
     _duplicates(table, list(cols.values()), source)
     contacts, notes = _normalize(table, cols, mapping, source)
     if empty:

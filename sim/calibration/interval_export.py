@@ -15,7 +15,7 @@ from sim.calibration.contacts import durations
 from sim.calibration.mapping import INTERVAL_FIELDS, Mapping
 from sim.calibration.observed import clock, grid
 from sim.calibration.records import OBSERVED_COLUMNS, Export
-from sim.calibration.table import drop_empty_rows, find_columns, read_table, shown
+from sim.calibration.table import read_fields, shown
 from sim.calibration.times import day_seconds, exposure, local_times
 from sim.errors import ExportError
 
@@ -156,11 +156,7 @@ def read_intervals(path: str | Path, mapping: Mapping | None = None) -> Export:
     """Read, check and normalize an interval export into the observed intervals."""
     mapping = mapping or Mapping(kind="intervals")
     source = str(path)
-    table, empty = drop_empty_rows(read_table(path, mapping.delimiter))
-    if table.empty:
-        raise ExportError("no data rows", source)
-    wanted = {ours: mapping.column(ours) for ours in INTERVAL_FIELDS}
-    cols = find_columns(table, wanted, REQUIRED, source)
+    table, cols, empty = read_fields(path, mapping, INTERVAL_FIELDS, REQUIRED)
     rows, notes = _read(table, cols, mapping, source)
     if empty:
         notes.append(f"{empty:,} fully empty rows left out")

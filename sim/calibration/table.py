@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -78,3 +79,17 @@ def shown(value: object) -> str:
     """A cell as a message shows it: quoted, at most 40 characters."""
     text = str(value)
     return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def read_fields(
+    path: str | Path, mapping: Any, fields: dict[str, str], required: Any
+) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """An export's rows (fully empty ones left out, and counted) and which of its columns is
+    each of `fields` (our names, mapped as `mapping` says), refusing one without data rows or
+    without a required column."""
+    source = str(path)
+    table, empty = drop_empty_rows(read_table(path, mapping.delimiter))
+    if table.empty:
+        raise ExportError("no data rows", source)
+    wanted = {ours: mapping.column(ours) for ours in fields}
+    return table, find_columns(table, wanted, required, source), empty
