@@ -165,7 +165,13 @@ def handle_time(
     styled(figure, lang, title, height=420)
     caption = (
         f"Bars: the {name} of the answered contacts (up to the 99th percentile); line: the "
-        "lognormal the scenario uses."
+        "fitted lognormal"
+        + (
+            " (the pure queue draws talk times from it; with the behavioural layer talk time "
+            "comes from each conversation, whose need is fitted to the data's mean)."
+            if column == "talk"
+            else ", which the scenario draws after-call work from."
+        )
     )
     return Chart(f"fit-{column}", figure, caption)
 
@@ -208,6 +214,8 @@ def patience(km: pd.DataFrame, fitted: np.ndarray | None, label: str, lang: Lang
     styled(figure, lang, title, height=420)
     caption = (
         "Kaplan-Meier estimate from the waits (an abandonment reveals the caller's patience, an "
-        "answer only that it was longer than the wait), with the fit the scenario uses."
+        "answer only that it was longer than the wait), with the fit (the pure queue uses it as "
+        "it is; the behavioural model spreads it over the customers' own patience factors, as "
+        "the scenario file says)."
     )
     return Chart("fit-patience", figure, caption)
