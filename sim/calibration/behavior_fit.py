@@ -48,6 +48,7 @@ class Targets:
     return_delay: float | None = None
     first_contact_share: float | None = None
     by_interval: list[float] | None = None  # offered per interval of the day, over the dates
+    failure_share: float | None = None  # from the codes the mapping names as failure demand
     uncertainty: dict[str, float] = field(default_factory=dict)
     """Each statistic's relative 95 % half-width in the export (sampling over its days,
     contacts or returns)."""
@@ -68,7 +69,7 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
     offered = float(rate.sum()) * export.interval_minutes * 60
     intervals = len(draft.value("arrivals.profile"))
     by_interval = (rate * export.interval_minutes * 60).reindex(range(intervals)).tolist()
-    returns, first = None, None
+    returns, first, failure = None, None, None
     full = seen.groupby("date")["exposure"].sum()
     daily = seen.groupby("date")["offered"].sum()[full >= full.max()]
     poisson = 1.96 / math.sqrt(max(float(seen["offered"].sum()), 1.0))  # never below counting
@@ -83,6 +84,8 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
             uncertainty["return_share"] = 1.96 * math.sqrt(max(k * (n - k), 1) / n**3) / (k / n)
             uncertainty["return_delay"] = 1.96 * returns.delay_sd / math.sqrt(k) / returns.delay
         repeat = [e for e in estimates if not e.key and e.method.startswith("repeat-contact")]
+        coded = [e for e in estimates if not e.key and e.method.startswith("failure demand sh")]
+        failure = float(coded[0].value) if coded else None
         if repeat and isinstance(repeat[0].value, float):
             first = 1.0 - repeat[0].value
     else:
@@ -98,6 +101,7 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
         first_contact_share=first,
         by_interval=by_interval,
         uncertainty=uncertainty,
+        failure_share=failure,
     )
 
 
@@ -124,6 +128,7 @@ class Fit:
     profile: list[float]
     replications: int = 2
     rounds: list[dict[str, float]] = field(default_factory=list)
+    last_runs: list[dict[str, Any]] = field(default_factory=list)
 
     def estimates(self, targets: Targets) -> list[Estimate]:
         """The fitted values as estimates for the report: what each was fitted to, how closely."""
@@ -174,6 +179,16 @@ class Fit:
                     f"{targets.return_delay:,.0f} s in the export",
                 ),
             ]
+        model_share = float(np.nanmean([r.get("failure_share", np.nan) for r in self.last_runs]))
+        if np.isfinite(model_share):
+            told = (
+                f"; the export's, from its codes: {targets.failure_share:.1%}"
+                if targets.failure_share is not None
+                else "; the export names no failure codes (mapping: failure_codes)"
+            )
+            fitted.append(
+                ("", round(model_share, 4), None, f"the model's failure demand share{told}")
+            )
         out = []
         for key, value, statistic, note in fitted:
             low, high = self._ci(statistic, targets) if statistic else (None, None)
@@ -232,6 +247,7 @@ def fit_kpis(task: RunTask) -> dict[str, Any]:
         "return_share": returns[0] if returns else float("nan"),
         "return_delay": returns[1] if returns else float("nan"),
         "by_interval": result.intervals.groupby("interval")["offered"].mean().tolist(),
+        "failure_share": float(result.kpis.get("failure_demand_share", float("nan"))),
     }
 
 
@@ -269,6 +285,7 @@ def fit_behavior(
             for r in range(replications)
         ]
         runs = sorted(executor.imap_unordered(fit_kpis, tasks), key=lambda r: r["seed"])
+        fit.last_runs = runs
         row: dict[str, float] = {"round": round_, **fit.scales}
         for name, target in wanted.items():
             values = np.array([r[name] for r in runs], dtype=float)

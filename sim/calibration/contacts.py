@@ -177,6 +177,7 @@ def read_contacts(path: str | Path, mapping: Mapping | None = None) -> Export:
         timezone=mapping.timezone,
         service_level_seconds=mapping.service_level_seconds,
         notes=notes,
+        failure_codes=list(mapping.failure_codes),
     )
 
 

@@ -15,7 +15,8 @@ from sim.calibration.handle_time import (
 )
 from sim.calibration.patience import estimate_patience, estimate_patience_from_intervals
 from sim.calibration.records import Estimate, Export
-from sim.calibration.redials import estimate_redials, redial_contacts
+from sim.calibration.redials import estimate_redials, redial_contacts, wilson
+from sim.calibration.sources import WILSON
 from sim.calibration.staffing import estimate_schedule
 
 
@@ -35,7 +36,39 @@ def estimate_all(export: Export) -> list[Estimate]:
         *estimate_handle_time(export.contacts),
         *estimate_patience(export.contacts),
         *estimate_redials(export.contacts),
+        *_failure_demand(export),
         *estimate_schedule(export.observed),
+    ]
+
+
+def _failure_demand(export: Export) -> list[Estimate]:
+    """The share of contacts whose code the mapping names as failure demand (`failure_codes`),
+    reported beside the model's own failure demand (the behavioural fit's runs)."""
+    contacts = export.contacts
+    if not export.failure_codes or contacts is None or "code" not in contacts:
+        return []
+    coded = contacts["code"].dropna()
+    if coded.empty:
+        return [
+            Estimate(
+                "", "no failure demand", method="failure demand from codes",
+                note="failure_codes are named but the export's code column is empty",
+            )
+        ]  # fmt: skip
+    n, k = len(coded), int(coded.isin(export.failure_codes).sum())
+    low, high = wilson(k, n)
+    return [
+        Estimate(
+            "",
+            round(k / n, 4),
+            low,
+            high,
+            f"failure demand share: contacts coded {', '.join(export.failure_codes)} "
+            f"(the mapping's failure_codes); Wilson CI ({WILSON})",
+            n,
+            "the behavioural model makes its own failure demand (unresolved issues, broken "
+            "promises): its share under the calibrated policy is in the fitted values",
+        )
     ]
 
 

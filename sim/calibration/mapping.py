@@ -66,6 +66,7 @@ class Mapping(BaseModel):
     interval_minutes: int | None = Field(None, ge=1, le=1440)
     service_level_seconds: float = Field(20.0, ge=0)
     break_minutes: float = Field(BREAK_MINUTES, gt=0, le=240)
+    failure_codes: list[str] = Field(default_factory=list)
     delimiter: str | None = Field(None, min_length=1, max_length=1)
 
     @field_validator("columns")

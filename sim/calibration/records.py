@@ -62,6 +62,8 @@ class Export:
     timezone: str | None
     service_level_seconds: float
     notes: list[str] = field(default_factory=list)
+    failure_codes: list[str] = field(default_factory=list)
+    """Outcome or wrap-up codes (the `code` column) that mark a contact as failure demand."""
 
     @property
     def rows(self) -> int:

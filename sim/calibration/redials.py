@@ -97,7 +97,7 @@ def same_day_returns(contacts: pd.DataFrame, within: float = RETURN_WINDOW) -> R
     )
 
 
-def _wilson(k: int, n: int) -> tuple[float, float]:
+def wilson(k: int, n: int) -> tuple[float, float]:
     """Wilson's 95 % score interval of a proportion k/n."""
     p, z2 = k / n, Z**2
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
@@ -146,14 +146,14 @@ def estimate_redials(contacts: pd.DataFrame) -> list[Estimate]:
         return estimates
     method = "redials: abandoned contacts followed by a contact of the same caller that day"
     if k < 2:
-        low, high = _wilson(k, n)
+        low, high = wilson(k, n)
         return [
             *estimates,
             Estimate("redial.probability", k / n, low, high, f"{method}; Wilson CI ({WILSON})", n),
         ]
     theta, se = _truncated_exponential(delays, limits[redialed.to_numpy()])
     seen = float(np.mean(-np.expm1(-theta * limits)))
-    low, high = _wilson(k, n)
+    low, high = wilson(k, n)
     share = k / n
     return [
         *estimates,
@@ -198,7 +198,7 @@ def _repeat_contacts(known: pd.DataFrame) -> Estimate:
         )
     gap = answered["next_arrived"] - answered["arrived"]
     k, n = int((gap <= window).sum()), len(answered)
-    low, high = _wilson(k, n)
+    low, high = wilson(k, n)
     return Estimate(
         "",
         round(k / n, 4),
