@@ -6,7 +6,7 @@ result = sim.run(scenario, seed=7)
 result.kpis, result.calls, result.intervals
 
 The layers, imports pointing down only (docs/ARCHITECTURE.md): scenario <- engine <- behavior
-<- metrics <- experiments <- report <- cli.
+<- metrics <- experiments <- calibration <- report <- cli.
 
 The public names load on first use (PEP 562), so `import sim` is instant and the `ccsim`
 command can catch a Ctrl-C while the model's libraries are still being imported.
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.behavior import Policy, register_policy
+    from sim.calibration.calibration import Calibration, calibrate
     from sim.engine import ContactCenterModel
     from sim.errors import ExperimentError, InputError, ScenarioError, UsageError
     from sim.experiments import compare, sensitivity, sweep, uncertainty
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sim.version import __version__
 
 _WHERE = {
+    "Calibration": "sim.calibration.calibration",
     "ContactCenterModel": "sim.engine",
     "ExperimentError": "sim.errors",
     "InputError": "sim.errors",
@@ -37,6 +39,7 @@ _WHERE = {
     "ScenarioError": "sim.errors",
     "UsageError": "sim.errors",
     "build_model": "sim.metrics",
+    "calibrate": "sim.calibration.calibration",
     "compare": "sim.experiments",
     "load_scenario": "sim.scenario",
     "register_policy": "sim.behavior",
@@ -47,6 +50,7 @@ _WHERE = {
 }
 
 __all__ = [  # the names of _WHERE, and the version (a test checks they agree)
+    "Calibration",
     "ContactCenterModel",
     "ExperimentError",
     "InputError",
@@ -58,6 +62,7 @@ __all__ = [  # the names of _WHERE, and the version (a test checks they agree)
     "UsageError",
     "__version__",
     "build_model",
+    "calibrate",
     "compare",
     "load_scenario",
     "register_policy",
@@ -74,7 +79,10 @@ def load_mesa() -> None:
     import mesa  # noqa: F401
 
 
-LAYERS = ("scenario", "engine", "behavior", "metrics", "experiments", "report", "dashboard")
+LAYERS = (
+    "scenario", "engine", "behavior", "metrics", "experiments", "calibration", "report",
+    "dashboard",
+)  # fmt: skip
 SHARED = ("errors", "files", "version")
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import sim
+import sim.calibration.calibration
 import sim.cli.calibrate as calibrate_cli
 from sim.calibration.estimation import estimate_all
 from sim.calibration.reading import read_export
@@ -299,7 +300,7 @@ def test_an_interrupted_validation_writes_nothing(capsys, tmp_path, exports, mon
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(calibrate_cli, "validate", interrupted)
+    monkeypatch.setattr(sim.calibration.calibration, "validate", interrupted)
     out = tmp_path / "center.toml"
     code, _, err = ccsim(
         capsys, "calibrate", exports["contacts"], "--model", "queue", "--out", out,

@@ -13,14 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from sim.calibration.behavior_fit import export_targets, fit_behavior
-from sim.calibration.draft import MODELS, draft_scenario
-from sim.calibration.estimation import estimate_all
-from sim.calibration.reading import read_export
-from sim.calibration.validation import validate
+from sim.calibration.calibration import calibrate
+from sim.calibration.draft import MODELS
 from sim.cli.arguments import whole_number
 from sim.errors import UsageError, printable
-from sim.experiments.executors import make_executor
 from sim.files import check_writable, write_atomic
 from sim.report.calibration import write_calibration_report
 from sim.scenario.policy import policy_names
@@ -82,29 +78,23 @@ def command_calibrate(args: argparse.Namespace) -> int:
             f"--policy {printable(args.policy)!r}: allowed {', '.join(policy_names())} (a "
             "scenario's own policy can be set in the written file)"
         )
-    say = _progress
-    say(f"reading {args.export}")
-    export = read_export(args.export, args.mapping)
-    say(f"read {export.rows:,} rows: estimating")
-    estimates = estimate_all(export)
-    draft = draft_scenario(export, estimates, args.model, args.policy, args.name or out.stem)
-    executor = make_executor(args.workers)
-    try:
-        if args.model == "behavior":
-            targets = export_targets(export, draft, estimates)
-            fit = fit_behavior(draft, targets, seed=args.seed, executor=executor, progress=say)
-            estimates = [*estimates, *fit.estimates(targets)]
-        scenario = draft.scenario()
-        say(f"validating: {args.replications} runs of {scenario.calendar.days} days")
-        validation = validate(
-            scenario, export, args.replications, args.seed, executor=executor, progress=say
-        )
-    finally:
-        executor.close()
-    text = draft.text()
+    found = calibrate(
+        args.export,
+        args.mapping,
+        args.model,
+        args.policy,
+        args.name or out.stem,
+        args.replications,
+        args.seed,
+        args.workers,
+        progress=_progress,
+    )
+    text = found.text()
     pending = report.with_name(f".{report.name}.pending")
     try:  # the page first, aside; then the scenario; then the page in place: both or neither
-        write_calibration_report(pending, export, estimates, scenario, validation)
+        write_calibration_report(
+            pending, found.export, found.estimates, found.scenario, found.validation
+        )
         write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         os.replace(pending, report)
     finally:
