@@ -36,7 +36,7 @@ def export_frame(
             wrap = acw if acw is not None else round(20 * rng.lognormal(0, 0.4), 1)
             rows.append(
                 {
-                    "arrived_at": (start + pd.Timedelta(seconds=float(second))).isoformat(),
+                    "arrived_at": (start + pd.to_timedelta(float(second), unit="s")).isoformat(),
                     "outcome": "abandoned" if abandoned else "answered",
                     "wait_seconds": round(float(rng.exponential(30)), 1),
                     "talk_seconds": "" if abandoned else round(200 * rng.lognormal(0, 0.5), 1),
