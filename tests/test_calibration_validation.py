@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.calibration.patience import fitted_survival
 from sim.calibration.records import OBSERVED_COLUMNS, WEEKDAYS, Estimate, Export
 from sim.calibration.validation import KPIS, data_sums, kpi_values, run_sums, validate
 from sim.errors import UsageError
-from sim.report.calibration import _fitted_survival, write_calibration_report
+from sim.report.calibration import write_calibration_report
 from tests.helpers import erlang_scenario
 
 MONDAY = dt.date(2026, 1, 5)
@@ -246,9 +247,9 @@ def test_the_fitted_lognormal_patience_has_its_median_at_exp_mu():
         Estimate("patience.cv", 1.0),
     ]
     median = math.exp(math.log(100.0) - math.log(2.0) / 2)  # mu = ln(mean) - sigma^2 / 2
-    survival = _fitted_survival(estimates, np.array([0.0, median]))
+    survival = fitted_survival(estimates, np.array([0.0, median]))
     assert survival == pytest.approx([1.0, 0.5])
-    assert _fitted_survival(estimates[1:2], np.array([1.0])) is None  # no distribution given
+    assert fitted_survival(estimates[1:2], np.array([1.0])) is None  # no distribution given
 
 
 def test_the_report_renders_offline_in_a_browser(report):

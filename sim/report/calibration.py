@@ -5,16 +5,14 @@ per weekday and interval), with the fitted distributions against the data. One o
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from sim.calibration.patience import fitted_survival, kaplan_meier
 from sim.calibration.records import Estimate, Export
 from sim.calibration.validation import MISFIT, Validation
-from sim.errors import UsageError
 from sim.report.figures import Chart
 from sim.report.figures.calibration import LABELS, handle_time, kpi_by_interval, patience, show
 from sim.report.language import Language
@@ -104,55 +102,6 @@ def summary_rows(validation: Validation, lang: Language) -> list[dict[str, str]]
     return rows
 
 
-def _kaplan_meier(contacts: pd.DataFrame) -> pd.DataFrame:
-    """Kaplan-Meier survival of patience (time, survival, low, high): the estimators'
-    `sim.calibration.patience.kaplan_meier` when present, else lifelines here."""
-    try:
-        from sim.calibration.patience import kaplan_meier  # type: ignore[import-not-found]
-    except ImportError:  # until the estimators are merged
-        try:
-            from lifelines import KaplanMeierFitter
-        except ImportError:
-            raise UsageError(
-                "ccsim calibrate needs the calibrate extra: pip install 'ccsim[calibrate]'"
-            ) from None
-        fit = KaplanMeierFitter().fit(
-            contacts["wait"].astype(float), event_observed=~contacts["answered"].astype(bool)
-        )
-        ci = fit.confidence_interval_survival_function_
-        return pd.DataFrame(
-            {
-                "time": fit.survival_function_.index.to_numpy(dtype=float),
-                "survival": fit.survival_function_.iloc[:, 0].to_numpy(),
-                "low": ci.iloc[:, 0].to_numpy(),
-                "high": ci.iloc[:, 1].to_numpy(),
-            }
-        )
-    return kaplan_meier(contacts)
-
-
-def _fitted_survival(estimates: list[Estimate], times: np.ndarray) -> np.ndarray | None:
-    """The fitted patience's survival at `times` (None without a fit): the estimators'
-    `sim.calibration.patience.fitted_survival` when present, else from the estimates here."""
-    try:
-        from sim.calibration.patience import fitted_survival  # type: ignore[import-not-found]
-    except ImportError:  # until the estimators are merged
-        value = {e.key: e.value for e in estimates}
-        kind, mean = value.get("patience.distribution"), value.get("patience.mean_seconds")
-        if not isinstance(mean, int | float) or mean <= 0:
-            return None
-        if kind == "exponential":
-            return np.exp(-times / mean)
-        cv = value.get("patience.cv")
-        if kind != "lognormal" or not isinstance(cv, int | float) or cv <= 0:
-            return None
-        from scipy import stats
-
-        sigma = math.sqrt(math.log(1 + cv**2))
-        return stats.lognorm(s=sigma, scale=mean / math.sqrt(1 + cv**2)).sf(times)
-    return fitted_survival(estimates, times)
-
-
 def distribution_charts(export: Export, estimates: list[Estimate], lang: Language) -> list[Chart]:
     """Talk time, after-call work and patience: data against the fits (per-contact exports)."""
     contacts = export.contacts
@@ -162,9 +111,9 @@ def distribution_charts(export: Export, estimates: list[Estimate], lang: Languag
         handle_time(contacts, estimates, "talk", "service", lang),
         handle_time(contacts, estimates, "acw", "after_call_work", lang),
     ]
-    km = _kaplan_meier(contacts)
+    km = kaplan_meier(contacts)
     if len(km) > 1:
-        fitted = _fitted_survival(estimates, km["time"].to_numpy(dtype=float))
+        fitted = fitted_survival(estimates, km["time"].to_numpy(dtype=float))
         kind = next((e.value for e in estimates if e.key == "patience.distribution"), "")
         charts.append(patience(km, fitted, f"{kind} patience".strip(), lang))
     return [c for c in charts if c is not None]
