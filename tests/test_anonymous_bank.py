@@ -3,7 +3,6 @@ per-contact export in ccsim's default columns (a hand-written sample here; no re
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, experiment_script
 
 SCRIPT = ROOT / "experiments" / "calibration" / "anonymous_bank.py"
 
@@ -73,12 +72,9 @@ EXPECTED = [
 ]
 
 
-def _script() -> Any:
-    spec = importlib.util.spec_from_file_location("anonymous_bank", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bank_script():
+    """experiments/calibration/anonymous_bank.py as a module."""
+    return experiment_script("calibration/anonymous_bank.py")
 
 
 def _write_log(path: Path, rows: list[str]) -> Path:
@@ -89,7 +85,7 @@ def _write_log(path: Path, rows: list[str]) -> Path:
 
 def _read(path: Path) -> list[tuple[Any, ...]]:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert list(frame.columns) == list(_script().EXPORT_COLUMNS)
+    assert list(frame.columns) == list(bank_script().EXPORT_COLUMNS)
     return [
         tuple(int(value) if value.isdigit() else (value or None) for value in row)
         for row in frame.itertuples(index=False)
@@ -107,7 +103,7 @@ def _normalise(expected: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def test_the_sample_converts_to_the_default_columns(tmp_path: Path, capsys: Any) -> None:
     log = _write_log(tmp_path / "august.txt", SAMPLE)
     out = tmp_path / "export.csv"
-    assert _script().main([str(log), "--out", str(out)]) == 0
+    assert bank_script().main([str(log), "--out", str(out)]) == 0
     assert _read(out) == _normalise(EXPECTED)
     printed = capsys.readouterr().out
     assert "rows read: 13" in printed
@@ -120,7 +116,7 @@ def test_the_sample_converts_to_the_default_columns(tmp_path: Path, capsys: Any)
 def test_types_keeps_only_the_types_asked_for(tmp_path: Path, capsys: Any) -> None:
     log = _write_log(tmp_path / "august.txt", SAMPLE)
     out = tmp_path / "export.csv.gz"
-    assert _script().main([str(log), "--types", "NE,TT", "--out", str(out)]) == 0
+    assert bank_script().main([str(log), "--types", "NE,TT", "--out", str(out)]) == 0
     assert [row[6] for row in _read(out)] == ["NE", "NE", "TT"]
     assert "dropped, type PS not asked for: 6" in capsys.readouterr().out
 
@@ -171,7 +167,7 @@ def test_an_ods_copy_reads_like_the_text_log(tmp_path: Path) -> None:
         row[5] = "2010-" + row[5][2:4] + "-" + row[5][4:6]
     ods = _ods(tmp_path / "august.ods", [HEADER, *rows])
     out = tmp_path / "export.csv"
-    assert _script().main([str(ods), "--year", "1999", "--out", str(out)]) == 0
+    assert bank_script().main([str(ods), "--year", "1999", "--out", str(out)]) == 0
     assert _read(out) == _normalise(EXPECTED)
 
 
@@ -184,7 +180,7 @@ def test_a_log_without_dates_takes_the_day_from_date(tmp_path: Path) -> None:
         lines.append(",".join(fields[h] for h in dateless))
     log.write_text("\n".join(lines) + "\n")
     out = tmp_path / "export.csv"
-    module = _script()
+    module = bank_script()
     assert module.main([str(log), "--out", str(out)]) == 2  # no date, no --date
     assert module.main([str(log), "--date", "1999-08-01", "--out", str(out)]) == 0
     assert [row[0] for row in _read(out)] == [e[0] for e in EXPECTED[:3]]
@@ -206,7 +202,7 @@ def test_a_bad_row_is_one_line_naming_row_and_column(
     fields = SAMPLE[0].split()
     fields[HEADER.index(field)] = value
     log = _write_log(tmp_path / "bad.txt", [" ".join(fields)])
-    assert _script().main([str(log), "--out", str(tmp_path / "x.csv")]) == 2
+    assert bank_script().main([str(log), "--out", str(tmp_path / "x.csv")]) == 2
     err = capsys.readouterr().err
     assert message in err
     assert len(err.strip().splitlines()) == 1

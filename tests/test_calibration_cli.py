@@ -5,7 +5,6 @@ interrupted calibration that leaves nothing behind."""
 
 from __future__ import annotations
 
-import importlib.util
 import tomllib
 from pathlib import Path
 
@@ -18,25 +17,13 @@ import sim.cli.calibrate as calibrate_cli
 from sim.calibration.estimation import estimate_all
 from sim.calibration.reading import read_export
 from sim.cli import main
-from tests.helpers import ROOT, erlang_scenario
-
-
-def ccsim(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.helpers import erlang_scenario, experiment_script
+from tests.test_experiment_files import ccsim
 
 
 def make_export_script():
-    """experiments/calibration/make_export.py as a module (it is a script, not a package)."""
-    path = ROOT / "experiments" / "calibration" / "make_export.py"
-    spec = importlib.util.spec_from_file_location("make_export", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """experiments/calibration/make_export.py as a module."""
+    return experiment_script("calibration/make_export.py")
 
 
 def small_queue() -> sim.Scenario:

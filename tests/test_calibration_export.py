@@ -5,8 +5,6 @@ turns a simulated run into an export (a round trip)."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,9 +16,14 @@ from sim.calibration.interval_export import read_intervals
 from sim.calibration.mapping import Mapping, load_mapping
 from sim.calibration.reading import read_export
 from sim.errors import ExportError
-from tests.helpers import ROOT, erlang_scenario
+from tests.helpers import erlang_scenario, experiment_script
 
 AMSTERDAM = "Europe/Amsterdam"
+
+
+def make_export_script():
+    """experiments/calibration/make_export.py as a module."""
+    return experiment_script("calibration/make_export.py")
 
 
 def contacts_frame(n: int = 6, day: str = "2026-03-02") -> pd.DataFrame:
@@ -432,14 +435,6 @@ def test_inspect_recognizes_an_interval_export(tmp_path):
 # make_export: a simulated run as an ACD export, read back
 
 
-def _script():
-    path = ROOT / "experiments" / "calibration" / "make_export.py"
-    spec = importlib.util.spec_from_file_location("make_export", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def run():
     scenario = erlang_scenario(
@@ -454,7 +449,7 @@ def run():
 
 def test_a_simulated_export_reads_back_the_same_contacts(run, tmp_path):
     scenario, result = run
-    make = _script()
+    make = make_export_script()
     export = make.acd_export(result.calls, scenario, "2026-03-01")
     back = read_contacts(write(export, tmp_path))
     calls = result.calls.sort_values("arrival_time")
@@ -470,7 +465,7 @@ def test_a_simulated_export_reads_back_the_same_contacts(run, tmp_path):
 
 def test_a_simulated_export_over_daylight_saving_days(run, tmp_path):
     scenario, result = run
-    make = _script()
+    make = make_export_script()
     zone = Mapping(timezone=AMSTERDAM)
     for start, day, factor in (("2026-03-29", "2026-03-29", 0), ("2026-10-25", "2026-10-25", 2)):
         export = make.acd_export(result.calls, scenario, start, AMSTERDAM)
@@ -487,7 +482,7 @@ def test_a_simulated_export_over_daylight_saving_days(run, tmp_path):
 
 def test_a_second_time_zone_reads_back_the_local_times(run, tmp_path):
     scenario, result = run
-    make = _script()
+    make = make_export_script()
     export = make.acd_export(
         result.calls, scenario, "2026-03-02", AMSTERDAM, second_timezone_share=0.3
     )
@@ -501,7 +496,7 @@ def test_a_second_time_zone_reads_back_the_local_times(run, tmp_path):
 
 def test_defects_drop_and_truncate_rows(run, tmp_path):
     scenario, result = run
-    make = _script()
+    make = make_export_script()
     export = make.acd_export(result.calls, scenario, "2026-03-02", drop_share=0.1, truncate=True)
     back = read_contacts(write(export, tmp_path))
     assert len(back.contacts) < 0.7 * len(result.calls)
@@ -515,7 +510,7 @@ def test_defects_drop_and_truncate_rows(run, tmp_path):
 
 def test_a_simulated_interval_export_reads_back(run, tmp_path):
     scenario, result = run
-    make = _script()
+    make = make_export_script()
     export = make.interval_export(result.intervals, scenario, "2026-03-01")
     back = read_intervals(write(export, tmp_path))
     assert back.observed["offered"].sum() == result.intervals["offered"].sum()
@@ -526,7 +521,7 @@ def test_a_simulated_interval_export_reads_back(run, tmp_path):
 def test_the_script_writes_an_export_from_a_run_folder(run, tmp_path):
     _, result = run
     result.write(tmp_path / "run")
-    make = _script()
+    make = make_export_script()
     out = tmp_path / "export.csv"
     make.main(
         [str(tmp_path / "run"), "--out", str(out), "--start", "2026-03-01", "--drop-share", "0.5"]

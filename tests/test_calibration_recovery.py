@@ -6,7 +6,6 @@ behavioural fit from a behavioural run's export."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from sim.calibration.mapping import Mapping
 from sim.calibration.reading import read_export
 from sim.calibration.records import Estimate
 from sim.scenario import validate
-from tests.helpers import ROOT
+from tests.helpers import ROOT, experiment_script
 
 AMSTERDAM = "Europe/Amsterdam"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -43,13 +42,9 @@ TRUTH = {
 }
 
 
-def make_export_script() -> Any:
-    """experiments/calibration/make_export.py as a module (it is a script, not a package)."""
-    path = ROOT / "experiments" / "calibration" / "make_export.py"
-    spec = importlib.util.spec_from_file_location("make_export", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def make_export_script():
+    """experiments/calibration/make_export.py as a module."""
+    return experiment_script("calibration/make_export.py")
 
 
 def pure_queue(days: int, **calendar: Any) -> sim.Scenario:
@@ -268,7 +263,13 @@ def test_the_behavioral_fit_recovers_the_redial_probability_and_delay(tmp_path):
     )
     result = sim.metrics.run(truth, seed=1)
     assert result.kpis["abandoned"] > 200
-    path = contact_export(make_export_script(), result, truth, tmp_path / "export.csv", seed=1)
+    path = contact_export(
+        make_export_script(),
+        result,
+        truth,
+        tmp_path / "export.csv",
+        seed=1,
+    )
     export = read_export(path)
     estimates = estimate_all(export)
     naive = by_key(estimates)["redial.probability"].value
@@ -341,7 +342,13 @@ def test_cut_off_intervals_do_not_count_as_unstaffed(defective, queue_run, tmp_p
     counted as 0 staff)."""
     _, estimates = defective
     scenario, result = queue_run
-    whole = contact_export(make_export_script(), result, scenario, tmp_path / "whole.csv", seed=5)
+    whole = contact_export(
+        make_export_script(),
+        result,
+        scenario,
+        tmp_path / "whole.csv",
+        seed=5,
+    )
     expected = by_key(estimate_all(read_export(whole)))["staffing.schedule"].value
     assert by_key(estimates)["staffing.schedule"].value == expected
     assert expected == SCHEDULE
