@@ -49,6 +49,7 @@ class Targets:
     first_contact_share: float | None = None
     by_interval: list[float] | None = None  # offered per interval of the day, over the dates
     failure_share: float | None = None  # from the codes the mapping names as failure demand
+    rows: dict[str, int] = field(default_factory=dict)  # what each statistic rests on
     uncertainty: dict[str, float] = field(default_factory=dict)
     """Each statistic's relative 95 % half-width in the export (sampling over its days,
     contacts or returns)."""
@@ -73,16 +74,20 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
     full = seen.groupby("date")["exposure"].sum()
     daily = seen.groupby("date")["offered"].sum()[full >= full.max()]
     poisson = 1.96 / math.sqrt(max(float(seen["offered"].sum()), 1.0))  # never below counting
-    uncertainty = {"offered_per_day": float(np.nanmax([_half(daily.to_numpy(float)), poisson]))}
+    spread = 1.96 * _relative_se(daily.to_numpy(float))
+    uncertainty = {"offered_per_day": float(np.nanmax([spread, poisson]))}
+    rows = {"offered_per_day": int(seen["offered"].sum())}
     if export.contacts is not None:
         talks = export.contacts.loc[export.contacts["answered"], "talk"].dropna()
         talk = float(talks.mean())
-        uncertainty["talk_seconds"] = _half(talks.to_numpy(dtype=float))
+        uncertainty["talk_seconds"] = 1.96 * _relative_se(talks.to_numpy(dtype=float))
+        rows["talk_seconds"] = len(talks)
         returns = same_day_returns(export.contacts)
         if returns:
             n, k = returns.abandoned, returns.returned
             uncertainty["return_share"] = 1.96 * math.sqrt(max(k * (n - k), 1) / n**3) / (k / n)
             uncertainty["return_delay"] = 1.96 * returns.delay_sd / math.sqrt(k) / returns.delay
+            rows |= {"return_share": n, "return_delay": k}
         repeat = [e for e in estimates if not e.key and e.method.startswith("repeat-contact")]
         coded = [e for e in estimates if not e.key and e.method.startswith("failure demand sh")]
         failure = float(coded[0].value) if coded else None
@@ -102,14 +107,8 @@ def export_targets(export: Export, draft: Draft, estimates: list[Estimate]) -> T
         by_interval=by_interval,
         uncertainty=uncertainty,
         failure_share=failure,
+        rows=rows,
     )
-
-
-def _half(values: np.ndarray) -> float:
-    """Relative 95 % half-width of the mean of `values` (normal approximation)."""
-    if values.size < 2 or values.mean() == 0:
-        return float("nan")
-    return float(1.96 * values.std(ddof=1) / math.sqrt(values.size) / abs(values.mean()))
 
 
 SCALES = {  # statistic: the scenario key it scales
@@ -145,7 +144,8 @@ class Fit:
                 "arrivals.rate_per_hour",
                 round(self.scales["arrivals.rate_per_hour"], 2),
                 "offered_per_day",
-                f"value demand: offered {last['offered_per_day']:,.0f} a day simulated, "
+                f"value demand only: with failure demand and redials on top, the policy is "
+                f"offered {last['offered_per_day']:,.0f} a day simulated, "
                 f"{targets.offered_per_day:,.0f} in the export",
             ),
             (
@@ -158,7 +158,8 @@ class Fit:
                 "demand.reasons.*.need_mean_seconds",
                 round(self.scales["need_factor"], 4),
                 "talk_seconds",
-                f"the default needs times this factor: talk {last['talk_seconds']:.0f} s "
+                f"every reason's need is the default's times {self.scales['need_factor']:.3f}: "
+                f"talk {last['talk_seconds']:.0f} s "
                 f"simulated, {targets.talk_seconds:.0f} s in the export",
             ),
         ]
@@ -168,8 +169,9 @@ class Fit:
                     "redial.probability",
                     round(self.scales["redial.probability"], 4),
                     "return_share",
-                    f"returns within the hour of the abandoned {last['return_share']:.1%} "
-                    f"simulated, {targets.return_share:.1%} in the export",
+                    f"abandoned callers who call again within the hour (redials and failure "
+                    f"demand together) {last['return_share']:.1%} simulated, "
+                    f"{targets.return_share:.1%} in the export",
                 ),
                 (
                     "redial.mean_delay_seconds",
@@ -192,7 +194,8 @@ class Fit:
         out = []
         for key, value, statistic, note in fitted:
             low, high = self._ci(statistic, targets) if statistic else (None, None)
-            out.append(Estimate(key, value, low, high, method, runs, note))
+            count = targets.rows.get(statistic or "offered_per_day", runs) if key else runs
+            out.append(Estimate(key, value, low, high, method, count, note))
         return out
 
     def _ci(self, statistic: str, targets: Targets) -> tuple[float | None, float | None]:
@@ -293,7 +296,7 @@ def fit_behavior(
             mean = float(values.mean()) if values.size else float("nan")
             row[name] = mean
             row[f"{name}_gap"] = abs(mean / target - 1) if values.size else float("inf")
-            row[f"{name}_se"] = _relative_se(values)
+            row[f"{name}_se"] = float(np.nan_to_num(_relative_se(values)))
             row[f"{name}_tol"] = max(TOLERANCE, 2 * row[f"{name}_se"])
         fit.rounds.append(row)
         if progress:
@@ -307,7 +310,7 @@ def fit_behavior(
             fit.profile = _reshaped(fit.profile, targets.by_interval, runs)
         if "redial.probability" in fit.scales:
             fit.scales["redial.probability"] = min(fit.scales["redial.probability"], 1.0)
-    _comment(draft, fit, targets, replications)
+    _comment(draft, fit, targets)
     return fit
 
 
@@ -350,52 +353,26 @@ def _apply(draft: Draft, fit: Fit, base_needs: dict[str, float]) -> None:
 
 
 def _relative_se(values: np.ndarray) -> float:
+    """Standard error of the mean of `values`, relative to the mean (NaN under two values)."""
     if values.size < 2 or values.mean() == 0:
-        return 0.0
+        return float("nan")
     return float(values.std(ddof=1) / math.sqrt(values.size) / abs(values.mean()))
 
 
-def _comment(draft: Draft, fit: Fit, targets: Targets, replications: int) -> None:
-    """Say on each fitted key what it was fitted to, and how closely."""
-    last = fit.rounds[-1]
-    state = "converged" if fit.converged else "NOT converged (see the calibration report)"
-    how = f"fitted by simulation ({len(fit.rounds)} rounds of {replications} runs, {state})"
-    _prepend(
-        draft,
-        "arrivals.rate_per_hour",
-        f"value demand only: {how} so that the policy's offered contacts, with failure demand "
-        f"and redials on top, match the export's {targets.offered_per_day:,.0f} a day "
-        f"(simulated {last['offered_per_day']:,.0f})",
-    )
-    first = _reasons(draft)[0]
-    _prepend(
-        draft,
-        f"demand.reasons.{first}.need_mean_seconds",
-        f"every reason's need is the default's times {fit.scales['need_factor']:.3f}, {how} so "
-        f"that the policy's mean talk time matches the export's {targets.talk_seconds:.0f} s "
-        f"(simulated {last['talk_seconds']:.0f} s)",
-    )
-    if targets.return_share is not None:
-        _prepend(
-            draft,
-            "redial.probability",
-            f"{how} so that the share of abandoned callers who call again within an hour, "
-            f"redials and failure demand together, matches the export's "
-            f"{targets.return_share:.1%} (simulated {last['return_share']:.1%}); the estimate "
-            "below counts every return that day as a redial",
-        )
-        _prepend(
-            draft,
-            "redial.mean_delay_seconds",
-            f"{how} so that the mean delay of those returns within the hour matches the export's "
-            f"{targets.return_delay:,.0f} s (simulated {last['return_delay']:,.0f} s)",
-        )
-
-
-def _prepend(draft: Draft, key: str, comment: str) -> None:
-    section, _, name = key.rpartition(".")
-    entry = draft.sections[section][name]
-    entry.comments = [comment, *entry.comments]
+def _comment(draft: Draft, fit: Fit, targets: Targets) -> None:
+    """Each fitted key's comment is its fitted estimate's (value, CI, method, what it matched),
+    above the export's own estimate where there is one; the need factor's sits on the first
+    reason."""
+    for estimate in fit.estimates(targets):
+        key = estimate.key
+        if not key:
+            draft.reported.append(estimate)
+            continue
+        if key == "demand.reasons.*.need_mean_seconds":
+            key = f"demand.reasons.{_reasons(draft)[0]}.need_mean_seconds"
+        section, _, name = key.rpartition(".")
+        entry = draft.sections[section][name]
+        entry.comments = [f"fitted: {estimate.comment()}", *entry.comments]
 
 
 def _reasons(draft: Draft) -> list[str]:
