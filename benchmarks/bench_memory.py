@@ -1,0 +1,102 @@
+"""Memory of one run, measured in a fresh process so that peaks of different cases never mix.
+
+    python benchmarks/bench_memory.py held '{"calendar.days": 10, "calendar.warmup_days": 0}'
+    python benchmarks/bench_memory.py peak '{"calendar.days": 30, "calendar.warmup_days": 0}'
+
+Prints one JSON object. Both modes first import the model's layers and load the baseline
+scenario with the overrides given, then read the resident set size (`base`).
+
+- `held`: `model = sim.metrics.build_model(scenario, seed); model.run_model()`, then the
+  resident size again: what the finished model holds (call log, conversation log, customers,
+  agents), before any result table. Also: contacts (`len(model.log)`) and customers who called
+  (distinct customer ids in the log).
+- `peak`: `sim.run(scenario, seed)` (model, run, result tables), then the process's peak
+  resident size (`ru_maxrss`), the run's wall time and its contacts (`len(result.calls)`: every
+  contact when there is no warm-up; the measured ones otherwise).
+
+Resident size (VmRSS from /proc/self/status), not tracemalloc: it is what the machine pays,
+numpy buffers, allocator slack and fragmentation included, and it does not slow the run down;
+tracemalloc sees only what Python's allocators trace, and doubles the cost of every allocation.
+Linux only (/proc, ru_maxrss in KiB).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
+MODES = ("held", "peak")
+
+
+def resident_bytes() -> int:
+    """This process's resident set size now (VmRSS), bytes."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status (Linux only)")
+
+
+def peak_bytes() -> int:
+    """This process's peak resident set size so far (ru_maxrss is in KiB on Linux), bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def measure(mode: str, overrides: dict[str, Any], seed: int = 1) -> dict[str, Any]:
+    """One case in this process (call it in a fresh one: see `in_subprocess`)."""
+    sys.path.insert(0, str(HERE.parent))
+    import numpy as np
+
+    import sim
+    import sim.behavior  # every layer a run touches, imported before the base reading
+    import sim.metrics
+
+    scenario = sim.load_scenario(BASELINE, overrides)
+    gc.collect()
+    report: dict[str, Any] = {"mode": mode, "overrides": overrides, "seed": seed}
+    report["base_bytes"] = resident_bytes()
+    started = time.perf_counter()
+    if mode == "held":
+        model = sim.metrics.build_model(scenario, seed)
+        model.run_model()
+        report["seconds"] = time.perf_counter() - started
+        gc.collect()
+        report["held_bytes"] = resident_bytes() - report["base_bytes"]
+        report["contacts"] = len(model.log)
+        customers = np.asarray(model.log.customer, dtype=np.int64)
+        report["callers"] = int(np.unique(customers[customers >= 0]).size)
+    elif mode == "peak":
+        result = sim.run(scenario, seed)
+        report["seconds"] = time.perf_counter() - started
+        report["contacts"] = len(result.calls)
+        report["offered"] = float(result.kpis["offered"])
+    else:
+        raise ValueError(f"mode {mode!r}: one of {', '.join(MODES)} is allowed")
+    report["peak_bytes"] = peak_bytes()
+    return report
+
+
+def in_subprocess(mode: str, overrides: dict[str, Any], seed: int = 1) -> dict[str, Any]:
+    """`measure` in a fresh Python process (this interpreter); its report."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), mode, json.dumps(overrides), str(seed)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"memory case {mode} {overrides} failed: {tail[0]}")
+    return json.loads(done.stdout)
+
+
+if __name__ == "__main__":
+    mode, changes = sys.argv[1], json.loads(sys.argv[2])
+    print(json.dumps(measure(mode, changes, int(sys.argv[3]) if len(sys.argv) > 3 else 1)))
