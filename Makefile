@@ -49,7 +49,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check sim tests benchmarks experiments
 	$(BIN)/lint-imports
 
+# Issue #22's speed and memory targets in one table first (~8 min), then the comparisons.
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_targets.py
 	$(BIN)/python benchmarks/bench_queue.py
 	$(BIN)/python benchmarks/bench_behavior.py
 	$(BIN)/python benchmarks/bench_executor.py
