@@ -11,20 +11,20 @@ scenario with the overrides given, then read the resident set size (`base`).
   agents), before any result table. Also: contacts (`len(model.log)`) and customers who called
   (distinct customer ids in the log).
 - `peak`: `sim.run(scenario, seed)` (model, run, result tables), then the process's peak
-  resident size (`ru_maxrss`), the run's wall time and its contacts (`len(result.calls)`: every
-  contact when there is no warm-up; the measured ones otherwise).
+  resident size (VmHWM; `peak_bytes` says why not ru_maxrss), the run's wall time and its
+  contacts (`len(result.calls)`: every contact when there is no warm-up; the measured ones
+  otherwise) and inbound contacts offered.
 
 Resident size (VmRSS from /proc/self/status), not tracemalloc: it is what the machine pays,
 numpy buffers, allocator slack and fragmentation included, and it does not slow the run down;
 tracemalloc sees only what Python's allocators trace, and doubles the cost of every allocation.
-Linux only (/proc, ru_maxrss in KiB).
+Linux only (/proc).
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -36,18 +36,25 @@ BASELINE = HERE.parent / "experiments" / "scenarios" / "baseline.toml"
 MODES = ("held", "peak")
 
 
-def resident_bytes() -> int:
-    """This process's resident set size now (VmRSS), bytes."""
+def status_bytes(field: str) -> int:
+    """A size from /proc/self/status (`VmRSS`, `VmHWM`), bytes."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS in /proc/self/status (Linux only)")
+    raise RuntimeError(f"no {field} in /proc/self/status (Linux only)")
+
+
+def resident_bytes() -> int:
+    """This process's resident set size now (VmRSS), bytes."""
+    return status_bytes("VmRSS")
 
 
 def peak_bytes() -> int:
-    """This process's peak resident set size so far (ru_maxrss is in KiB on Linux), bytes."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """This process's peak resident set size so far (VmHWM), bytes. Not ru_maxrss: Linux carries
+    the parent's high-water mark through fork and exec into the child's ru_maxrss, so a child of
+    a big process would report at least its parent's size."""
+    return status_bytes("VmHWM")
 
 
 def measure(mode: str, overrides: dict[str, Any], seed: int = 1) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -224,7 +225,8 @@ def peak_row(
         return r
     r = row(target, what, data["peak_bytes"] / 2**20, "MB", limit_mb, True)
     r["detail"] = (
-        f"{data['seconds']:.1f} s, {data['contacts']:,} contacts measured, "
+        f"{data['seconds']:.1f} s, {data['contacts']:,} contacts measured "
+        f"({data['offered']:,.0f} inbound offered), "
         f"{data['contacts'] / data['seconds']:,.0f} contacts/s"
     )
     r["data"] = data
@@ -355,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     notes = NOTES | (json.loads(args.notes.read_text()) if args.notes else {})
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()[0]
     rows = measure(only, args.quick, args.runs, say)
     for r in rows:
         r["verdict"] = verdict(r)
@@ -364,6 +366,8 @@ def main(argv: list[str] | None = None) -> None:
         "quick": args.quick,
         "seconds": round(time.perf_counter() - started, 1),
         "python": sys.version.split()[0],
+        "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],  # start, end (1 min)
+        "cpus": os.cpu_count(),
         "rows": rows,
     }
     if args.save:
@@ -373,6 +377,10 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(report))
     else:
         print(table(rows, notes))
+        start, end = report["load_average"]
+        print(
+            f"load average {start:.2f} at the start, {end:.2f} at the end ({os.cpu_count()} CPUs)"
+        )
 
 
 if __name__ == "__main__":

@@ -64,3 +64,20 @@ def test_targets_benchmark_refuses_an_unknown_target() -> None:
     )
     assert done.returncode == 2
     assert "--only T3,T9: unknown T9; allowed T1,T2,T3,T4,T5,T6,T7" in done.stderr
+
+
+def test_memory_benchmark_peak_is_the_child_process_own_not_its_parent() -> None:
+    # a child's ru_maxrss starts at its parent's resident size (Linux keeps the high-water
+    # mark through exec), so a big parent would inflate every memory case it starts
+    ballast = b"x" * (200 * 2**20)  # written, so resident in this (the parent) process
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench_memory; "
+        "print(bench_memory.peak_bytes())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "benchmarks")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert len(ballast) and int(done.stdout) < 100 * 2**20
