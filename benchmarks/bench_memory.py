@@ -6,10 +6,11 @@
 Prints one JSON object. Both modes first import the model's layers and load the baseline
 scenario with the overrides given, then read the resident set size (`base`).
 
-- `held`: `model = sim.metrics.build_model(scenario, seed); model.run_model()`, then the
-  resident size again: what the finished model holds (call log, conversation log, customers,
-  agents), before any result table. Also: contacts (`len(model.log)`) and customers who called
-  (distinct customer ids in the log).
+- `held`: `model = sim.metrics.build_model(scenario, seed)`, the resident size (`built_bytes`:
+  the customer base's columns over the whole population, the agents), then `model.run_model()`
+  and the resident size again (`held_bytes`): what the finished model holds (call log,
+  conversation log, customers, agents), before any result table. Also: contacts
+  (`len(model.log)`) and customers who called (distinct customer ids in the log).
 - `peak`: `sim.run(scenario, seed)` (model, run, result tables), then the process's peak
   resident size (VmHWM; `peak_bytes` says why not ru_maxrss), the run's wall time and its
   contacts (`len(result.calls)`: every contact when there is no warm-up; the measured ones
@@ -73,6 +74,8 @@ def measure(mode: str, overrides: dict[str, Any], seed: int = 1) -> dict[str, An
     started = time.perf_counter()
     if mode == "held":
         model = sim.metrics.build_model(scenario, seed)
+        gc.collect()
+        report["built_bytes"] = resident_bytes() - report["base_bytes"]
         model.run_model()
         report["seconds"] = time.perf_counter() - started
         gc.collect()
