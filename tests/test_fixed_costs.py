@@ -1,9 +1,10 @@
 """Fixed costs per run (issue #22) made cheaper without changing a single number.
 
 Weekly sizing: `required_staff` evaluates Erlang A service levels without building a full
-`ErlangA` and with its own log-sum-exp, and `sized_schedule` counts with numpy; these compare
-the fast paths exactly with `erlang_a(...).service_level`, scipy, the step search and the
-per-contact loops they replaced, and a brute-force minimum.
+`ErlangA` and with its own log-sum-exp, and `sized_schedule` counts with numpy. Result tables:
+stable sorts, one argsort for the queue's peak, no per-row Python. These compare the fast paths
+exactly with `erlang_a(...).service_level`, scipy, the step search, loops and lookups they
+replaced, and brute force.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sim.engine.opening_hours import DAY
 from sim.engine.queueing import _logsumexp, _service_level_at, erlang_a, required_staff
 from sim.engine.sizing import sized_schedule
 from sim.engine.staffing import adjusted
+from sim.metrics.binning import max_overlap_per_bin, overlap_per_bin
+from sim.metrics.queue import _clock, _staffed_step, interval_table
 from sim.metrics.runner import build_model
 from tests.helpers import baseline
 
@@ -123,3 +126,87 @@ def test_sized_schedule_equals_the_per_contact_loops() -> None:
     for first_day, days in ((0, 1), (1, 2), (0, 3), (5, 1)):
         assert sized_schedule(model, first_day, days) == _sized_by_loops(model, first_day, days)
     assert sized_schedule(model, 5, 1) is None  # nobody answered after the last day
+
+
+# --- result tables ------------------------------------------------------------------------
+
+
+def _max_overlap_by_lexsort(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """`max_overlap_per_bin` as it was: lexsort of all events and a Python loop over bins."""
+    times = np.concatenate((starts, ends))
+    steps = np.concatenate((np.ones(len(starts)), -np.ones(len(ends))))
+    order = np.lexsort((steps, times))
+    times, level = times[order], np.cumsum(steps[order])
+    first = np.searchsorted(times, edges[:-1], side="left")
+    last = np.searchsorted(times, edges[1:], side="left")
+    carried = np.where(first > 0, level[np.maximum(first - 1, 0)], 0.0) if len(level) else 0.0
+    result = np.array(carried, dtype=float) * np.ones(len(edges) - 1)
+    for j in np.flatnonzero(last > first):
+        result[j] = max(result[j], level[first[j] : last[j]].max())
+    return result
+
+
+def _spans(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Spans in roughly arrival order with ties (whole seconds) and zero lengths."""
+    starts = np.sort(rng.integers(0, 5_000, count)).astype(float)
+    starts[rng.random(count) < 0.05] += rng.integers(-50, 50)  # a little out of order
+    return starts, starts + rng.integers(0, 300, count)
+
+
+def test_max_overlap_per_bin_equals_the_lexsort_loop_and_a_count_at_every_moment() -> None:
+    rng = np.random.default_rng(5)
+    for count in (0, 1, 7, 300, 5_000):
+        starts, ends = _spans(rng, count)
+        edges = np.unique(np.concatenate(([-100.0, 6_000.0], rng.integers(0, 5_500, 30))))
+        got = max_overlap_per_bin(starts, ends, edges)
+        np.testing.assert_array_equal(got, _max_overlap_by_lexsort(starts, ends, edges))
+        if count <= 300:  # brute force: spans open at each moment that matters, per bin
+            for j in range(len(edges) - 1):
+                moments = [edges[j], *[t for t in starts if edges[j] <= t < edges[j + 1]]]
+                open_at = [np.sum((starts <= t) & (t < ends)) for t in moments]
+                assert got[j] == max(open_at), j
+
+
+def test_overlap_per_bin_sums_as_with_the_default_sort() -> None:
+    rng = np.random.default_rng(6)
+    for count in (0, 1, 1_000, 20_000):
+        starts, ends = _spans(rng, count)
+        starts, ends = starts + rng.random(count), ends + rng.random(count)  # no integer sums
+        edges = np.sort(rng.uniform(-10, 6_000, 41))
+
+        def by_quicksort(values: np.ndarray, points: np.ndarray = edges) -> np.ndarray:
+            ordered = np.sort(values)
+            prefix = np.concatenate(([0.0], np.cumsum(ordered)))
+            k = np.searchsorted(ordered, points, side="right")
+            return prefix[k] + points * (len(ordered) - k)
+
+        expected = np.diff(by_quicksort(ends) - by_quicksort(starts))
+        np.testing.assert_array_equal(overlap_per_bin(starts, ends, edges), expected)
+
+
+def test_interval_table_wanted_start_and_staffing_steps_equal_the_per_row_lookups() -> None:
+    scenario = baseline(
+        calendar__days=15,
+        calendar__warmup_days=0,
+        customers__population=20_000,
+        staffing__target_service_level=0.8,
+    )
+    model = build_model(scenario, seed=2)
+    model.run_model()
+    assert len(model.staffing.plans) == 3  # the plan, then sized for weeks 2 and 3
+    columns = model.log.arrays()
+    table = interval_table(columns, model)
+    hours = model.hours
+    rows = [(d, k) for d in range(hours.measured_days) for k in range(hours.intervals_per_day)]
+    starts = [hours.interval_start(d, k) for d, k in rows]
+    assert table["wanted"].tolist() == [
+        model.staffing.wanted(s, k) for s, (_, k) in zip(starts, rows, strict=True)
+    ]
+    assert table["wanted"].dtype == np.int64
+    assert table["start"].tolist() == [
+        _clock(s - d * DAY) for s, (d, _) in zip(starts, rows, strict=True)
+    ]
+    times, levels = (np.asarray(x, dtype=float) for x in zip(*model.staffing.changes, strict=True))
+    got_times, got_levels = _staffed_step(model)
+    np.testing.assert_array_equal(got_times, times)
+    np.testing.assert_array_equal(got_levels, levels)
