@@ -199,8 +199,10 @@ def test_interval_table_wanted_start_and_staffing_steps_equal_the_per_row_lookup
     hours = model.hours
     rows = [(d, k) for d in range(hours.measured_days) for k in range(hours.intervals_per_day)]
     starts = [hours.interval_start(d, k) for d, k in rows]
+    plans = model.staffing.plans  # the plan in force: the last one made at or before
     assert table["wanted"].tolist() == [
-        model.staffing.wanted(s, k) for s, (_, k) in zip(starts, rows, strict=True)
+        next(plan for made, plan in reversed(plans) if made <= s)[k]
+        for s, (_, k) in zip(starts, rows, strict=True)
     ]
     assert table["wanted"].dtype == np.int64
     assert table["start"].tolist() == [

@@ -118,7 +118,7 @@ def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) ->
             "start_time": starts,
             **stats,
             "staffed": staffed / hours.interval,
-            "wanted": _wanted(model, starts, n_int),
+            "wanted": model.staffing.wanted(starts, np.tile(np.arange(n_int), days)),
             "occupancy": ratio(busy, staffed),
             "queue_mean": queued / hours.interval,
             "queue_max": queue_max.astype(np.int64),
@@ -236,18 +236,6 @@ AVERAGE_DAY = [
     "abandonment_rate",
 ]
 """Columns of `average_day` besides the interval and its start."""
-
-
-def _wanted(model: ContactCenterModel, starts: np.ndarray, n_int: int) -> np.ndarray:
-    """`model.staffing.wanted` for the intervals starting at `starts` (n_int a day, in order):
-    the plan in force at each start is the last one made at or before it."""
-    plans = model.staffing.plans
-    made = np.fromiter((start for start, _ in plans), dtype=float, count=len(plans))
-    in_force = np.searchsorted(made, starts, side="right") - 1
-    schedules = np.array([schedule for _, schedule in plans], dtype=np.int64).reshape(
-        len(plans), -1
-    )
-    return schedules[in_force, np.arange(len(starts)) % n_int]
 
 
 def _clocks(seconds: np.ndarray) -> list[str]:
