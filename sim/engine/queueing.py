@@ -12,7 +12,7 @@ import operator
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import betainc, gammaln, logsumexp
+from scipy.special import betainc, gammaln
 
 __all__ = [
     "ErlangA",
@@ -135,14 +135,22 @@ class ErlangA:
             if self.arrival_rate >= n_mu:
                 return 0.0
             return 1.0 - self.prob_wait * math.exp(-(n_mu - self.arrival_rate) * t)
-        theta = 1.0 / self.mean_patience
-        b = n_mu / theta
-        m = np.arange(self._queue_probs.size, dtype=float)
-        p = 1.0 if math.isinf(t) else -math.expm1(-theta * t)
-        # Given m ahead, the served wait is a sum of Exp(theta (b + i)), i = 1..m+1, which is
-        # distributed as -log(1 - U)/theta with U ~ Beta(m + 1, b + 1), and P(served) = b/(b+m+1).
-        served_within = (b / (b + m + 1.0)) * betainc(m + 1.0, b + 1.0, p)
-        return float((1.0 - self.prob_wait) + np.dot(self._queue_probs, served_within))
+        return _served_within(self._queue_probs, self.prob_wait, n_mu, self.mean_patience, t)
+
+
+def _served_within(
+    queue_probs: np.ndarray, prob_wait: float, n_mu: float, mean_patience: float, t: float
+) -> float:
+    """Erlang A service level at `t` from the queue's stationary probabilities (finite patience,
+    arrivals > 0): P(no wait) plus, per number ahead, P(served within t)."""
+    theta = 1.0 / mean_patience
+    b = n_mu / theta
+    m = np.arange(queue_probs.size, dtype=float)
+    p = 1.0 if math.isinf(t) else -math.expm1(-theta * t)
+    # Given m ahead, the served wait is a sum of Exp(theta (b + i)), i = 1..m+1, which is
+    # distributed as -log(1 - U)/theta with U ~ Beta(m + 1, b + 1), and P(served) = b/(b+m+1).
+    served_within = (b / (b + m + 1.0)) * betainc(m + 1.0, b + 1.0, p)
+    return float((1.0 - prob_wait) + np.dot(queue_probs, served_within))
 
 
 def _erlang_a_infinite_patience(n: int, lam: float, s: float) -> ErlangA:
@@ -180,6 +188,35 @@ def _log_queue_weights(n: int, lam: float, mu: float, theta: float) -> np.ndarra
     return out[: int(keep[-1]) + 1]
 
 
+def _logsumexp(values: np.ndarray) -> float:
+    """log(sum(exp(values))) of a 1-D array: the same floats as scipy.special.logsumexp (its
+    steps: shift by the maximum, count the maxima, log1p of the rest over their count) without
+    its array-API overhead, which dominated the staffing search on these small arrays."""
+    top = values.max(keepdims=True)
+    at_top = values == top
+    rest = values.copy()
+    rest[at_top] = -np.inf
+    count = at_top.astype(values.dtype).sum(keepdims=True)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        total = np.exp(rest - top).sum(keepdims=True)
+        total = np.where(total == 0, total, total / count)
+        out = np.log1p(total) + np.log(count) + top
+        if not np.isfinite(out[0]):  # as scipy: the unshifted sum where shifting failed
+            out = np.log(np.exp(values).sum(keepdims=True))
+    return float(out[0])
+
+
+def _queue_probs(n: int, lam: float, s: float, patience: float) -> np.ndarray:
+    """P(number in system = n + m) for m = 0..M of M/M/n+M (lam > 0, finite patience)."""
+    mu, theta, a = 1.0 / s, 1.0 / patience, lam * s
+    # Stationary weights in log space: a^k/k! for k <= n, then birth lam, death n mu + m theta.
+    k = np.arange(n + 1, dtype=float)
+    log_low = k * math.log(a) - gammaln(k + 1.0)
+    log_queue = log_low[-1] + _log_queue_weights(n, lam, mu, theta)
+    log_z = _logsumexp(np.concatenate([log_low[:-1], log_queue]))
+    return np.exp(log_queue - log_z)
+
+
 def erlang_a(
     servers: int, arrival_rate: float, mean_service: float, mean_patience: float
 ) -> ErlangA:
@@ -192,15 +229,8 @@ def erlang_a(
         return ErlangA(n, 0.0, s, patience, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, np.zeros(1))
     if math.isinf(patience):
         return _erlang_a_infinite_patience(n, lam, s)
-    mu, theta, a = 1.0 / s, 1.0 / patience, lam * s
-
-    # Stationary weights in log space: a^k/k! for k <= n, then birth lam, death n mu + m theta.
-    k = np.arange(n + 1, dtype=float)
-    log_low = k * math.log(a) - gammaln(k + 1.0)
-    log_queue = log_low[-1] + _log_queue_weights(n, lam, mu, theta)
-    log_z = float(logsumexp(np.concatenate([log_low[:-1], log_queue])))
-    p_queue = np.exp(log_queue - log_z)  # P(n + m) for m = 0..M
-
+    mu, theta = 1.0 / s, 1.0 / patience
+    p_queue = _queue_probs(n, lam, s, patience)  # P(n + m) for m = 0..M
     m = np.arange(p_queue.size, dtype=float)
     b = n * mu / theta
     prob_wait = min(1.0, float(p_queue.sum()))
@@ -233,15 +263,26 @@ def required_staff(
         return 0
     load = arrival_rate * mean_service
     n = max(1, int(load + math.sqrt(load)) - 2)
-    while (
-        n > 1
-        and erlang_a(n - 1, arrival_rate, mean_service, mean_patience).service_level(t)
-        >= target_service_level
-    ):
-        n -= 1
-    while (
-        erlang_a(n, arrival_rate, mean_service, mean_patience).service_level(t)
-        < target_service_level
-    ):
+    args = (
+        _check_nonneg("arrival_rate", arrival_rate),
+        _check_pos("mean_service", mean_service),
+        _check_pos("mean_patience", mean_patience, allow_inf=True),
+        _check_nonneg("t", t, allow_inf=True),
+    )
+    if n > 1 and _service_level_at(n - 1, *args) >= target_service_level:
+        n -= 1  # meets the target: step down while one fewer does too
+        while n > 1 and _service_level_at(n - 1, *args) >= target_service_level:
+            n -= 1
+        return n
+    while _service_level_at(n, *args) < target_service_level:
         n += 1
     return n
+
+
+def _service_level_at(n: int, lam: float, s: float, patience: float, t: float) -> float:
+    """`erlang_a(n, lam, s, patience).service_level(t)`, the same float, computing only what the
+    service level needs (a staffing search evaluates it a few times per interval and week)."""
+    if lam == 0 or math.isinf(patience):
+        return erlang_a(n, lam, s, patience).service_level(t)
+    p_queue = _queue_probs(n, lam, s, patience)
+    return _served_within(p_queue, min(1.0, float(p_queue.sum())), n / s, patience, t)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.engine.employee import Employee
 from sim.scenario.queue import Staffing
 
@@ -68,11 +70,14 @@ class StaffingPlan:
             while len(self.employees) < max(schedule, default=0):
                 self.hire(Employee(self.model))
 
-    def wanted(self, time: float, interval: int) -> int:
-        """Employees the plan in force at `time` wanted on the phones during `interval` (the
-        schedule or the weekly sizing's, before shifts, absences and breaks)."""
-        schedule = next(plan for start, plan in reversed(self.plans) if start <= time)
-        return schedule[interval]
+    def wanted(self, times: np.ndarray, intervals: np.ndarray) -> np.ndarray:
+        """Employees the plan in force at each of `times` (the last one made at or before it)
+        wanted on the phones during the matching one of `intervals` (the schedule or the weekly
+        sizing's, before shifts, absences and breaks); for the interval table."""
+        made = np.fromiter((start for start, _ in self.plans), dtype=float, count=len(self.plans))
+        in_force = np.searchsorted(made, times, side="right") - 1
+        schedules = np.array([plan for _, plan in self.plans], dtype=np.int64)
+        return schedules[in_force, intervals]
 
     def target(self, interval: int) -> int:
         """Employees wanted on the phones during `interval` of a day (on a rota: everyone

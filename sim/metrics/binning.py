@@ -10,7 +10,7 @@ import numpy as np
 
 def _clipped_sum(values: np.ndarray, points: np.ndarray) -> np.ndarray:
     """For each point T: sum_i min(T, values_i)."""
-    ordered = np.sort(values)
+    ordered = np.sort(values, kind="stable")  # timsort: the call log is nearly in time order
     prefix = np.concatenate(([0.0], np.cumsum(ordered)))
     k = np.searchsorted(ordered, points, side="right")
     return prefix[k] + points * (len(ordered) - k)
@@ -31,17 +31,19 @@ def step_integral_per_bin(times: np.ndarray, levels: np.ndarray, edges: np.ndarr
 
 
 def max_overlap_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Largest number of spans [start, end) open at one moment within each bin."""
-    times = np.concatenate((starts, ends))
-    steps = np.concatenate((np.ones(len(starts)), -np.ones(len(ends))))
-    order = np.lexsort((steps, times))  # at equal times, leaving (-1) before joining (+1)
+    """Largest number of spans [start, end) open at one moment within each bin (edges rising)."""
+    times = np.concatenate((ends, starts))
+    steps = np.concatenate((-np.ones(len(ends)), np.ones(len(starts))))
+    order = np.argsort(times, kind="stable")  # at equal times, leaving (-1) before joining (+1)
     times, level = times[order], np.cumsum(steps[order])
     first = np.searchsorted(times, edges[:-1], side="left")
     last = np.searchsorted(times, edges[1:], side="left")
     carried = np.where(first > 0, level[np.maximum(first - 1, 0)], 0.0) if len(level) else 0.0
     result = np.array(carried, dtype=float) * np.ones(len(edges) - 1)
-    for j in np.flatnonzero(last > first):
-        result[j] = max(result[j], level[first[j] : last[j]].max())
+    busy = np.flatnonzero(last > first)
+    if len(busy):  # bins are adjacent, so each busy bin's events run to the next busy bin's
+        peaks = np.maximum.reduceat(level[: last[busy[-1]]], first[busy])
+        result[busy] = np.maximum(result[busy], peaks)
     return result
 
 

@@ -6,6 +6,7 @@ vectorised with numpy, so measuring costs the event loop nothing.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,8 +45,16 @@ def _grouped(key: np.ndarray, size: int, columns: dict[str, np.ndarray], sl_seco
 
 
 def _staffed_step(model: ContactCenterModel) -> tuple[np.ndarray, np.ndarray]:
-    times, levels = zip(*model.staffing.changes, strict=True)
-    return np.asarray(times, dtype=float), np.asarray(levels, dtype=float)
+    """Times of the staffing changes and the head counts on the phones from then on."""
+    changes = model.staffing.changes
+    flat = np.fromiter(chain.from_iterable(changes), dtype=float, count=2 * len(changes))
+    return flat[0::2], flat[1::2]
+
+
+def measured_day(columns: dict[str, np.ndarray], model: ContactCenterModel) -> np.ndarray:
+    """Measured day (0 = the first after the warm-up; negative in the warm-up) in which each
+    call arrived."""
+    return (columns["arrival"] // DAY).astype(np.int64) - model.hours.warmup
 
 
 def call_bins(
@@ -54,12 +63,12 @@ def call_bins(
     """Measured day (0 = the first after the warm-up; negative in the warm-up) and interval
     (within the opening hours) in which each call arrived."""
     hours = model.hours
-    simulated_day = (columns["arrival"] // DAY).astype(np.int64)
-    second = columns["arrival"] - simulated_day * DAY
+    day = measured_day(columns, model)
+    second = columns["arrival"] - (day + hours.warmup) * DAY
     interval = np.clip(
         ((second - hours.open) // hours.interval).astype(np.int64), 0, hours.intervals_per_day - 1
     )
-    return simulated_day - hours.warmup, interval
+    return day, interval
 
 
 def measured(columns: dict[str, np.ndarray], day: np.ndarray) -> dict[str, np.ndarray]:
@@ -105,17 +114,11 @@ def interval_table(columns: dict[str, np.ndarray], model: ContactCenterModel) ->
             "day": np.repeat(np.arange(days), n_int),
             "weekday": np.repeat([hours.weekday(first + d) for d in range(days)], n_int),
             "interval": np.tile(np.arange(n_int), days),
-            "start": [
-                _clock(s - d * DAY)
-                for s, d in zip(starts, np.repeat(first + np.arange(days), n_int), strict=True)
-            ],
+            "start": _clocks(starts - np.repeat(first + np.arange(days), n_int) * DAY),
             "start_time": starts,
             **stats,
             "staffed": staffed / hours.interval,
-            "wanted": [
-                model.staffing.wanted(start, k)
-                for start, k in zip(starts, np.tile(np.arange(n_int), days), strict=True)
-            ],
+            "wanted": model.staffing.wanted(starts, np.tile(np.arange(n_int), days)),
             "occupancy": ratio(busy, staffed),
             "queue_mean": queued / hours.interval,
             "queue_max": queue_max.astype(np.int64),
@@ -128,7 +131,7 @@ def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd
     """One row per measured day; busy and staffed time include work after closing."""
     hours = model.hours
     days, first = hours.measured_days, hours.warmup
-    day, _ = call_bins(columns, model)
+    day = measured_day(columns, model)
     stats = _grouped(
         day[day >= 0], days, measured(columns, day), model.config.kpi.service_level_seconds
     )
@@ -153,7 +156,7 @@ def daily_table(columns: dict[str, np.ndarray], model: ContactCenterModel) -> pd
 def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[str, float]:
     """The run's headline KPIs over the measured days: flat, snake_case, deterministic for a
     given seed. Calls count by arrival; time integrals from the end of the warm-up on."""
-    columns = measured(columns, call_bins(columns, model)[0])
+    columns = measured(columns, measured_day(columns, model))
     answered, abandoned, wait = columns["answered"], columns["abandoned"], columns["wait"]
     offered = len(wait)
     handled = int(answered.sum())
@@ -190,7 +193,7 @@ def run_kpis(columns: dict[str, np.ndarray], model: ContactCenterModel) -> dict[
 
 def line_seconds(columns: dict[str, np.ndarray], model: ContactCenterModel) -> float:
     """Seconds inbound callers of the measured days spent on the line: waiting or talking."""
-    columns = measured(columns, call_bins(columns, model)[0])
+    columns = measured(columns, measured_day(columns, model))
     return float(columns["wait"].sum() + columns["talk"][columns["answered"]].sum())
 
 
@@ -233,6 +236,16 @@ AVERAGE_DAY = [
     "abandonment_rate",
 ]
 """Columns of `average_day` besides the interval and its start."""
+
+
+def _clocks(seconds: np.ndarray) -> list[str]:
+    """`_clock` of each second of the day (computed once per distinct second)."""
+    labels: dict[float, str] = {}
+    values = seconds.tolist()
+    for second in values:
+        if second not in labels:
+            labels[second] = _clock(second)
+    return [labels[second] for second in values]
 
 
 def _clock(second: float) -> str:
