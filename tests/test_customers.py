@@ -60,9 +60,9 @@ def test_the_customer_view_reads_and_writes_the_columns() -> None:
     customer.experience(1.0, 0.2)
     assert customer.satisfaction == before + 0.2 * (1.0 - before)
     assert customer.open_issue is None
-    customer.open_issue = "billing"
-    assert customer.open_issue == "billing"
-    assert model.behavior.reason_names[customers.open_issue[7]] == "billing"
+    customer.open_issue = "complaint"
+    assert customer.open_issue == "complaint"
+    assert model.behavior.reason_names[customers.open_issue[7]] == "complaint"
     customer.open_issue = None
     assert customers.open_issue[7] == -1
     assert (customer.contacts, customer.repeats, customer.purchases) == (0, 0, 0)
