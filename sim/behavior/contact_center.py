@@ -65,6 +65,10 @@ class ContactCenterBehavior:
         self._outbound_choice = sampler(streams["outbound_choice"].random)
         self._outbound = OUTBOUND_DRAWS.sampler(streams["outbound"])
         self._log = model.log  # its `customer` column: the customer of each contact, by call id
+        # the customer columns each contact reads or writes, a lookup closer (never replaced)
+        customers = self.customers
+        self._churned, self._satisfaction = customers.churned, customers.satisfaction
+        self._open_issue, self._contacts = customers.open_issue, customers.contacts
         self.outbound = OutboundCounts()
         self.outbound_busy = 0  # employees on an outbound call right now
         self.sales = 0
@@ -85,9 +89,8 @@ class ContactCenterBehavior:
         # conditional expressions rather than min(): Python 3.12's min/max cost ~0.3 µs a call
         reason = bisect_right(self._reason_cumulative, u_reason)
         reason = reason if reason < self._last_reason else self._last_reason
-        customers = self.customers
-        customer = customers.index_for(u_customer)
-        if customers.churned[customer]:
+        customer = self.customers.index_for(u_customer)
+        if self._churned[customer]:
             self.lost_demand += 1
             return
         self._contact(time, customer, reason, VALUE, 1.0)
@@ -98,12 +101,10 @@ class ContactCenterBehavior:
         """Customer `customer` (an index) calls: log the contact and offer it to the queue."""
         mu, sigma = self._need_params[reason]
         need = math.exp(mu + sigma * self._need()) * need_factor
-        customers = self.customers
-        call = self.model.add_contact(
-            time, customers.patience_factor[customer], customer, talk=need
-        )
+        patience_factor = self.customers.patience_factor[customer]
+        call = self.model.add_contact(time, patience_factor, customer, talk=need)
         self.contacts.add(reason, kind, need)
-        customers.contacts[customer] += 1
+        self._contacts[customer] += 1
         self.model.offer(call, time)
 
     def patience_factor(self, customer: int) -> float:
@@ -145,7 +146,7 @@ class ContactCenterBehavior:
         broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - quality)
         bought = outcome.sold and self.reasons[self.contacts.reason[call]].buying_intent
         if (resolved and not broken) or bought:  # a purchase they called for closes the issue
-            self.customers.open_issue[customer] = NO_ISSUE
+            self._open_issue[customer] = NO_ISSUE
         else:
             self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
         self.churn_check(customer, u_churn, time)
@@ -173,7 +174,7 @@ class ContactCenterBehavior:
     ) -> None:
         """A contact's experience moves the customer's satisfaction; surveyed, they answer."""
         s = self.cfg.satisfaction
-        satisfaction = self.customers.satisfaction
+        satisfaction = self._satisfaction
         satisfaction[customer] += s.memory * (score - satisfaction[customer])  # `experience`
         self.contacts.experience[call] = score
         if surveyed:
@@ -182,19 +183,19 @@ class ContactCenterBehavior:
             self.contacts.survey(call, csat, nps)
 
     def redial_allowed(self, previous: int) -> bool:
-        return not self.customers.churned[self._log.customer[previous]]
+        return not self._churned[self._log.customer[previous]]
 
     def redialed(self, previous: int, call: int) -> None:
         contacts = self.contacts
         contacts.add(contacts.reason[previous], REDIAL, contacts.need[previous])
-        self.customers.contacts[self._log.customer[previous]] += 1
+        self._contacts[self._log.customer[previous]] += 1
 
     def _unresolved(
         self, customer: int, reason: int, u: float, e_delay: float, time: float
     ) -> None:
         """An open issue: the customer calls again later (failure demand) or gives up."""
         demand, s = self.cfg.demand, self.cfg.satisfaction
-        self.customers.open_issue[customer] = reason
+        self._open_issue[customer] = reason
         if u < demand.callback_probability:
             delay = e_delay * demand.callback_mean_delay_seconds
             at = self.model.hours.add_open_time(time, delay)
@@ -205,9 +206,8 @@ class ContactCenterBehavior:
 
     def _callback(self, pending: tuple[int, int], time: float) -> None:
         customer, reason = pending
-        customers = self.customers
-        if not customers.churned[customer] and customers.open_issue[customer] != NO_ISSUE:
-            customers.repeats[customer] += 1
+        if not self._churned[customer] and self._open_issue[customer] != NO_ISSUE:
+            self.customers.repeats[customer] += 1
             need_factor = self.cfg.demand.callback_need_factor
             self._contact(time, customer, reason, CALLBACK, need_factor)
 
@@ -224,9 +224,8 @@ class ContactCenterBehavior:
     def churn_check(self, customer: int, u: float, time: float) -> None:
         """Dissatisfied customers may leave: the chance rises as satisfaction falls."""
         c = self.cfg.churn
-        customers = self.customers
-        satisfaction = customers.satisfaction[customer]
-        if satisfaction >= c.threshold or customers.churned[customer]:
+        satisfaction = self._satisfaction[customer]
+        if satisfaction >= c.threshold or self._churned[customer]:
             return
         shortfall = (c.threshold - satisfaction) / c.threshold
         if u < c.max_probability * shortfall**c.exponent:

@@ -60,8 +60,10 @@ def lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.nd
 
 
 def floats(values: np.ndarray) -> array:
-    """A float64 column with exactly these values (a copy of the buffer, no conversion)."""
-    return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    """A float64 column with exactly these values (one copy of the buffer, no conversion)."""
+    column = array("d")
+    column.frombytes(memoryview(np.ascontiguousarray(values, dtype=np.float64)).cast("B"))
+    return column
 
 
 def _column(name: str, doc: str) -> property:
