@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.behavior import customer as customer_module
 from tests.helpers import baseline
 
 ROW_BYTES = 4 * 8 + 1 + 3 * 4 + 1
@@ -104,6 +105,7 @@ def test_the_contact_path_keeps_each_customers_state_in_the_columns() -> None:
 
 
 def test_customers_hold_their_columns_not_an_object_per_caller() -> None:
+    assert customer_module.ROW_BYTES == ROW_BYTES  # what run sizes assume a customer holds
     model = sim.build_model(small(), seed=3)
     model.run_model()
     behavior = model.behavior

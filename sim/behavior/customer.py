@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 NO_ISSUE = -1
 """`open_issue` of a customer with no unresolved issue."""
+ROW_BYTES = 4 * 8 + 1 + 3 * 4 + 1
+"""Bytes of one customer's row: four float64 columns, open issue (int8; int32 beyond 127
+reasons), three int32 counts and the churned flag."""
 
 
 def beta(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
