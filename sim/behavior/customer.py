@@ -72,10 +72,10 @@ def floats(values: np.ndarray) -> array:
 def _column(name: str, doc: str) -> property:
     """A `Customer` attribute that reads and writes the customer's row of column `name`."""
 
-    def get(self: Customer) -> float:
+    def get(self: Customer) -> int | float:
         return getattr(self.base, name)[self.index]
 
-    def set_(self: Customer, value: float) -> None:
+    def set_(self: Customer, value: int | float) -> None:
         getattr(self.base, name)[self.index] = value
 
     return property(get, set_, doc=doc)
