@@ -63,9 +63,10 @@ def lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.nd
 
 
 def floats(values: np.ndarray) -> array:
-    """A float64 column with exactly these values (one copy of the buffer, no conversion)."""
-    column = array("d")
-    column.frombytes(memoryview(np.ascontiguousarray(values, dtype=np.float64)).cast("B"))
+    """A float64 column with exactly these values (one copy of the buffer, no conversion; sized
+    exactly, where `frombytes` would leave 6 % spare room)."""
+    column = array("d", [0.0]) * len(values)
+    memoryview(column).cast("B")[:] = memoryview(np.ascontiguousarray(values, np.float64)).cast("B")
     return column
 
 
