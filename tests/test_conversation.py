@@ -97,5 +97,5 @@ def test_a_purchase_uses_up_appetite_and_closes_a_buying_issue() -> None:
     model = sim.build_model(scenario.with_overrides({"calendar.days": 1}), seed=1)
     customer = model.behavior.customers.get(0)
     before = customer.potential
-    model.behavior.sale(customer, 100.0)
+    model.behavior.sale(customer.index, 100.0)
     assert customer.potential == pytest.approx(before * (1 - scenario.sales.purchase_satiation))

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.behavior.conversation import CONVERSATION_DRAWS, Conversation, clamp, experience
 from sim.behavior.conversation_log import CALLBACK, REDIAL, VALUE, ConversationLog
-from sim.behavior.customer import Customer, CustomerBase
+from sim.behavior.customer import NO_ISSUE, CustomerBase
 from sim.behavior.draws import DrawLayout
 from sim.behavior.outbound import OUTBOUND_DRAWS, OutboundCounts, outbound_call
 from sim.behavior.policy import make_policy
@@ -47,10 +47,10 @@ class ContactCenterBehavior:
         streams = model.streams
         self.cfg = cfg
         self.policy = make_policy(cfg.policy)
-        self.customers = CustomerBase(cfg.customers, streams["customers"])
+        self.reason_names = list(cfg.demand.reasons)
+        self.customers = CustomerBase(cfg.customers, streams["customers"], self.reason_names)
         self.workforce = Workforce(cfg.employees, self.policy, model)
         self.contacts = ConversationLog()
-        self.reason_names = list(cfg.demand.reasons)
         self.reasons = list(cfg.demand.reasons.values())
         self._last_reason = len(self.reasons) - 1
         self._reason_cumulative = np.cumsum([r.share for r in self.reasons]).tolist()
@@ -64,7 +64,11 @@ class ContactCenterBehavior:
         self._after = AFTER_CONTACT_DRAWS.sampler(streams["after_contact"])
         self._outbound_choice = sampler(streams["outbound_choice"].random)
         self._outbound = OUTBOUND_DRAWS.sampler(streams["outbound"])
-        self._callers: list[Customer] = []  # the customer of each contact, by call id
+        self._log = model.log  # its `customer` column: the customer of each contact, by call id
+        # the customer columns each contact reads or writes, a lookup closer (never replaced)
+        customers = self.customers
+        self._churned, self._satisfaction = customers.churned, customers.satisfaction
+        self._open_issue, self._contacts = customers.open_issue, customers.contacts
         self.outbound = OutboundCounts()
         self.outbound_busy = 0  # employees on an outbound call right now
         self.sales = 0
@@ -85,27 +89,26 @@ class ContactCenterBehavior:
         # conditional expressions rather than min(): Python 3.12's min/max cost ~0.3 µs a call
         reason = bisect_right(self._reason_cumulative, u_reason)
         reason = reason if reason < self._last_reason else self._last_reason
-        customers = self.customers
-        index = customers.index_for(u_customer)
-        customer = customers.agents.get(index) or customers.add(index)  # `get`, inlined
-        if customer.churned:
+        customer = self.customers.index_for(u_customer)
+        if self._churned[customer]:
             self.lost_demand += 1
             return
         self._contact(time, customer, reason, VALUE, 1.0)
 
     def _contact(
-        self, time: float, customer: Customer, reason: int, kind: int, need_factor: float
+        self, time: float, customer: int, reason: int, kind: int, need_factor: float
     ) -> None:
+        """Customer `customer` (an index) calls: log the contact and offer it to the queue."""
         mu, sigma = self._need_params[reason]
         need = math.exp(mu + sigma * self._need()) * need_factor
-        call = self.model.add_contact(time, customer.patience_factor, customer.index, talk=need)
+        patience_factor = self.customers.patience_factor[customer]
+        call = self.model.add_contact(time, patience_factor, customer, talk=need)
         self.contacts.add(reason, kind, need)
-        self._callers.append(customer)
-        customer.contacts += 1
+        self._contacts[customer] += 1
         self.model.offer(call, time)
 
     def patience_factor(self, customer: int) -> float:
-        return self.customers.agents[customer].patience_factor
+        return self.customers.patience_factor[customer]
 
     def talk_time(self, employee: Employee, call: int) -> float:
         """Hold the conversation; the employee talks as long as it takes, given the pressure
@@ -116,7 +119,7 @@ class ContactCenterBehavior:
         outcome = self.conversation.hold(
             contacts.need[call],
             self.reasons[contacts.reason[call]],
-            self._callers[call].potential,
+            self.customers.potential[self._log.customer[call]],
             employee,
             self.policy.guidance(employee),
             len(router.idle) / on_phone if on_phone else 0.0,
@@ -131,7 +134,7 @@ class ContactCenterBehavior:
         s = self.cfg.satisfaction
         outcome = self.contacts.outcomes[call]
         quality, resolved = outcome.quality, outcome.resolved
-        customer = self._callers[call]
+        customer = self._log.customer[call]
         u_broken, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
         if outcome.sold:
             self.sale(customer, outcome.sale_value)
@@ -143,7 +146,7 @@ class ContactCenterBehavior:
         broken = u_broken < self.cfg.demand.broken_promise_rate * (1.0 - quality)
         bought = outcome.sold and self.reasons[self.contacts.reason[call]].buying_intent
         if (resolved and not broken) or bought:  # a purchase they called for closes the issue
-            customer.open_issue = None
+            self._open_issue[customer] = NO_ISSUE
         else:
             self._unresolved(customer, self.contacts.reason[call], u_callback, e_delay, time)
         self.churn_check(customer, u_churn, time)
@@ -151,7 +154,7 @@ class ContactCenterBehavior:
     def call_abandoned(self, call: int, redialing: bool, time: float) -> None:
         """The caller's experience of hanging up (and their survey answer, if they give one);
         an issue left open unless they will redial."""
-        customer = self._callers[call]
+        customer = self._log.customer[call]
         _, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()
         s = self.cfg.satisfaction
         surveyed = u_survey < s.abandoned_survey_rate
@@ -162,7 +165,7 @@ class ContactCenterBehavior:
 
     def _experienced(
         self,
-        customer: Customer,
+        customer: int,
         call: int,
         score: float,
         surveyed: bool,
@@ -171,59 +174,60 @@ class ContactCenterBehavior:
     ) -> None:
         """A contact's experience moves the customer's satisfaction; surveyed, they answer."""
         s = self.cfg.satisfaction
-        customer.satisfaction += s.memory * (score - customer.satisfaction)  # `experience`
+        satisfaction = self._satisfaction
+        satisfaction[customer] += s.memory * (score - satisfaction[customer])  # `experience`
         self.contacts.experience[call] = score
         if surveyed:
             csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
-            nps = clamp(round(10 * customer.satisfaction + s.nps_noise * z_nps), 0, 10)
+            nps = clamp(round(10 * satisfaction[customer] + s.nps_noise * z_nps), 0, 10)
             self.contacts.survey(call, csat, nps)
 
     def redial_allowed(self, previous: int) -> bool:
-        return not self._callers[previous].churned
+        return not self._churned[self._log.customer[previous]]
 
     def redialed(self, previous: int, call: int) -> None:
         contacts = self.contacts
         contacts.add(contacts.reason[previous], REDIAL, contacts.need[previous])
-        customer = self._callers[previous]
-        self._callers.append(customer)
-        customer.contacts += 1
+        self._contacts[self._log.customer[previous]] += 1
 
     def _unresolved(
-        self, customer: Customer, reason: int, u: float, e_delay: float, time: float
+        self, customer: int, reason: int, u: float, e_delay: float, time: float
     ) -> None:
         """An open issue: the customer calls again later (failure demand) or gives up."""
         demand, s = self.cfg.demand, self.cfg.satisfaction
-        customer.open_issue = self.reason_names[reason]
+        self._open_issue[customer] = reason
         if u < demand.callback_probability:
             delay = e_delay * demand.callback_mean_delay_seconds
             at = self.model.hours.add_open_time(time, delay)
             if at < math.inf:
                 self.model.events.schedule(at, self._callback, (customer, reason))
         else:
-            customer.experience(s.unresolved_giveup_experience, s.memory)
+            self.customers.experience(customer, s.unresolved_giveup_experience, s.memory)
 
-    def _callback(self, pending: tuple[Customer, int], time: float) -> None:
+    def _callback(self, pending: tuple[int, int], time: float) -> None:
         customer, reason = pending
-        if not customer.churned and customer.open_issue is not None:
-            customer.repeats += 1
+        if not self._churned[customer] and self._open_issue[customer] != NO_ISSUE:
+            self.customers.repeats[customer] += 1
             need_factor = self.cfg.demand.callback_need_factor
             self._contact(time, customer, reason, CALLBACK, need_factor)
 
-    def sale(self, customer: Customer, value: float) -> None:
-        """A purchase: one-off revenue, a higher recurring value from now on, and less appetite
-        for the next offer."""
+    def sale(self, customer: int, value: float) -> None:
+        """A purchase by customer `customer` (an index): one-off revenue, a higher recurring
+        value from now on, and less appetite for the next offer."""
         self.sales += 1
         self.sales_revenue += value
-        customer.purchases += 1
-        customer.potential *= 1.0 - self.cfg.sales.purchase_satiation  # less left to want
-        self.customers.add_monthly_value(customer, self.cfg.sales.monthly_value_uplift)
+        customers = self.customers
+        customers.purchases[customer] += 1
+        customers.potential[customer] *= 1.0 - self.cfg.sales.purchase_satiation  # less to want
+        customers.add_monthly_value(customer, self.cfg.sales.monthly_value_uplift)
 
-    def churn_check(self, customer: Customer, u: float, time: float) -> None:
+    def churn_check(self, customer: int, u: float, time: float) -> None:
         """Dissatisfied customers may leave: the chance rises as satisfaction falls."""
         c = self.cfg.churn
-        if customer.satisfaction >= c.threshold or customer.churned:
+        satisfaction = self._satisfaction[customer]
+        if satisfaction >= c.threshold or self._churned[customer]:
             return
-        shortfall = (c.threshold - customer.satisfaction) / c.threshold
+        shortfall = (c.threshold - satisfaction) / c.threshold
         if u < c.max_probability * shortfall**c.exponent:
             self.customers.churn(customer, time)
 
@@ -281,7 +285,7 @@ class ContactCenterBehavior:
             "sales": float(self.sales),
             "sales_revenue": self.sales_revenue,
             "recurring_revenue": self.recurring_revenue,
-            "churned_customers": float(len(customers.churned)),
+            "churned_customers": float(customers.churned_count),
             "churned_value": customers.churned_monthly_value * self.cfg.churn.horizon_months,
             "lost_demand": float(self.lost_demand),
             "quits": float(w.quits),

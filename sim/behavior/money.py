@@ -17,10 +17,7 @@ def ledger(
     `inbound_line_seconds`: time inbound callers of the measured days were on the line,
     waiting or talking (telephony is paid for both)."""
     since = layer.model.measure_start.time
-    churned_value = (
-        sum(c.monthly_value for c in layer.customers.churned if c.churned_at >= since)
-        * layer.cfg.churn.horizon_months
-    )
+    churned_value = layer.customers.churned_value_since(since) * layer.cfg.churn.horizon_months
     return money_lines(layer, t, inbound_line_seconds, churned_value)
 
 

@@ -52,24 +52,21 @@ def outbound_call(
     counts.attempts += 1
     employee.outbound_attempts += 1
     customers = layer.customers
-    index = customers.index_for(u_customer)
-    customer = customers.agents.get(index)  # None: never in contact before
-    if (customer is not None and customer.churned) or u_connect >= out.connect_rate:
+    customer = customers.index_for(u_customer)
+    if customers.churned[customer] or u_connect >= out.connect_rate:
         counts.seconds += out.dial_seconds
         return out.dial_seconds
     counts.connects += 1
-    if customer is None:
-        customer = customers.add(index)
     satisfaction = layer.cfg.satisfaction
     if u_interest < out.interest_share:
         conversation = layer.conversation
         quality = conversation.quality(1.0, employee)  # nothing to cover: only skill and stress
-        if u_buy < conversation.purchase_chance(customer.potential, employee, quality):
+        if u_buy < conversation.purchase_chance(customers.potential[customer], employee, quality):
             counts.sales += 1
             layer.sale(customer, conversation.sale_value(z_value))
-        customer.experience(quality, satisfaction.memory)
+        customers.experience(customer, quality, satisfaction.memory)
     else:
-        customer.experience(satisfaction.unwanted_call_experience, satisfaction.memory)
+        customers.experience(customer, satisfaction.unwanted_call_experience, satisfaction.memory)
         layer.churn_check(customer, u_churn, time)
     seconds = out.dial_seconds + out.talk_mean_seconds * e_talk
     counts.seconds += seconds

@@ -43,7 +43,7 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a run; restored on exit, even on error.
 
     A run makes no reference cycles as it goes (a test checks it), so reference counting frees
-    all it discards; the collector would only rescan the growing call log and customer agents,
+    all it discards; the collector would only rescan the growing call log and other containers,
     5-10 % of a behavioural run, more in a process that has run models before. A finished
     model is cyclic garbage itself; `dispose` frees it without the collector.
     """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sim.behavior.customer import ROW_BYTES
 from sim.engine.arrivals import interval_rates
 from sim.engine.opening_hours import OpeningHours
 from sim.errors import UsageError
@@ -24,8 +25,8 @@ BYTES_PER_CALL = {True: 2_100, False: 550}
 """Peak memory per expected arrival (bytes), measured by the peak resident size of 2-day and
 40-day runs: baseline 2,000-2,700 (the log of every contact, customers' histories, the tables),
 Erlang 510-840."""
-BYTES_PER_CUSTOMER = 250
-"""A customer of the base (a slotted object and its state), bytes."""
+BYTES_PER_CUSTOMER = ROW_BYTES
+"""A customer of the base: their row of its columns, bytes."""
 
 
 def expected_calls(scenario: Scenario) -> float:
