@@ -43,6 +43,11 @@ def view(column: array, rows: int) -> np.ndarray:
     return np.frombuffer(column, dtype=NUMPY[column.typecode], count=rows)
 
 
+PINNED = (
+    "a numpy view of the call log (np.asarray(model.log.<column>)) is alive, so the log cannot "
+    "grow: take a copy (np.array(model.log.<column>)) before running the model on"
+)
+
 _ANSWER, _END = block("d", float("nan")), block("d", float("nan"))
 _EMPLOYEE, _OUTCOME = block("i", -1), block("b", WAITING)
 
@@ -50,6 +55,8 @@ _EMPLOYEE, _OUTCOME = block("i", -1), block("b", WAITING)
 class CallLog:
     """Columns of every contact; a call's id is its row number.
 
+    A numpy view of a column (`np.asarray`, `np.frombuffer`) pins it: it cannot grow while the
+    view lives, so a model running on needs copies (`np.array`).
     The columns filled in later (answer, end, employee, outcome) are grown ahead in blocks of
     their initial values, so logging a contact appends only what is known at its arrival.
     """
@@ -90,17 +97,20 @@ class CallLog:
     ) -> int:
         """Register a new contact attempt; returns its id."""
         call = len(self.arrival)
-        if call == len(self.outcome):
-            self.answer += _ANSWER  # in place: the router holds the outcome column
-            self.end += _END
-            self.employee += _EMPLOYEE
-            self.outcome += _OUTCOME
-        self.arrival.append(arrival)
-        self.customer.append(customer)
-        self.patience.append(patience)
-        self.talk.append(talk)
-        self.acw.append(acw)
-        self.attempt.append(attempt)
+        try:
+            if call == len(self.outcome):
+                self.answer += _ANSWER  # in place: the router holds the outcome column
+                self.end += _END
+                self.employee += _EMPLOYEE
+                self.outcome += _OUTCOME
+            self.arrival.append(arrival)
+            self.customer.append(customer)
+            self.patience.append(patience)
+            self.talk.append(talk)
+            self.acw.append(acw)
+            self.attempt.append(attempt)
+        except BufferError:
+            raise RuntimeError(PINNED) from None
         return call
 
     def waited(self, call: int) -> float:
