@@ -92,7 +92,8 @@ class ConversationLog:
         return sum(getattr(self, name).itemsize for name in ("reason", "kind", "need", *GROWN))
 
     def columns(self, reason_names: list[str]) -> dict[str, np.ndarray | pd.Categorical]:
-        """The columns as the calls table shows them (row i is call i), in its order."""
+        """The columns as the calls table shows them (row i is call i), in its order: arrays of
+        their own, which a DataFrame may take without a copy."""
         n = len(self.reason)
         scores = {}
         for name in ("csat", "nps"):
@@ -101,16 +102,16 @@ class ConversationLog:
         return {
             "reason": pd.Categorical.from_codes(view(self.reason, n), categories=reason_names),
             "kind": pd.Categorical.from_codes(view(self.kind, n), categories=KINDS),
-            "need": view(self.need, n),
-            "quality": view(self.quality, n),
-            "resolved": view(self.resolved, n),
+            "need": view(self.need, n).copy(),
+            "quality": view(self.quality, n).copy(),
+            "resolved": view(self.resolved, n).copy(),
             **{k: view(getattr(self, k), n).astype(bool) for k in FLAGS},
-            "sale_value": view(self.sale_value, n),
-            "overtalk": view(self.overtalk, n),
-            "experience": view(self.experience, n),
+            "sale_value": view(self.sale_value, n).copy(),
+            "overtalk": view(self.overtalk, n).copy(),
+            "experience": view(self.experience, n).copy(),
             **scores,
         }
 
     def frame(self, reason_names: list[str]) -> pd.DataFrame:
         """The columns as a DataFrame of its own (row i is call i of the calls table)."""
-        return pd.DataFrame(self.columns(reason_names))
+        return pd.DataFrame(self.columns(reason_names), copy=False)

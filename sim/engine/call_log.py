@@ -154,23 +154,24 @@ class CallLog:
     def frame_columns(
         self, columns: dict[str, np.ndarray], day: np.ndarray, interval: np.ndarray
     ) -> dict[str, np.ndarray | pd.Categorical]:
-        """The per-contact table's columns, in its order, with readable outcome labels."""
+        """The per-contact table's columns, in its order, with readable outcome labels: arrays
+        of their own (copies of the log's views), which a DataFrame may take without a copy."""
         labels = pd.Categorical.from_codes(
             columns["outcome"], categories=[OUTCOMES[k] for k in sorted(OUTCOMES)]
         )
         return {
             "call_id": np.arange(len(columns["arrival"]), dtype=np.int64),
             "attempt": columns["attempt"],
-            "customer": columns["customer"],
+            "customer": columns["customer"].copy(),
             "day": day,
             "interval": interval,
-            "arrival_time": columns["arrival"],
+            "arrival_time": columns["arrival"].copy(),
             "wait": columns["wait"],
             "outcome": labels,
             "employee": columns["employee"],
             "talk_time": columns["talk"],
             "after_call_work": columns["acw"],
-            "answer_time": columns["answer"],
-            "end_time": columns["end"],
-            "patience": columns["patience"],
+            "answer_time": columns["answer"].copy(),
+            "end_time": columns["end"].copy(),
+            "patience": columns["patience"].copy(),
         }

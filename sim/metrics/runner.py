@@ -68,16 +68,19 @@ def gather(model: ContactCenterModel, started: float) -> RunResult:
     table = model.log.frame_columns(columns, day, interval)
     if behavioral:
         table.update(layer.contacts.columns(layer.reason_names))
-    calls = pd.DataFrame(table)  # built once, no join: it copies the logs' columns (views)
-    del table
     snapshots = model.datacollector.get_model_vars_dataframe()
     warmup = model.hours.warmup
-    measured_day = day
+    index, measured_day = None, day
     if warmup:  # the tables show the measured days only, numbered from 0
-        calls = calls[calls["day"] >= 0]
-        measured_day = day[day >= 0]
+        keep = day >= 0
+        for name, values in table.items():  # column by column: one unfiltered copy at a time
+            table[name] = values[keep]
+        index, measured_day = np.flatnonzero(keep), day[keep]  # rows keep their call ids
         after = snapshots["time"] > model.measure_start.time  # a snapshot closes an interval
         snapshots = snapshots[after].assign(day=lambda s: s["day"] - warmup)
+    # built once (no join) and taking its columns as they are: they are its own already
+    calls = pd.DataFrame(table, index=index, copy=False)
+    del table
     policy = None
     if behavioral:  # the contact measures read the measured calls table's contact columns
         kpis.update(behavior_kpis(layer, calls, measured_day, line_seconds(columns, model)))
