@@ -100,8 +100,10 @@ class ConversationLog:
             answers = view(getattr(self, name), n)
             scores[name] = np.where(answers == NO_ANSWER, math.nan, answers)
         return {
-            "reason": pd.Categorical.from_codes(view(self.reason, n), categories=reason_names),
-            "kind": pd.Categorical.from_codes(view(self.kind, n), categories=KINDS),
+            "reason": pd.Categorical.from_codes(
+                view(self.reason, n).copy(), categories=reason_names
+            ),
+            "kind": pd.Categorical.from_codes(view(self.kind, n).copy(), categories=KINDS),
             "need": view(self.need, n).copy(),
             "quality": view(self.quality, n).copy(),
             "resolved": view(self.resolved, n).copy(),

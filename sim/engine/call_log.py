@@ -157,7 +157,7 @@ class CallLog:
         """The per-contact table's columns, in its order, with readable outcome labels: arrays
         of their own (copies of the log's views), which a DataFrame may take without a copy."""
         labels = pd.Categorical.from_codes(
-            columns["outcome"], categories=[OUTCOMES[k] for k in sorted(OUTCOMES)]
+            columns["outcome"].copy(), categories=[OUTCOMES[k] for k in sorted(OUTCOMES)]
         )
         return {
             "call_id": np.arange(len(columns["arrival"]), dtype=np.int64),
