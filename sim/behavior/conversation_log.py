@@ -75,12 +75,19 @@ class ConversationLog:
         _, overtalk, quality, resolved, opportunity, offered, pushy, sold, value = outcome
         self.quality[call] = quality
         self.resolved[call] = resolved
-        self.opportunity[call] = opportunity
-        self.offered[call] = offered
-        self.pushy[call] = pushy
-        self.sold[call] = sold
-        self.sale_value[call] = value
-        self.overtalk[call] = overtalk
+        # the rest only when not their initial value (no, 0.0): most conversations sell nothing
+        if overtalk:
+            self.overtalk[call] = overtalk
+        if opportunity:
+            self.opportunity[call] = 1
+        if offered:
+            self.offered[call] = 1
+        if pushy:
+            self.pushy[call] = 1
+        if sold:
+            self.sold[call] = 1
+        if value:
+            self.sale_value[call] = value
 
     def survey(self, call: int, csat: int, nps: int) -> None:
         """The customer's survey answers about `call`."""
