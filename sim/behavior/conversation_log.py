@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.behavior.conversation import Outcome
-from sim.engine.call_log import GROWTH, view
+from sim.engine.call_log import block, view
 
 VALUE, CALLBACK, REDIAL = 0, 1, 2
 KINDS = ["value", "callback", "redial"]  # callback and redial contacts are failure demand
@@ -38,7 +38,7 @@ GROWN = {  # column: (typecode, initial value); filled after the contact's arriv
 """The columns grown ahead in blocks of their initial value, as the call log's are."""
 FLAGS = ("opportunity", "offered", "pushy", "sold")
 """The Outcome's yes/no fields, int8 columns here and bool in the table."""
-_BLOCKS = {name: array(code, [value]) * GROWTH for name, (code, value) in GROWN.items()}
+_BLOCKS = {name: block(code, value) for name, (code, value) in GROWN.items()}
 
 
 class ConversationLog:

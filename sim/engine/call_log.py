@@ -55,10 +55,10 @@ _EMPLOYEE, _OUTCOME = block("i", -1), block("b", WAITING)
 class CallLog:
     """Columns of every contact; a call's id is its row number.
 
-    A numpy view of a column (`np.asarray`, `np.frombuffer`) pins it: it cannot grow while the
-    view lives, so a model running on needs copies (`np.array`).
     The columns filled in later (answer, end, employee, outcome) are grown ahead in blocks of
-    their initial values, so logging a contact appends only what is known at its arrival.
+    their initial values, so logging a contact appends only what is known at its arrival. A
+    numpy view of a column (`np.asarray`, `np.frombuffer`) pins it: it cannot grow while the
+    view lives, so a model that runs on needs copies (`np.array`).
     """
 
     __slots__ = (
