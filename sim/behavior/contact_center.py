@@ -126,13 +126,13 @@ class ContactCenterBehavior:
             router.waiting / on_phone if on_phone else 0.0,
             self._conversation(),
         )
-        contacts.outcomes[call] = outcome
+        contacts.handled(call, outcome)
         return outcome.talk
 
     def contact_ended(self, employee: Employee, call: int, time: float) -> None:
         """Sale, the customer's experience and survey answer, resolution or failure demand."""
         s = self.cfg.satisfaction
-        outcome = self.contacts.outcomes[call]
+        outcome = self.contacts.outcomes.pop(call)  # no longer in progress
         quality, resolved = outcome.quality, outcome.resolved
         customer = self._log.customer[call]
         u_broken, u_survey, u_churn, u_callback, z_csat, z_nps, e_delay = self._after()

@@ -21,10 +21,11 @@ days after 10 of warm-up (36,000 arrivals, more contacts with repeats, redials a
 calls) takes 0.85-1.35 s by policy; the Erlang scenario's 20 days (288,000 calls) 1.24 s."""
 BYTES_PER_RUN = 100 * 2**20
 """The process with its libraries loaded and a model built (bytes)."""
-BYTES_PER_CALL = {True: 2_100, False: 550}
+BYTES_PER_CALL = {True: 1_400, False: 350}
 """Peak memory per expected arrival (bytes), measured by the peak resident size of 2-day and
-40-day runs: baseline 2,000-2,700 (the log of every contact, customers' histories, the tables),
-Erlang 510-840."""
+40-day runs (after 10 days of warm-up for the baseline), less the resident size before the
+run, per `expected_calls`: baseline 1,200-1,420 (the logs of every contact as typed columns,
+customers' histories, the tables), Erlang 230-350."""
 BYTES_PER_CUSTOMER = ROW_BYTES
 """A customer of the base: their row of its columns, bytes."""
 

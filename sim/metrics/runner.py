@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pandas as pd
 
 from sim.behavior import ContactCenterBehavior
 from sim.engine import ContactCenterModel, NoBehavior
@@ -61,23 +62,32 @@ def gather(model: ContactCenterModel, started: float) -> RunResult:
             )
     day, interval = call_bins(columns, model)
     kpis = run_kpis(columns, model)
-    calls = model.log.to_frame(columns, day, interval)
     daily = daily_table(columns, model)
     layer = model.behavior
-    policy = None
-    if isinstance(layer, ContactCenterBehavior):
-        contacts = layer.contacts.frame(layer.reason_names)
-        calls = calls.join(contacts)
-        kpis.update(behavior_kpis(layer, contacts, day, line_seconds(columns, model)))
-        per_day = line_seconds_per_day(columns, day, model.hours.measured_days)
-        daily = daily.merge(behavior_daily(layer, contacts, day, per_day), on="day", how="left")
-        policy = layer.policy.describe()
+    behavioral = isinstance(layer, ContactCenterBehavior)
+    table = model.log.frame_columns(columns, day, interval)
+    if behavioral:
+        table.update(layer.contacts.columns(layer.reason_names))
     snapshots = model.datacollector.get_model_vars_dataframe()
     warmup = model.hours.warmup
+    index, measured_day = None, day
     if warmup:  # the tables show the measured days only, numbered from 0
-        calls = calls[calls["day"] >= 0]
+        keep = day >= 0
+        for name, values in table.items():  # column by column: one unfiltered copy at a time
+            table[name] = values[keep]
+        index, measured_day = np.flatnonzero(keep), day[keep]  # rows keep their call ids
         after = snapshots["time"] > model.measure_start.time  # a snapshot closes an interval
         snapshots = snapshots[after].assign(day=lambda s: s["day"] - warmup)
+    # built once (no join) and taking its columns as they are: they are its own already
+    calls = pd.DataFrame(table, index=index, copy=False)
+    del table
+    policy = None
+    if behavioral:  # the contact measures read the measured calls table's contact columns
+        kpis.update(behavior_kpis(layer, calls, measured_day, line_seconds(columns, model)))
+        per_day = line_seconds_per_day(columns, day, model.hours.measured_days)
+        rows = behavior_daily(layer, calls, measured_day, per_day)
+        daily = daily.merge(rows, on="day", how="left")
+        policy = layer.policy.describe()
     return RunResult(
         scenario=model.config,
         seed=model.seed,
