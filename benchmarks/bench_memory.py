@@ -24,6 +24,7 @@ Linux only (/proc).
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import subprocess
@@ -107,6 +108,14 @@ def in_subprocess(mode: str, overrides: dict[str, Any], seed: int = 1) -> dict[s
     return json.loads(done.stdout)
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=MODES, help="held: the finished model; peak: sim.run")
+    parser.add_argument("overrides", type=json.loads, help="scenario overrides as JSON")
+    parser.add_argument("seed", type=int, nargs="?", default=1, help="the run's seed (1)")
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.mode, args.overrides, args.seed)))
+
+
 if __name__ == "__main__":
-    mode, changes = sys.argv[1], json.loads(sys.argv[2])
-    print(json.dumps(measure(mode, changes, int(sys.argv[3]) if len(sys.argv) > 3 else 1)))
+    main()
