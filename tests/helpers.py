@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,10 @@ def experiment_script(relative: str) -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def interruptible() -> None:
+    """`preexec_fn` for a child that a test interrupts with SIGINT: Ctrl-C at its default, as
+    in a terminal. A shell without job control starts background jobs with SIGINT ignored, and
+    a child inherits that (tests run as such a job would otherwise see it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

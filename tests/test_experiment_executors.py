@@ -15,6 +15,7 @@ import pytest
 
 from sim.experiments import load_experiment
 from sim.experiments.executors import DaskExecutor, execute
+from tests.helpers import interruptible
 from tests.test_experiment_files import TINY, ccsim, write
 
 KPI_COLUMNS = ["variant", "replication", "seed", "status", "offered", "service_level", "asa"]
@@ -67,7 +68,13 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path: Path) -> No
     command = [sys.executable, "-m", "sim.cli", "sweep", str(path), "--workers", "2"]
     command += ["--replications", "3", "--out", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=interruptible,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "runs").glob("*.json"))) < 3:
         time.sleep(0.1)

@@ -19,7 +19,7 @@ import pytest
 import sim
 from sim.errors import UsageError
 from sim.files import LOCK_NAME, FolderLock
-from tests.helpers import ROOT, SCENARIOS
+from tests.helpers import ROOT, SCENARIOS, interruptible
 
 BIN = Path(sys.executable).parent
 BASELINE = SCENARIOS / "baseline.toml"
@@ -393,6 +393,7 @@ def test_ctrl_c_while_starting_is_one_line(after: float) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     while cpu_seconds(process.pid) < after:  # not wall time: a busy machine starts slower
         time.sleep(0.01)  # then the libraries are still loading, or the run has just started
@@ -400,6 +401,24 @@ def test_ctrl_c_while_starting_is_one_line(after: float) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "Traceback" not in err
     assert err.strip().splitlines()[-1] == "ccsim: interrupted"
+
+
+def test_a_ctrl_c_the_shell_ignores_stays_ignored_while_starting() -> None:
+    """A background job of a shell without job control (or nohup) starts with SIGINT ignored:
+    ccsim must not start honouring it while its libraries load, then ignore it later."""
+    process = subprocess.Popen(
+        [str(BIN / "ccsim"), "run", str(BASELINE), "--set", "calendar.days=1", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    while cpu_seconds(process.pid) < 0.1 and process.poll() is None:
+        time.sleep(0.01)  # the libraries are loading
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert json.loads(out)["offered"] > 0
 
 
 LATE_SIGNAL = """
@@ -437,7 +456,11 @@ def test_a_signal_just_after_the_last_run_leaves_tables_that_agree(
     script.write_text(LATE_SIGNAL, encoding="utf-8")
     args = [where, signum, experiment(tmp_path), "--out", out]
     done = subprocess.run(
-        [sys.executable, script, *map(str, args)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, script, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=interruptible,
     )
     assert done.returncode == 130 and "Traceback" not in done.stderr, done.stderr
     runs = pd.read_parquet(out / "runs.parquet")

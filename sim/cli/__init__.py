@@ -13,9 +13,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `ccsim` console script: a Ctrl-C (or SIGTERM) while the libraries are
     still loading ends with one line and exit code 130, as it does later. The signal is held
     until the imports are done: raised inside a library's import, a bare `except` there could
-    swallow it and the command would run on."""
+    swallow it and the command would run on. A signal this process was started ignoring (SIGINT
+    in a background job of a shell without job control, or under nohup) stays ignored."""
     arrived: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
+    held = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) != signal.SIG_IGN]
     previous = {s: signal.signal(s, lambda signum, frame: arrived.append(signum)) for s in held}
     try:
         import sim
