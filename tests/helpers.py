@@ -74,17 +74,21 @@ def wait_until_listening(process: Any, port: int, seconds: float = 60.0) -> None
     pytest.fail(f"the dashboard did not start within {seconds:g} s")
 
 
-def experiment_script(relative: str) -> Any:
-    """A script under experiments/ (e.g. "calibration/make_export.py") as a module: the
-    scripts are not a package."""
+def script_module(path: Path) -> Any:
+    """A script file (not in a package) loaded as a module."""
     import importlib.util
 
-    path = ROOT / "experiments" / relative
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def experiment_script(relative: str) -> Any:
+    """A script under experiments/ (e.g. "calibration/make_export.py") as a module: the
+    scripts are not a package."""
+    return script_module(ROOT / "experiments" / relative)
 
 
 def interruptible() -> None:

@@ -6,25 +6,16 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 from sim.report import figures
 from sim.report.language import Language
-from tests.helpers import ROOT
+from tests.helpers import ROOT, script_module
 
 EN = Language("en")
 SCRIPTS = sorted([*ROOT.glob("experiments/*.py"), *ROOT.glob("benchmarks/*.py")])
-
-
-def _script(path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- ccsim keys, piped ------------------------------------------------------------------------
@@ -119,7 +110,7 @@ def test_one_parameter_sweep_gets_a_line_per_policy_not_a_one_row_heatmap() -> N
 
 
 def test_calibration_check_marks_a_miss() -> None:
-    check = _script(ROOT / "experiments" / "calibration_check.py")
+    check = script_module(ROOT / "experiments" / "calibration_check.py")
     missed = check.cell(0.221, (0.30, 0.35), "{:.1%}")
     within = check.cell(0.32, (0.30, 0.35), "{:.1%}")
     unreferenced = check.cell(0.221, None, "{:.1%}")
@@ -148,7 +139,7 @@ def test_script_help_is_complete_sentences(script: Path) -> None:
 
 
 def test_readme_figures_reads_pytest_count_and_formats_minutes() -> None:
-    figures_script = _script(ROOT / "experiments" / "readme_figures.py")
+    figures_script = script_module(ROOT / "experiments" / "readme_figures.py")
     assert figures_script.collected("...\n589 tests collected in 3.12s\n") == 589
     assert figures_script.minutes(245.4) == "4 min 5 s" and figures_script.minutes(38) == "38 s"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
