@@ -1,6 +1,6 @@
 """Issue #22's speed and memory targets, measured on this machine, in one table.
 
-    .venv/bin/python benchmarks/bench_targets.py                  # every target (~8 min)
+    .venv/bin/python benchmarks/bench_targets.py                  # every target (~4 min)
     .venv/bin/python benchmarks/bench_targets.py --quick          # tiny sizes, seconds
     .venv/bin/python benchmarks/bench_targets.py --only T3,T4 --json
     .venv/bin/python benchmarks/bench_targets.py --save   # + benchmarks/results/targets.json
