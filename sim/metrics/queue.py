@@ -240,11 +240,8 @@ AVERAGE_DAY = [
 
 def _clocks(seconds: np.ndarray) -> list[str]:
     """`_clock` of each second of the day (computed once per distinct second)."""
-    labels: dict[float, str] = {}
     values = seconds.tolist()
-    for second in values:
-        if second not in labels:
-            labels[second] = _clock(second)
+    labels = {second: _clock(second) for second in set(values)}
     return [labels[second] for second in values]
 
 
