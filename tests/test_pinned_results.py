@@ -24,18 +24,41 @@ import sim
 from tests.helpers import ROOT, baseline, erlang_scenario
 
 PINNED = ROOT / "tests" / "pinned_results.json"
+CLOSED_BASE = {"word_of_mouth__strength": 0.0, "word_of_mouth__baseline_monthly_share": 0.0}
+"""Word of mouth (#23) with both rates at 0: nobody joins, as before the channel existed."""
+SHORT = {"calendar__days": 5, "customers__population": 20_000}
 CASES = {
     "pure_queue": lambda: (erlang_scenario(calendar__days=2), 11),
-    "aht": lambda: (baseline(calendar__days=5, customers__population=20_000), 5),
-    "volume": lambda: (
-        baseline(calendar__days=5, customers__population=20_000, policy__name="volume"),
-        5,
-    ),
-    "quality": lambda: (
-        baseline(calendar__days=5, customers__population=20_000, policy__name="quality"),
-        5,
-    ),
+    "aht": lambda: (baseline(**SHORT, **CLOSED_BASE), 5),
+    "volume": lambda: (baseline(**SHORT, **CLOSED_BASE, policy__name="volume"), 5),
+    "quality": lambda: (baseline(**SHORT, **CLOSED_BASE, policy__name="quality"), 5),
+    "aht_word_of_mouth": lambda: (baseline(**SHORT), 5),
+    "quality_word_of_mouth": lambda: (baseline(**SHORT, policy__name="quality"), 5),
 }
+NEW_IN_23 = {
+    "kpis": [
+        "acquisition_cost",
+        "acquired_value",
+        "newcomers",
+        "net_customers",
+        "public_stories",
+        "base_nps",
+        "reputation",
+        "mean_reputation",
+    ],
+    "daily": [
+        "reputation",
+        "base_promoters",
+        "base_detractors",
+        "newcomers",
+        "public_stories",
+        "acquisition_cost",
+        "acquired_value",
+    ],
+}
+"""What word of mouth (#23) added to every run: the closed-base cases were pinned before it, so
+their pinned KPIs and tables leave these out (and the KPIs must be 0 there, but for the base's
+NPS and the net change of customers, which a closed base measures too)."""
 
 
 def column_bytes(column: pd.Series) -> bytes:
@@ -67,19 +90,48 @@ def frame_digest(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(result: sim.RunResult) -> dict[str, Any]:
-    """What must stay identical: every KPI (NaN as null) and a digest of each table."""
+def fingerprint(result: sim.RunResult, before_23: bool = False) -> dict[str, Any]:
+    """What must stay identical: every KPI (NaN as null) and a digest of each table
+    (`before_23`: without what word of mouth added, for the cases pinned before it)."""
     kpis = {k: (None if math.isnan(v) else v) for k, v in result.kpis.items()}
     tables = {
         name: frame_digest(getattr(result, name))
         for name in ("calls", "intervals", "daily", "snapshots")
     }
+    if before_23:
+        kpis = {k: v for k, v in kpis.items() if k not in NEW_IN_23["kpis"]}
+        daily = result.daily.drop(columns=NEW_IN_23["daily"], errors="ignore")
+        tables["daily"] = frame_digest(daily)
     return {"kpis": kpis, "tables": tables}
 
 
 def current(case: str) -> dict[str, Any]:
     scenario, seed = CASES[case]()
-    return fingerprint(sim.run(scenario, seed=seed))
+    return fingerprint(sim.run(scenario, seed=seed), before_23=case in BEFORE_23)
+
+
+BEFORE_23 = ("pure_queue", "aht", "volume", "quality")
+"""The cases pinned before word of mouth existed: a closed base must still give them exactly."""
+
+
+@pytest.mark.parametrize("case", ["aht", "quality"])
+def test_a_closed_base_adds_nothing_but_measures(case: str) -> None:
+    scenario, seed = CASES[case]()
+    kpis = sim.run(scenario, seed=seed).kpis
+    measures = ("base_nps", "net_customers")
+    added = {k: kpis[k] for k in NEW_IN_23["kpis"] if k not in measures}
+    assert added == dict.fromkeys(added, 0.0)
+    assert -100 < kpis["base_nps"] < 100
+    assert kpis["net_customers"] == -kpis["churned_customers"] < 0
+
+
+def test_an_open_base_changes_the_run() -> None:
+    """Guard against a channel never wired in: the default (open) base differs."""
+    closed, _ = CASES["aht"]()
+    opened, seed = CASES["aht_word_of_mouth"]()
+    a, b = sim.run(closed, seed=seed).kpis, sim.run(opened, seed=seed).kpis
+    assert b["newcomers"] > 0
+    assert a["offered"] != b["offered"]
 
 
 @pytest.fixture(scope="module")

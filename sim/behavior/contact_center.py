@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.behavior.acquisition import Acquisition
 from sim.behavior.conversation import CONVERSATION_DRAWS, Conversation, clamp, experience
 from sim.behavior.conversation_log import CALLBACK, REDIAL, VALUE, ConversationLog
 from sim.behavior.customer import NO_ISSUE, CustomerBase
-from sim.behavior.draws import DrawLayout
+from sim.behavior.draws import DrawLayout, binomial_quantile
 from sim.behavior.outbound import OUTBOUND_DRAWS, OutboundCounts, outbound_call
 from sim.behavior.policy import make_policy
+from sim.behavior.reputation import Reputation
 from sim.behavior.workforce import Workforce
 from sim.engine.distributions import lognormal_parameters, sampler
 
@@ -59,6 +61,7 @@ class ContactCenterBehavior:
         ]
         self.conversation = Conversation(cfg.conversation, cfg.sales, cfg.demand.resolvable_share)
         self._demand = DEMAND_DRAWS.sampler(streams["demand"])
+        self._newcomer_demand = DEMAND_DRAWS.sampler(streams["newcomer_demand"])
         self._need = sampler(streams["need"].standard_normal)
         self._conversation = CONVERSATION_DRAWS.sampler(streams["conversation"])
         self._after = AFTER_CONTACT_DRAWS.sampler(streams["after_contact"])
@@ -69,6 +72,15 @@ class ContactCenterBehavior:
         customers = self.customers
         self._churned, self._satisfaction = customers.churned, customers.satisfaction
         self._open_issue, self._contacts = customers.open_issue, customers.contacts
+        # word of mouth: the base's reputation, measured always; newcomers in an open base only
+        wom = cfg.word_of_mouth
+        self.reputation = Reputation(wom, cfg.satisfaction.nps_noise, customers.satisfaction)
+        self.acquisition = (
+            Acquisition(model, customers, self._newcomer_arrival) if wom.open else None
+        )
+        self._story_experience = wom.public_story_experience if wom.open else -1.0
+        self._stories = streams["public_stories"] if wom.open else None
+        self.very_bad = 0  # experiences that may become a public story, since the last closing
         self.outbound = OutboundCounts()
         self.outbound_busy = 0  # employees on an outbound call right now
         self.sales = 0
@@ -84,12 +96,19 @@ class ContactCenterBehavior:
     # --- contacts -------------------------------------------------------------------------------
 
     def arrival(self, time: float) -> None:
-        """Value demand: a random customer of the base calls for a random reason."""
+        """Value demand: a random customer of the initial base calls for a random reason."""
         u_customer, u_reason = self._demand()
+        self._value_demand(time, self.customers.index_for(u_customer), u_reason)
+
+    def _newcomer_arrival(self, time: float) -> None:
+        """Value demand of the customers who joined during the run (`Acquisition`)."""
+        u_customer, u_reason = self._newcomer_demand()
+        self._value_demand(time, self.customers.newcomer_for(u_customer), u_reason)
+
+    def _value_demand(self, time: float, customer: int, u_reason: float) -> None:
         # conditional expressions rather than min(): Python 3.12's min/max cost ~0.3 µs a call
         reason = bisect_right(self._reason_cumulative, u_reason)
         reason = reason if reason < self._last_reason else self._last_reason
-        customer = self.customers.index_for(u_customer)
         if self._churned[customer]:
             self.lost_demand += 1
             return
@@ -176,6 +195,8 @@ class ContactCenterBehavior:
         s = self.cfg.satisfaction
         satisfaction = self._satisfaction
         satisfaction[customer] += s.memory * (score - satisfaction[customer])  # `experience`
+        if score <= self._story_experience:
+            self.very_bad += 1
         self.contacts.experience[call] = score
         if surveyed:
             csat = clamp(round(1 + 4 * score + s.csat_noise * z_csat), 1, 5)
@@ -202,7 +223,14 @@ class ContactCenterBehavior:
             if at < math.inf:
                 self.model.events.schedule(at, self._callback, (customer, reason))
         else:
-            self.customers.experience(customer, s.unresolved_giveup_experience, s.memory)
+            self.experience(customer, s.unresolved_giveup_experience)
+
+    def experience(self, customer: int, score: float) -> None:
+        """An experience outside a contact's survey (giving up, an outbound call) moves the
+        customer's satisfaction; a very bad one may become a public story."""
+        if score <= self._story_experience:
+            self.very_bad += 1
+        self.customers.experience(customer, score, self.cfg.satisfaction.memory)
 
     def _callback(self, pending: tuple[int, int], time: float) -> None:
         customer, reason = pending
@@ -255,6 +283,8 @@ class ContactCenterBehavior:
         if day == self.model.hours.warmup:
             self._measure_from = self.totals()
         self.workforce.day_started(day)
+        if self.acquisition is not None:
+            self.acquisition.day_started(day)
 
     def day_ended(self, day: int) -> None:
         """Employees' daily update; recurring revenue accrues; the day's row is opened."""
@@ -262,12 +292,32 @@ class ContactCenterBehavior:
         calendar_days = self.model.hours.calendar_days_after(day)
         accrual = self.customers.active_monthly_value * calendar_days / DAYS_PER_MONTH
         self.recurring_revenue += accrual
+        reputation = self._word_of_mouth(calendar_days)
         self._pending_row = {
             "day": day,
             "recurring_revenue": accrual,
             "active_customers": float(self.customers.active),
+            "reputation": reputation.effective,
+            "base_promoters": reputation.promoters,
+            "base_detractors": reputation.detractors,
         }
         self._pending_row.update(self.workforce.snapshot())
+
+    def _word_of_mouth(self, calendar_days: float) -> Reputation:
+        """At a closing: the base's word of mouth and the day's public stories move reputation,
+        and the newcomers of the days until the next opening join (an open base only)."""
+        reputation = self.reputation
+        if self.acquisition is None:  # a closed base: the base's shares, measured only
+            reputation.promoters, reputation.detractors = reputation.shares(self._satisfaction)
+            return reputation
+        wom = self.cfg.word_of_mouth
+        stories = binomial_quantile(
+            self.very_bad, wom.public_story_probability, float(self._stories.random())
+        )
+        self.very_bad = 0
+        reputation.update(self._satisfaction, stories, calendar_days)
+        self.acquisition.join(reputation.effective, calendar_days, self.model.time)
+        return reputation
 
     def run_ended(self) -> None:
         self._close_row()
@@ -287,6 +337,9 @@ class ContactCenterBehavior:
             "recurring_revenue": self.recurring_revenue,
             "churned_customers": float(customers.churned_count),
             "churned_value": customers.churned_monthly_value * self.cfg.churn.horizon_months,
+            "newcomers": float(customers.newcomers),
+            "acquired_value": customers.acquired_monthly_value * self.cfg.churn.horizon_months,
+            "public_stories": float(self.reputation.story_total),
             "lost_demand": float(self.lost_demand),
             "quits": float(w.quits),
             "hires": float(w.hires),
@@ -324,6 +377,8 @@ class ContactCenterBehavior:
             "sales": t["sales"],
             "sales_revenue": t["sales_revenue"],
             "churned_customers": t["churned_customers"],
+            "newcomers": t["newcomers"],
+            "public_stories": t["public_stories"],
             "attrition": t["quits"],
             "hires": t["hires"],
             "coaching_hours": t["coaching_hours"],

@@ -62,6 +62,21 @@ def lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.nd
     return rng.lognormal(mu, sigma, n)
 
 
+FLOAT_COLUMNS = ("monthly_value", "potential", "satisfaction", "patience_factor")
+"""The columns drawn for each customer (`draw_customers`), in the order they are drawn."""
+
+
+def draw_customers(config: Customers, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """The drawn columns of `n` customers (the initial base or newcomers), in a fixed order of
+    draws from `rng`."""
+    return {
+        "monthly_value": lognormal(rng, config.monthly_value_mean, config.monthly_value_cv, n),
+        "potential": beta(rng, config.potential_mean, config.potential_concentration, n),
+        "satisfaction": beta(rng, config.satisfaction_mean, config.satisfaction_concentration, n),
+        "patience_factor": lognormal(rng, 1.0, config.patience_cv, n),
+    }
+
+
 def floats(values: np.ndarray) -> array:
     """A float64 column with exactly these values (one copy of the buffer, no conversion; sized
     exactly, where `frombytes` would leave 6 % spare room)."""
@@ -132,15 +147,12 @@ class CustomerBase:
 
     def __init__(self, config: Customers, rng: np.random.Generator, reasons: Sequence[str] = ()):
         n = config.population
-        value = lognormal(rng, config.monthly_value_mean, config.monthly_value_cv, n)
-        potential = beta(rng, config.potential_mean, config.potential_concentration, n)
-        satisfaction = beta(rng, config.satisfaction_mean, config.satisfaction_concentration, n)
-        patience_factor = lognormal(rng, 1.0, config.patience_cv, n)
-        self.active_monthly_value = float(value.sum())
-        self.monthly_value = floats(value)
-        self.potential = floats(potential)
-        self.satisfaction = floats(satisfaction)
-        self.patience_factor = floats(patience_factor)
+        drawn = draw_customers(config, rng, n)
+        self.active_monthly_value = float(drawn["monthly_value"].sum())
+        self.monthly_value = floats(drawn["monthly_value"])
+        self.potential = floats(drawn["potential"])
+        self.satisfaction = floats(drawn["satisfaction"])
+        self.patience_factor = floats(drawn["patience_factor"])
         self.reasons = list(reasons)  # the names `open_issue` indexes
         self.open_issue = array("b" if len(self.reasons) < 128 else "i", [NO_ISSUE]) * n
         self.contacts = array("i", [0]) * n
@@ -149,13 +161,48 @@ class CustomerBase:
         self.churned = array("b", [0]) * n  # 1: the customer has left
         self.churned_at: dict[int, float] = {}  # when each who left did, in the order they left
         self.churned_monthly_value = 0.0  # running sum, for the value lost per day
+        self.joined: list[tuple[float, int, float]] = []  # (time, newcomers, their monthly value)
+        self.acquired_monthly_value = 0.0  # running sum of the newcomers' value when they joined
+        self.initial = n  # the base at the start: value demand picks among these rows
         self.population = n
         self.last = n - 1  # index of the last customer
 
+    def grow(self, drawn: dict[str, np.ndarray], time: float) -> None:
+        """New customers join at `time` (`drawn`: their columns, as `draw_customers` gives):
+        rows appended in place, so references to the columns stay valid."""
+        n = len(drawn["monthly_value"])
+        if not n:
+            return
+        for name in FLOAT_COLUMNS:
+            getattr(self, name).extend(floats(drawn[name]))
+        self.open_issue.extend(array(self.open_issue.typecode, [NO_ISSUE]) * n)
+        for name in ("contacts", "repeats", "purchases"):
+            getattr(self, name).extend(array("i", [0]) * n)
+        self.churned.extend(array("b", [0]) * n)
+        value = float(drawn["monthly_value"].sum())
+        self.active_monthly_value += value
+        self.acquired_monthly_value += value
+        self.joined.append((time, n, value))
+        self.population += n
+        self.last = self.population - 1
+
     def index_for(self, u: float) -> int:
-        """The customer a uniform draw picks (every customer equally likely)."""
+        """The customer of the initial base a uniform draw picks (each equally likely): the
+        engine's arrivals are the value demand of these rows (newcomers: `newcomer_for`)."""
+        index = int(u * self.initial)
+        last = self.initial - 1
+        return index if index < last else last  # u * n may round up to n
+
+    def newcomer_for(self, u: float) -> int:
+        """The customer who joined during the run that a uniform draw picks (each equally
+        likely; only called while there are any)."""
+        index = self.initial + int(u * (self.population - self.initial))
+        return index if index < self.last else self.last
+
+    def any_for(self, u: float) -> int:
+        """Any customer of the base as it is now, initial or newcomer (each equally likely)."""
         index = int(u * self.population)
-        return index if index < self.last else self.last  # u * n may round up to n
+        return index if index < self.last else self.last
 
     def get(self, index: int) -> Customer:
         """Customer `index` as an object (a view of their row), for whoever asks for one."""
@@ -187,6 +234,15 @@ class CustomerBase:
         they left."""
         value = self.monthly_value
         return sum(value[i] for i, at in self.churned_at.items() if at >= since)
+
+    def acquired_value_since(self, since: float) -> float:
+        """The monthly value the customers who joined at or after `since` brought."""
+        return sum(value for at, _, value in self.joined if at >= since)
+
+    @property
+    def newcomers(self) -> int:
+        """Customers who joined during the run."""
+        return self.population - self.initial
 
     @property
     def churned_count(self) -> int:

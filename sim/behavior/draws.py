@@ -8,8 +8,10 @@ declared beside that consumer, and tests build rows by name to check the order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -53,3 +55,38 @@ class DrawLayout:
                 f"a row of {self.names} needs every name: missing {missing}, extra {extra}"
             )
         return [values[name] for name in self.names]
+
+
+def poisson_quantile(mean: float, u: float) -> int:
+    """The Poisson(`mean`) count at quantile `u`: counts drawn from one uniform a day stay
+    coupled across scenarios (a higher mean never gives a lower count for the same `u`)."""
+    if mean <= 0:
+        return 0
+    if mean > 700:  # exp(-mean) underflows: the normal limit, continuity-corrected
+        return max(0, math.floor(mean + math.sqrt(mean) * NormalDist().inv_cdf(u) + 0.5))
+    k, pmf = 0, math.exp(-mean)
+    cumulative = pmf
+    while cumulative <= u and pmf > 0:
+        k += 1
+        pmf *= mean / k
+        cumulative += pmf
+    return k
+
+
+def binomial_quantile(n: int, p: float, u: float) -> int:
+    """The Binomial(`n`, `p`) count at quantile `u` (coupled as `poisson_quantile`)."""
+    if n <= 0 or p <= 0:
+        return 0
+    if p >= 1:
+        return n
+    log_first = n * math.log1p(-p)
+    if log_first < -700:  # (1 - p)**n underflows: the normal limit
+        mean, sd = n * p, math.sqrt(n * p * (1 - p))
+        return min(n, max(0, math.floor(mean + sd * NormalDist().inv_cdf(u) + 0.5)))
+    k, pmf = 0, math.exp(log_first)
+    cumulative, odds = pmf, p / (1 - p)
+    while cumulative <= u and k < n:
+        pmf *= (n - k) / (k + 1) * odds
+        k += 1
+        cumulative += pmf
+    return k

@@ -1,4 +1,5 @@
-"""Money: revenue from sales and the retained customer base; cost of people and hiring."""
+"""Money: revenue from sales and the retained customer base; cost of people, hiring and new
+customers; the value of the customers lost and won."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ def ledger(
     `t`: the layer's totals over the measured days (`layer.measured()`);
     `inbound_line_seconds`: time inbound callers of the measured days were on the line,
     waiting or talking (telephony is paid for both)."""
-    since = layer.model.measure_start.time
-    churned_value = layer.customers.churned_value_since(since) * layer.cfg.churn.horizon_months
-    return money_lines(layer, t, inbound_line_seconds, churned_value)
+    since, customers = layer.model.measure_start.time, layer.customers
+    horizon = layer.cfg.churn.horizon_months
+    churned_value = customers.churned_value_since(since) * horizon
+    acquired_value = customers.acquired_value_since(since) * horizon
+    return money_lines(layer, t, inbound_line_seconds, churned_value, acquired_value)
 
 
 def money_lines(
@@ -26,9 +29,11 @@ def money_lines(
     t: dict[str, float],
     inbound_line_seconds: float,
     churned_value: float,
+    acquired_value: float,
 ) -> dict[str, float]:
     """The ledger of any stretch of the run (the measured days, or one day) from the layer's
-    totals over it, the inbound line time and the value of the customers lost in it."""
+    totals over it, the inbound line time and the value of the customers lost and won in it
+    (each `churn.horizon_months` of their monthly value)."""
     money, workforce = layer.cfg.money, layer.workforce
     if workforce.rota:  # rostered hours with leave and sick pay, and onboarding
         paid_hours = t["paid_hours"]
@@ -48,7 +53,8 @@ def money_lines(
     line_minutes = (inbound_line_seconds + t["outbound_line_seconds"]) / 60
     telephony_cost = line_minutes * money.telephony_per_minute
     labour_cost = employee_cost + team_leader_cost
-    other_cost = hiring_cost + overhead_cost + telephony_cost
+    acquisition_cost = t["newcomers"] * money.acquisition_cost
+    other_cost = hiring_cost + overhead_cost + telephony_cost + acquisition_cost
     revenue = t["sales_revenue"] + t["recurring_revenue"]
     cost = labour_cost + other_cost
     profit = revenue - cost
@@ -64,10 +70,12 @@ def money_lines(
         "hiring_cost": hiring_cost,
         "overhead_cost": overhead_cost,
         "telephony_cost": telephony_cost,
+        "acquisition_cost": acquisition_cost,
         "labour_share": labour_cost / cost if cost else float("nan"),
         "profit": profit,
         "churned_value": churned_value,
-        "profit_after_churn": profit - churned_value,
+        "acquired_value": acquired_value,
+        "profit_after_churn": profit - churned_value + acquired_value,
         "paid_hours": paid_hours,
         "team_leader_hours": team_leader_hours,
     }

@@ -52,7 +52,7 @@ def outbound_call(
     counts.attempts += 1
     employee.outbound_attempts += 1
     customers = layer.customers
-    customer = customers.index_for(u_customer)
+    customer = customers.any_for(u_customer)  # newcomers too
     if customers.churned[customer] or u_connect >= out.connect_rate:
         counts.seconds += out.dial_seconds
         return out.dial_seconds
@@ -64,9 +64,9 @@ def outbound_call(
         if u_buy < conversation.purchase_chance(customers.potential[customer], employee, quality):
             counts.sales += 1
             layer.sale(customer, conversation.sale_value(z_value))
-        customers.experience(customer, quality, satisfaction.memory)
+        layer.experience(customer, quality)
     else:
-        customers.experience(customer, satisfaction.unwanted_call_experience, satisfaction.memory)
+        layer.experience(customer, satisfaction.unwanted_call_experience)
         layer.churn_check(customer, u_churn, time)
     seconds = out.dial_seconds + out.talk_mean_seconds * e_talk
     counts.seconds += seconds

@@ -16,14 +16,19 @@ def interval_rates(arrivals: Arrivals, hours: OpeningHours, day: int) -> np.ndar
 
 
 def arrival_times(
-    arrivals: Arrivals, hours: OpeningHours, day: int, rng: np.random.Generator
+    arrivals: Arrivals,
+    hours: OpeningHours,
+    day: int,
+    rng: np.random.Generator,
+    scale: float = 1.0,
 ) -> np.ndarray:
-    """Sorted arrival times of `day` in model seconds.
+    """Sorted arrival times of `day` in model seconds, at `scale` times the scenario's rates
+    (the behavioural layer's newcomers call at a share of them).
 
     Exact for piecewise-constant rates: the count in each interval is Poisson(rate × length)
     and, given the count, the times are independent and uniform within the interval.
     """
-    rates = interval_rates(arrivals, hours, day)
+    rates = interval_rates(arrivals, hours, day) * scale
     counts = rng.poisson(rates * hours.interval)
     starts = hours.interval_start(day, 0) + hours.interval * np.arange(len(rates))
     offsets = rng.random(int(counts.sum())) * hours.interval

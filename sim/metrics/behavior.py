@@ -79,6 +79,10 @@ def behavior_kpis(
         **measures,
         "churned_customers": t["churned_customers"],
         "active_customers": float(layer.customers.active),
+        "newcomers": t["newcomers"],
+        "net_customers": t["newcomers"] - t["churned_customers"],
+        "public_stories": t["public_stories"],
+        **word_of_mouth(layer, rows),
         "lost_demand": t["lost_demand"],
         "attrition": t["quits"],
         "attrition_rate_annual": (
@@ -111,6 +115,17 @@ def behavior_kpis(
     }
 
 
+def word_of_mouth(layer: ContactCenterBehavior, rows: list[dict[str, float]]) -> dict[str, float]:
+    """The base's net promoter score at the end (from every customer's satisfaction, not the
+    survey) and reputation at the end and over the measured days (0 in a closed base)."""
+    reputation = layer.reputation
+    return {
+        "base_nps": 100 * (reputation.promoters - reputation.detractors),
+        "reputation": reputation.effective,
+        "mean_reputation": float(np.mean([row["reputation"] for row in rows])) if rows else 0.0,
+    }
+
+
 def inbound_sales(
     contacts: pd.DataFrame, sales_revenue: float, outbound_sales: float
 ) -> dict[str, float]:
@@ -136,7 +151,16 @@ def measured_rows(layer: ContactCenterBehavior) -> list[dict[str, float]]:
     return [row | {"day": row["day"] - warmup} for row in layer.daily if row["day"] >= warmup]
 
 
-DAILY_MONEY = ["cost", "labour_cost", "other_cost", "profit", "churned_value", "profit_after_churn"]
+DAILY_MONEY = [
+    "cost",
+    "labour_cost",
+    "other_cost",
+    "acquisition_cost",
+    "profit",
+    "churned_value",
+    "acquired_value",
+    "profit_after_churn",
+]
 """The ledger's lines in the daily table (revenue and its parts are counters there already)."""
 
 
@@ -162,7 +186,7 @@ def behavior_daily(
     totals = layer.daily_totals[len(layer.daily_totals) - len(rows) :]  # the measured days
     money = pd.DataFrame(
         [
-            money_lines(layer, t, seconds, t["churned_value"])
+            money_lines(layer, t, seconds, t["churned_value"], t["acquired_value"])
             for t, seconds in zip(totals, line_seconds, strict=True)
         ],
         columns=[*DAILY_MONEY, "paid_hours"],

@@ -361,6 +361,9 @@ class Money(Section):
     telephony_per_minute: NonNegative = Field(
         0.01, description="line cost per minute a customer is connected (waiting or talking)"
     )
+    acquisition_cost: NonNegative = Field(
+        100.0, description="cost of taking on one new customer (activation and onboarding)"
+    )
 
     @field_validator("currency")
     @classmethod

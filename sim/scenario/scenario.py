@@ -36,6 +36,7 @@ from sim.scenario.queue import (
     Staffing,
 )
 from sim.scenario.section import Description, Name, Section, dotted_keys
+from sim.scenario.word_of_mouth import WordOfMouth
 
 BEHAVIOR_SECTIONS = (
     "customers",
@@ -48,6 +49,7 @@ BEHAVIOR_SECTIONS = (
     "policy",
     "outbound",
     "money",
+    "word_of_mouth",
 )
 """The sections only the behavioural layer reads (`shifts` has its own check)."""
 
@@ -80,6 +82,7 @@ class Scenario(Section):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     outbound: Outbound = Field(default_factory=Outbound)
     money: Money = Field(default_factory=Money)
+    word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
 
     @model_validator(mode="after")
     def _per_interval_lengths(self) -> Scenario:
@@ -157,6 +160,17 @@ class Scenario(Section):
         return self
 
     @model_validator(mode="after")
+    def _no_ignored_acquisition_cost(self) -> Scenario:
+        """In a closed base nobody joins, so an acquisition cost would be silently ignored."""
+        cost = self.money.acquisition_cost
+        if not self.word_of_mouth.open and cost != Money().acquisition_cost:
+            raise ValueError(
+                f"money.acquisition_cost = {cost!r}: {CLOSED_BASE}; remove it, or set "
+                "word_of_mouth.strength or word_of_mouth.baseline_monthly_share above 0"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _shifts(self) -> Scenario:
         if not self.shifts.enabled:
             return self
@@ -219,6 +233,15 @@ NOT_MODEL_PARAMETERS = {
 """Top-level keys that are no model parameter, so never a key to vary, and why."""
 
 
+WORD_OF_MOUTH_RATES = ("word_of_mouth.strength", "word_of_mouth.baseline_monthly_share")
+"""The two rates that open the customer base (either above 0); the rest of the section and the
+acquisition cost act only in an open base."""
+CLOSED_BASE = (
+    "ignored while word_of_mouth.strength = 0 and word_of_mouth.baseline_monthly_share = 0 "
+    "(a closed base: nobody joins)"
+)
+
+
 def ignored_by_model(scenario: Scenario, key: str) -> str | None:
     """Why the model ignores the dotted `key` in `scenario` (None: it reads it): varying such
     a key gives bit-identical runs, so an experiment refuses it. The checks at validation
@@ -230,6 +253,10 @@ def ignored_by_model(scenario: Scenario, key: str) -> str | None:
         return "ignored while shifts.enabled = false (no shifts are planned)"
     if section in (*BEHAVIOR_SECTIONS, "shifts") and not scenario.behavior.enabled:
         return "ignored while behavior.enabled = false (the pure queue)"
+    if (
+        section == "word_of_mouth" or key == "money.acquisition_cost"
+    ) and key not in WORD_OF_MOUTH_RATES and not scenario.word_of_mouth.open:
+        return CLOSED_BASE
     if section == "service" and scenario.behavior.enabled:
         return "ignored while behavior.enabled = true (talk time comes from the conversation)"
     return None
