@@ -347,6 +347,74 @@ def sobol(folder: Path) -> None:
     print()
 
 
+OFF = {"word_of_mouth.strength": 0.0}
+"""Word of mouth off: reputation moves nobody (every policy keeps the same neutral inflow)."""
+
+
+def channel_share(on: pd.DataFrame, off: pd.DataFrame, a: str, b: str) -> dict[str, dict]:
+    """The exact split of `a` − `b` (profit after churn and acquisition, paired by seed) into
+    the difference without word of mouth and the channel's share (on − off, seed by seed): the
+    two parts add up to the total by construction; each has its own 95 % CI."""
+    kpi = "profit_after_churn"
+
+    def per_seed(runs: pd.DataFrame) -> pd.Series:
+        wide = runs.pivot_table(index="seed", columns="variant", values=kpi)
+        return wide[a] - wide[b]
+
+    with_it, without = per_seed(on), per_seed(off)
+    seeds = with_it.index.intersection(without.index)
+    parts = {
+        "total": mean_ci(with_it[seeds].to_numpy(float)),
+        "without word of mouth": mean_ci(without[seeds].to_numpy(float)),
+        "word of mouth": mean_ci((with_it[seeds] - without[seeds]).to_numpy(float)),
+    }
+    gap = parts["total"]["mean"] - parts["without word of mouth"]["mean"]
+    assert math.isclose(gap, parts["word of mouth"]["mean"], rel_tol=1e-9, abs_tol=1e-6)
+    return parts
+
+
+def share_rows(label: str, on: pd.DataFrame, off: pd.DataFrame) -> None:
+    """One table row per pair: the total, without the channel, and the channel's share."""
+    for a, b in (("quality", "aht"), ("quality", "volume")):
+        parts = channel_share(on, off, a, b)
+        total = parts["total"]["mean"]
+        mine = parts["word of mouth"]
+        share = 100 * mine["mean"] / total if total else math.nan
+        cells = [interval(parts[k]) for k in ("total", "without word of mouth", "word of mouth")]
+        print(f"| {label} | {a} − {b} | " + " | ".join(cells) + f" | {number(share, 1, True)} % |")
+
+
+def word_of_mouth(runs: pd.DataFrame, year: Path, workers: int) -> None:
+    """How much of the headline the word-of-mouth channel carries, at 20 days and over a year."""
+    off = HERE.parent / "results" / "claims-no-word-of-mouth"
+    if not (off / "runs.parquet").is_file():
+        print(f"<!-- running the headline without word of mouth into {off} -->")
+        sim.compare(HERE / "policy_comparison.toml", overrides=OFF, out=off, workers=workers)
+    off_runs = pd.read_parquet(off / "runs.parquet")
+    print(
+        "| horizon | difference | total [95 % CI] | without word of mouth | word of mouth | share |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    share_rows("20 days", runs, off_runs[off_runs["status"] == "ok"])
+    command = "ccsim compare experiments/word_of_mouth_year.toml --out " + str(year)
+    if missing(year / "runs.parquet", command):
+        return
+    both = pd.read_parquet(year / "runs.parquet")
+    both = both[both["status"] == "ok"]
+    off_year = both[both["variant"].str.endswith("-off")]
+    off_year = off_year.assign(variant=off_year["variant"].str.removesuffix("-off"))
+    share_rows("a year", both[~both["variant"].str.endswith("-off")], off_year)
+    print()
+    means = both.groupby("variant")[["newcomers", "churned_customers", "mean_reputation"]].mean()
+    for variant, row in means.iterrows():
+        print(
+            f"a year, {variant}: {number(row['newcomers'])} new customers, "
+            f"{number(row['churned_customers'])} churned, mean reputation "
+            f"{number(row['mean_reputation'], 3, True)}"
+        )
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--comparison", default="results/policy-comparison", type=Path)
@@ -356,6 +424,7 @@ def main() -> None:
     parser.add_argument("--uncertainty", default="results/uncertainty", type=Path)
     parser.add_argument("--map", default="results/policy-map", type=Path)
     parser.add_argument("--sobol", default="results/policy-difference", type=Path)
+    parser.add_argument("--year", default="results/word-of-mouth-year", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     runs = compared(args.comparison, HERE / "policy_comparison.toml", args.workers)
@@ -371,6 +440,8 @@ def main() -> None:
     print(f"{number(change, 0, True)} EUR ({number(100 * share, 0, True)} %)\n")
     print("## What drives the result: exact splits\n")
     decomposition(args.decomposition)
+    print("## How much of it word of mouth carries (exact split: on = off + share)\n")
+    word_of_mouth(runs, args.year, args.workers)
     print("## Where it turns: the AHT target\n")
     target_curve(args.targets, args.workers)
     print("## Across plausible worlds\n")

@@ -164,11 +164,15 @@ def test_accounting_adds_up(by_policy):
             k["employee_cost"] + k["team_leader_cost"], rel=1e-12
         )
         assert k["other_cost"] == pytest.approx(
-            k["hiring_cost"] + k["overhead_cost"] + k["telephony_cost"], rel=1e-12
+            k["hiring_cost"] + k["overhead_cost"] + k["telephony_cost"] + k["acquisition_cost"],
+            rel=1e-12,
         )
         assert k["cost"] == pytest.approx(k["labour_cost"] + k["other_cost"], rel=1e-12)
         assert k["profit"] == pytest.approx(k["revenue"] - k["cost"], rel=1e-12)
-        assert k["profit_after_churn"] == pytest.approx(k["profit"] - k["churned_value"])
+        assert k["profit_after_churn"] == pytest.approx(
+            k["profit"] - k["churned_value"] + k["acquired_value"]
+        )
+        assert k["acquisition_cost"] == k["newcomers"] * result.scenario.money.acquisition_cost
         assert k["paid_hours"] > k["staffed_hours"] > 0
         line = calls["wait"].sum() + calls.loc[calls["outcome"] == "answered", "talk_time"].sum()
         inbound = line / 60 * result.scenario.money.telephony_per_minute
@@ -186,13 +190,15 @@ def test_accounting_adds_up(by_policy):
         sold_inbound = int(calls["sold"].sum())
         assert sold_inbound + k["outbound_sales"] == k["sales"]
         assert calls["sale_value"].sum() <= k["sales_revenue"] + 1e-6
-        # the base only shrinks by churn
-        assert k["active_customers"] == 30_000 - k["churned_customers"]
+        # the base changes by churn and newcomers only (word of mouth: docs/MODEL.md §6.11)
+        assert k["active_customers"] == 30_000 + k["newcomers"] - k["churned_customers"]
         assert result.daily["churned_customers"].sum() == k["churned_customers"]
+        assert result.daily["newcomers"].sum() == k["newcomers"]
         assert result.daily["sales"].sum() == k["sales"]
         assert result.daily["recurring_revenue"].sum() == pytest.approx(k["recurring_revenue"])
         # the days' money adds up to the run's (the report's daily profit relies on it)
-        for line in ("cost", "labour_cost", "other_cost", "churned_value", "profit_after_churn"):
+        lines = ("cost", "labour_cost", "other_cost", "acquisition_cost", "churned_value")
+        for line in (*lines, "acquired_value", "profit_after_churn"):
             assert result.daily[line].sum() == pytest.approx(k[line], rel=1e-12), line
         assert result.daily["active_customers"].iloc[-1] == k["active_customers"]
 

@@ -60,6 +60,7 @@ SHIPPED = {
     "policy_map.toml": "sweep",
     "policy_difference.toml": "sensitivity",
     "uncertainty.toml": "uncertainty",
+    "word_of_mouth_year.toml": "compare",
 }
 RANGES_FILES = {"ranges.toml"}  # an uncertainty experiment's ranges (tests/test_uncertainty.py)
 

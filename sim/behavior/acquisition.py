@@ -29,18 +29,12 @@ BLOCK = 4096
 class Acquisition:
     """How many join at each closing, who they are, and when they call."""
 
-    def __init__(
-        self,
-        model: ContactCenterModel,
-        customers: CustomerBase,
-        call: Callable[[float], None],
-    ):
+    def __init__(self, model: ContactCenterModel, customers: CustomerBase):
         cfg = model.config
         self.model = model
         self.config = cfg.word_of_mouth
         self.customers = customers
         self._customers_config = cfg.customers
-        self._call = call  # a newcomer's value demand: the layer offers the contact
         streams = model.streams
         self._count = streams["acquisition"]
         self._attributes = streams["newcomers"]
@@ -74,9 +68,11 @@ class Acquisition:
         self._pool = {name: column[n:] for name, column in pool.items()}
         return {name: column[:n] for name, column in pool.items()}
 
-    def day_started(self, day: int) -> None:
-        """Schedule the day's value demand of the newcomers: the engine's arrivals are the
-        initial base's, so the newcomers add a Poisson stream at the same rate per customer."""
+    def day_started(self, day: int, call: Callable[[None, float], None]) -> None:
+        """Schedule the day's value demand of the newcomers, `call(None, time)` at each of
+        their arrivals: the engine's arrivals are the initial base's, so the newcomers add a
+        Poisson stream at the same rate per customer. (The caller passes `call` each day: held
+        here, a bound method of the layer would tie the two in a reference cycle.)"""
         customers = self.customers
         if not customers.newcomers:
             return
@@ -88,9 +84,6 @@ class Acquisition:
             self._arrivals,
             scale=customers.newcomers / customers.initial,
         )
-        schedule, call = model.events.schedule, self._arrive
+        schedule = model.events.schedule
         for time in times.tolist():
             schedule(time, call)
-
-    def _arrive(self, _: None, time: float) -> None:
-        self._call(time)

@@ -75,9 +75,7 @@ class ContactCenterBehavior:
         # word of mouth: the base's reputation, measured always; newcomers in an open base only
         wom = cfg.word_of_mouth
         self.reputation = Reputation(wom, cfg.satisfaction.nps_noise, customers.satisfaction)
-        self.acquisition = (
-            Acquisition(model, customers, self._newcomer_arrival) if wom.open else None
-        )
+        self.acquisition = Acquisition(model, customers) if wom.open else None
         self._story_experience = wom.public_story_experience if wom.open else -1.0
         self._stories = streams["public_stories"] if wom.open else None
         self.very_bad = 0  # experiences that may become a public story, since the last closing
@@ -100,7 +98,7 @@ class ContactCenterBehavior:
         u_customer, u_reason = self._demand()
         self._value_demand(time, self.customers.index_for(u_customer), u_reason)
 
-    def _newcomer_arrival(self, time: float) -> None:
+    def _newcomer_arrival(self, _: None, time: float) -> None:
         """Value demand of the customers who joined during the run (`Acquisition`)."""
         u_customer, u_reason = self._newcomer_demand()
         self._value_demand(time, self.customers.newcomer_for(u_customer), u_reason)
@@ -284,7 +282,7 @@ class ContactCenterBehavior:
             self._measure_from = self.totals()
         self.workforce.day_started(day)
         if self.acquisition is not None:
-            self.acquisition.day_started(day)
+            self.acquisition.day_started(day, self._newcomer_arrival)
 
     def day_ended(self, day: int) -> None:
         """Employees' daily update; recurring revenue accrues; the day's row is opened."""

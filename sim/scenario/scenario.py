@@ -254,8 +254,10 @@ def ignored_by_model(scenario: Scenario, key: str) -> str | None:
     if section in (*BEHAVIOR_SECTIONS, "shifts") and not scenario.behavior.enabled:
         return "ignored while behavior.enabled = false (the pure queue)"
     if (
-        section == "word_of_mouth" or key == "money.acquisition_cost"
-    ) and key not in WORD_OF_MOUTH_RATES and not scenario.word_of_mouth.open:
+        (section == "word_of_mouth" or key == "money.acquisition_cost")
+        and key not in WORD_OF_MOUTH_RATES
+        and not scenario.word_of_mouth.open
+    ):
         return CLOSED_BASE
     if section == "service" and scenario.behavior.enabled:
         return "ignored while behavior.enabled = true (talk time comes from the conversation)"

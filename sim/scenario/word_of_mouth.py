@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 from sim.scenario.section import NonNegative, Section
 from sim.scenario.section import Probability as Share
 
+
 class WordOfMouth(Section):
     """Reputation from the base's promoters and detractors and from public stories; new
     customers at a baseline rate, scaled by reputation. Both rates 0: a closed base."""
@@ -34,10 +35,10 @@ class WordOfMouth(Section):
         "(above 1: bad stories travel further)",
     )
     spread_days: float = Field(
-        30.0, gt=0, le=1e9, description="calendar days for stories to reach prospects (lag)"
+        30.0, gt=0, le=3650, description="calendar days for stories to reach prospects (lag)"
     )
     memory_days: float = Field(
-        60.0, gt=0, le=1e9, description="calendar days the market remembers a reputation"
+        60.0, gt=0, le=3650, description="calendar days the market remembers a reputation"
     )
     neutral_promoter_share: Share | None = Field(
         None,
@@ -59,7 +60,7 @@ class WordOfMouth(Section):
         0.1, le=10, description="reputation a public story takes at once (net promoter share)"
     )
     public_story_days: float = Field(
-        30.0, gt=0, le=1e9, description="calendar days for a public story's hit to fade to 37%"
+        30.0, gt=0, le=3650, description="calendar days for a public story's hit to fade to 37%"
     )
 
     @property
