@@ -17,7 +17,7 @@ from tests.helpers import ROOT
 
 BEHAVIORAL = {
     "customers", "demand", "conversation", "sales", "satisfaction", "churn", "employees",
-    "policy", "outbound", "money", "shifts",
+    "policy", "outbound", "money", "shifts", "word_of_mouth",
 }  # fmt: skip
 
 
