@@ -61,6 +61,7 @@ SHIPPED = {
     "policy_difference.toml": "sensitivity",
     "uncertainty.toml": "uncertainty",
     "word_of_mouth_year.toml": "compare",
+    "word_of_mouth_ranges.toml": "compare",
 }
 RANGES_FILES = {"ranges.toml"}  # an uncertainty experiment's ranges (tests/test_uncertainty.py)
 
