@@ -11,6 +11,9 @@ The decomposition the docs quote comes from `experiments/what_drives_the_result.
 uncertainty experiments/uncertainty.toml --out results/uncertainty`, the policy map and the
 Sobol' indices from `ccsim sweep experiments/policy_map.toml --out results/policy-map` and
 `ccsim sensitivity experiments/policy_difference.toml --out results/policy-difference`;
+the word-of-mouth channel's year-long share from `ccsim compare
+experiments/word_of_mouth_year.toml --out results/word-of-mouth-year` and its ends of range from
+`ccsim compare experiments/word_of_mouth_ranges.toml --out results/word-of-mouth-ranges`;
 without their folders those sections say which command makes them. The curve over the AHT
 target is run here (results/claims-targets, resumable).
 """
@@ -415,6 +418,39 @@ def word_of_mouth(runs: pd.DataFrame, year: Path, workers: int) -> None:
     print()
 
 
+RANGE_ENDS = {
+    "": "the defaults",
+    "-strong": "strength 0.15 (top of its range)",
+    "-mild-detractors": "detractor weight 0.5",
+    "-loud-detractors": "detractor weight 3",
+    "-fast": "spread 7, memory 30 days",
+    "-slow": "spread 60, memory 90 days",
+    "-loud-stories": "public stories 6e-5, hit 0.2",
+}
+"""The variants' suffixes in experiments/word_of_mouth_ranges.toml and what each sets."""
+
+
+def word_of_mouth_ranges(folder: Path) -> None:
+    """The channel's year-long share of quality − aht at the ends of its unmeasured ranges."""
+    command = f"ccsim compare experiments/word_of_mouth_ranges.toml --out {folder}"
+    if missing(folder / "runs.parquet", command):
+        return
+    runs = pd.read_parquet(folder / "runs.parquet")
+    runs = runs[runs["status"] == "ok"]
+    off = runs[runs["variant"].str.endswith("-off")]
+    off = off.assign(variant=off["variant"].str.removesuffix("-off"))
+    print("| word of mouth | quality − aht [95 % CI] | the channel's share | share |")
+    print("| --- | --- | --- | --- |")
+    for suffix, label in RANGE_ENDS.items():
+        on = runs[runs["variant"].isin([f"aht{suffix}", f"quality{suffix}"])]
+        on = on.assign(variant=on["variant"].str.removesuffix(suffix) if suffix else on["variant"])
+        parts = channel_share(on, off, "quality", "aht")
+        total, mine = parts["total"], parts["word of mouth"]
+        share = 100 * mine["mean"] / total["mean"] if total["mean"] else math.nan
+        print(f"| {label} | {interval(total)} | {interval(mine)} | {number(share, 1, True)} % |")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--comparison", default="results/policy-comparison", type=Path)
@@ -425,6 +461,7 @@ def main() -> None:
     parser.add_argument("--map", default="results/policy-map", type=Path)
     parser.add_argument("--sobol", default="results/policy-difference", type=Path)
     parser.add_argument("--year", default="results/word-of-mouth-year", type=Path)
+    parser.add_argument("--year-ranges", default="results/word-of-mouth-ranges", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     runs = compared(args.comparison, HERE / "policy_comparison.toml", args.workers)
@@ -442,6 +479,8 @@ def main() -> None:
     decomposition(args.decomposition)
     print("## How much of it word of mouth carries (exact split: on = off + share)\n")
     word_of_mouth(runs, args.year, args.workers)
+    print("### Over a year, at the ends of the channel's unmeasured ranges\n")
+    word_of_mouth_ranges(args.year_ranges)
     print("## Where it turns: the AHT target\n")
     target_curve(args.targets, args.workers)
     print("## Across plausible worlds\n")

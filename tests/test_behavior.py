@@ -173,6 +173,18 @@ def test_accounting_adds_up(by_policy):
             k["profit"] - k["churned_value"] + k["acquired_value"]
         )
         assert k["acquisition_cost"] == k["newcomers"] * result.scenario.money.acquisition_cost
+        # beyond the run: each event's horizon less the months the run's revenue counted
+        # already, which are at most the run's calendar days (the first days count in full)
+        assert k["profit_and_base_value"] == pytest.approx(
+            k["profit"] - k["churned_value_beyond_run"] + k["acquired_value_beyond_run"]
+        )
+        months = len(result.daily) * 7 / 5 / (365.25 / 12)  # calendar months, 5-day weeks
+        horizon = result.scenario.churn.horizon_months
+        for lost, beyond in (
+            ("churned_value", "churned_value_beyond_run"),
+            ("acquired_value", "acquired_value_beyond_run"),
+        ):
+            assert k[lost] * (1 - (months + 0.2) / horizon) <= k[beyond] <= k[lost]
         assert k["paid_hours"] > k["staffed_hours"] > 0
         line = calls["wait"].sum() + calls.loc[calls["outcome"] == "answered", "talk_time"].sum()
         inbound = line / 60 * result.scenario.money.telephony_per_minute

@@ -43,6 +43,9 @@ NEW_IN_23 = {
         "net_customers",
         "public_stories",
         "base_nps",
+        "churned_value_beyond_run",
+        "acquired_value_beyond_run",
+        "profit_and_base_value",
         "reputation",
         "mean_reputation",
     ],
@@ -118,7 +121,7 @@ BEFORE_23 = ("pure_queue", "aht", "volume", "quality")
 def test_a_closed_base_adds_nothing_but_measures(case: str) -> None:
     scenario, seed = CASES[case]()
     kpis = sim.run(scenario, seed=seed).kpis
-    measures = ("base_nps", "net_customers")
+    measures = ("base_nps", "net_customers", "churned_value_beyond_run", "profit_and_base_value")
     added = {k: kpis[k] for k in NEW_IN_23["kpis"] if k not in measures}
     assert added == dict.fromkeys(added, 0.0)
     assert -100 < kpis["base_nps"] < 100

@@ -84,6 +84,7 @@ class ContactCenterBehavior:
         self.sales = 0
         self.sales_revenue = 0.0
         self.recurring_revenue = 0.0
+        self.accruals: list[tuple[float, int]] = []  # (closing time, calendar days it charged)
         self.lost_demand = 0  # value demand of customers who had churned
         self.daily: list[dict[str, float]] = []
         self.daily_totals: list[dict[str, float]] = []  # each row's `totals` of its day
@@ -290,6 +291,7 @@ class ContactCenterBehavior:
         calendar_days = self.model.hours.calendar_days_after(day)
         accrual = self.customers.active_monthly_value * calendar_days / DAYS_PER_MONTH
         self.recurring_revenue += accrual
+        self.accruals.append((self.model.time, calendar_days))
         reputation = self._word_of_mouth(calendar_days)
         self._pending_row = {
             "day": day,

@@ -3,10 +3,16 @@ customers; the value of the customers lost and won."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sim.behavior.contact_center import ContactCenterBehavior
+
+DAYS_PER_MONTH = 365.25 / 12
 
 
 def ledger(
@@ -22,6 +28,32 @@ def ledger(
     churned_value = customers.churned_value_since(since) * horizon
     acquired_value = customers.acquired_value_since(since) * horizon
     return money_lines(layer, t, inbound_line_seconds, churned_value, acquired_value)
+
+
+def beyond_run(layer: ContactCenterBehavior) -> dict[str, float]:
+    """The value of the customers lost and won in the measured days, counted only for the
+    months of `churn.horizon_months` after each event that the run's own recurring revenue
+    does not already count, and profit with that change of the base's value: a total with no
+    overlap (churned_value and acquired_value count the whole horizon from the event, so a
+    newcomer's first months are in recurring revenue and in acquired value both)."""
+    since, customers = layer.model.measure_start.time, layer.customers
+    times = [time for time, _ in layer.accruals]
+    # after[k]: calendar days of recurring revenue the closings from the k-th on charged
+    after = [*reversed([*accumulate(reversed([days for _, days in layer.accruals]))]), 0]
+    horizon = layer.cfg.churn.horizon_months
+
+    def value(events: Iterable[tuple[float, float]]) -> float:
+        """Σ v × (horizon − months of revenue the run counted after the event, at least 0)."""
+        total = 0.0
+        for time, monthly in events:
+            counted = after[bisect_right(times, time)] / DAYS_PER_MONTH
+            total += monthly * max(0.0, horizon - counted)
+        return total
+
+    value_of = customers.monthly_value
+    churned = value((at, value_of[i]) for i, at in customers.churned_at.items() if at >= since)
+    acquired = value((at, monthly) for at, _, monthly in customers.joined if at >= since)
+    return {"churned_value_beyond_run": churned, "acquired_value_beyond_run": acquired}
 
 
 def money_lines(

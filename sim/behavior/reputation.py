@@ -61,9 +61,13 @@ class Reputation:
 
     def signal(self, promoters: float, detractors: float) -> float:
         """Today's word of mouth: promoters above neutral less detractors above neutral, these
-        weighted by `detractor_weight`."""
+        weighted `detractor_weight` (α) times as much; the two weights, 2/(1 + α) and
+        2α/(1 + α), average 1, so a shift that moves promoters and detractors alike moves the
+        signal by the change in net promoter share: `strength` keeps the literature's units
+        (growth per NPS point) whatever α is."""
         p0, q0 = self.neutral
-        return (promoters - p0) - self.config.detractor_weight * (detractors - q0)
+        alpha = self.config.detractor_weight
+        return 2 * ((promoters - p0) - alpha * (detractors - q0)) / (1 + alpha)
 
     def update(self, satisfaction: array, stories: int, days: float) -> None:
         """A closing: the base's shares, `days` calendar days of spreading and memory, and the

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.behavior.conversation_log import VALUE
-from sim.behavior.money import ledger, money_lines
+from sim.behavior.money import beyond_run, ledger, money_lines
 from sim.metrics.binning import group_counter, ratio
 from sim.metrics.kpi_catalog import LEDGER_KPIS
 
@@ -83,6 +83,7 @@ def behavior_kpis(
         "net_customers": t["newcomers"] - t["churned_customers"],
         "public_stories": t["public_stories"],
         **word_of_mouth(layer, rows),
+        **no_overlap(layer, money["profit"]),
         "lost_demand": t["lost_demand"],
         "attrition": t["quits"],
         "attrition_rate_annual": (
@@ -124,6 +125,15 @@ def word_of_mouth(layer: ContactCenterBehavior, rows: list[dict[str, float]]) ->
         "reputation": reputation.effective,
         "mean_reputation": float(np.mean([row["reputation"] for row in rows])) if rows else 0.0,
     }
+
+
+def no_overlap(layer: ContactCenterBehavior, profit: float) -> dict[str, float]:
+    """Profit and the change of the base's value beyond the run, with no month counted twice
+    (`sim.behavior.money.beyond_run`): the valuation to quote when runs are long, since the
+    headline's churned and acquired values count the whole horizon from each event."""
+    values = beyond_run(layer)
+    change = values["acquired_value_beyond_run"] - values["churned_value_beyond_run"]
+    return values | {"profit_and_base_value": profit + change}
 
 
 def inbound_sales(

@@ -71,6 +71,17 @@ KPIS: dict[str, KpiInfo] = {
     "newcomers": KpiInfo("new customers", "{:,.0f}"),
     "net_customers": KpiInfo("new customers less churned", "{:+,.0f}"),
     "public_stories": KpiInfo("public stories of bad service", "{:,.0f}", lower_is_better=True),
+    "churned_value_beyond_run": KpiInfo(
+        "value lost to churn beyond the run (no month counted twice)",
+        "{:,.0f}",
+        lower_is_better=True,
+    ),
+    "acquired_value_beyond_run": KpiInfo(
+        "value won with new customers beyond the run (no month counted twice)", "{:,.0f}"
+    ),
+    "profit_and_base_value": KpiInfo(
+        "profit plus the change of the base's value beyond the run", "{:,.0f}"
+    ),
     "base_nps": KpiInfo("NPS of the whole base, at the end", "{:+.1f}"),
     "reputation": KpiInfo("reputation at the end (net promoter share vs neutral)", "{:+.3f}"),
     "mean_reputation": KpiInfo("mean reputation over the measured days", "{:+.3f}"),
@@ -164,6 +175,9 @@ BEHAVIOR_KPIS = (
     "base_nps",
     "reputation",
     "mean_reputation",
+    "churned_value_beyond_run",
+    "acquired_value_beyond_run",
+    "profit_and_base_value",
     "lost_demand",
     "attrition",
     "attrition_rate_annual",
