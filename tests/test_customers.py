@@ -90,6 +90,20 @@ def test_a_sale_moves_the_columns() -> None:
     assert customers.monthly_value[3] == value + model.config.sales.monthly_value_uplift
 
 
+def test_a_sale_to_a_customer_who_left_meanwhile_adds_no_recurring_value() -> None:
+    """A contact still running when its customer churned in another may end in a sale: the
+    one-off revenue counts, but the value lost with them stays what the day they left counted
+    (the run's churned value equals the sum of its days')."""
+    model = sim.build_model(small(), seed=1)
+    customers = model.behavior.customers
+    customers.churn(3, 10.0)
+    lost, value = customers.churned_monthly_value, customers.monthly_value[3]
+    model.behavior.sale(3, 100.0)
+    assert customers.monthly_value[3] == value
+    assert customers.churned_value_since(0.0) == lost == value
+    assert model.behavior.sales_revenue == 100.0
+
+
 def test_the_contact_path_keeps_each_customers_state_in_the_columns() -> None:
     model = sim.build_model(small(churn__max_probability=1.0, churn__threshold=0.9), seed=2)
     model.run_model()

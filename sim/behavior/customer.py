@@ -224,10 +224,13 @@ class CustomerBase:
         self.churned_monthly_value += value
 
     def add_monthly_value(self, index: int, amount: float) -> None:
-        """A sale raises the customer's recurring value (a customer who has left pays nothing)."""
+        """A sale raises the customer's recurring value. A customer who has left (in another
+        contact that ended while this one ran) pays nothing more, and the value lost with them
+        stays what it was when they left, as the day they left counted it."""
+        if self.churned[index]:
+            return
         self.monthly_value[index] += amount
-        if not self.churned[index]:
-            self.active_monthly_value += amount
+        self.active_monthly_value += amount
 
     def churned_value_since(self, since: float) -> float:
         """The monthly value of the customers who left at or after `since`, summed in the order
