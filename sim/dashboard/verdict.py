@@ -55,6 +55,8 @@ def shown(name: str, value: float | str | None, lang: Language) -> str:
         return lang.money(value, 0 if value == int(value) else 2)
     if name == "service_target":
         return lang.percent(value, 0)
+    if name == "word_of_mouth_strength":
+        return _trim(lang.number(value, 3))
     return _trim(lang.number(value, 2))
 
 
