@@ -78,6 +78,13 @@ def money_waterfall(
         )
         figure.update_yaxes(autorange="reversed")
         lay_flat(figure, values)
+    else:  # names wrapped to stand level under their bars, as the splits' do
+        width = max(10, 110 // (len(names) + 1))
+        figure.update_xaxes(
+            tickvals=[*names, lang.money_line("total")],
+            ticktext=[wrap(n, width) for n in [*names, lang.money_line("total")]],
+            tickangle=0,
+        )
     total = sum(values)
     largest = max(range(len(values)), key=lambda k: abs(values[k]))
     title = lang(
