@@ -51,17 +51,21 @@ OPEN_BASE_KPIS = (
     "public_stories",
 )
 """Word of mouth's KPIs (issue #23) that are 0 in every run of a closed base (nobody joins):
-shown only when some run has one that is not."""
+shown only when the base was open in some run."""
+
+
+def open_base(runs: pd.DataFrame) -> bool:
+    """Whether customers joined, or reputation moved, in some run: an open base (reputation
+    moves from the first closing on; a closed base, or a folder from before #23, keeps 0)."""
+    moved = [runs[k].fillna(0).ne(0).any() for k in ("newcomers", "reputation") if k in runs]
+    return bool(any(moved))
 
 
 def report_kpis(runs: pd.DataFrame) -> list[str]:
-    """The key figures `runs` has, in `REPORT_KPIS`'s order: word of mouth's only when the
-    base was open in some run (a closed base's zeros say nothing)."""
-    return [
-        k
-        for k in REPORT_KPIS
-        if k in runs and (k not in OPEN_BASE_KPIS or bool(runs[k].fillna(0).ne(0).any()))
-    ]
+    """The key figures `runs` has, in `REPORT_KPIS`'s order: word of mouth's only in an open
+    base (a closed base's zeros say nothing)."""
+    shown = open_base(runs)
+    return [k for k in REPORT_KPIS if k in runs and (shown or k not in OPEN_BASE_KPIS)]
 
 
 def comparison_charts(results: Results, lang: Language) -> list[Chart]:
