@@ -116,7 +116,11 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         assert "service level" in page.locator(".verdict").inner_text()
         assert page.locator(".stale").count() == 0
         assert not page.get_by_text("Out of date").is_visible()  # a fresh answer says nothing
-        assert page.locator(".kpi-card").count() == 12
+        assert page.locator(".kpi-card").count() == 20  # word of mouth's too: an open base
+        new = page.locator(".kpi-card", has_text=re.compile(r"^New customers"))
+        assert new.count() == 2  # new customers, and new customers less churned
+        wom = slider(page, "Word of mouth").inner_text()
+        assert "Word of mouth (works over months): 0.075" in wom
         first = page.locator(".kpi-card", has_text="Profit after churn").inner_text()
         assert "What-if:" in first and "Baseline:" in first
         page.wait_for_function(  # the figures follow the cards

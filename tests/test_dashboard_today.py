@@ -123,7 +123,8 @@ def test_an_answer_names_its_question_and_gives_a_verdict() -> None:
     assert question(start, start, base, EN).startswith("the center as it is today")
     assert "1,5 u/week → 3 u/week" in question(start, w, base, NL)
     clear = verdict(answer((150.0, 161.0, 139.0), (0.3, 0.3, 0.3)), 5, EN)
-    assert clear.startswith("Over 5 days: +") and "profit after churn (95 % CI" in clear
+    assert clear.startswith("Over 5 days: +")
+    assert "profit after churn and acquisition (95 % CI" in clear
     assert clear.endswith("service level 85.0% → 89.0%")
     unclear = verdict(answer((90.0, 130.0, 80.0), (0.3, 0.3, 0.3)), 5, NL)
     assert unclear.startswith("Gemeten over 5 dagen: geen duidelijk verschil in winst")

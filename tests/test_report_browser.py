@@ -88,6 +88,13 @@ class Watched:
         return self.page
 
 
+def lang_kpi(code: str, kpi: str) -> str:
+    """A KPI's label in language `code`, as the report shows it."""
+    from sim.report.language import Language
+
+    return Language(code).kpi(kpi)
+
+
 def rendered(page: Page, selector: str = ".plotly-graph-div") -> list[bool]:
     """For each plot: whether plotly drew it (an SVG of a real size)."""
     return page.eval_on_selector_all(
@@ -109,13 +116,17 @@ def test_report_renders_every_plot_offline(results: Path, browser: Browser, lang
     assert figures >= 8  # key figures, money, 2 splits, weeks, race, day, scatter
     page.wait_for_timeout(300)
     assert rendered(page) == [True] * figures
-    assert page.locator("#kpi-table tr").count() == 11  # header and 10 key figures
+    # header and 18 key figures: word of mouth's with them (the base is open by default)
+    assert page.locator("#kpi-table tr").count() == 19
+    labels = page.locator("#kpi-table tr td:first-child").all_inner_texts()
+    assert lang_kpi(lang, "newcomers") in labels and lang_kpi(lang, "reputation") in labels
+    assert page.locator("#figure-customers").count() == 1  # customers and reputation per day
     assert page.locator("#headline").inner_text()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"report-{lang}.png"), full_page=True)
     assert watched.errors == [] and watched.requests == []
     if lang == "nl":
-        assert "winst na klantverloop" in page.locator("#headline").inner_text()
+        assert "winst na klantverloop en nieuwe klanten" in page.locator("#headline").inner_text()
         assert "Gestuurd op kwaliteit" in page.content()
     watched.page.close()
 

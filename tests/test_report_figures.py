@@ -81,7 +81,7 @@ def test_headline_names_the_winner_the_margin_and_the_interval() -> None:
     assert (found.winner, found.other) == ("quality", "aht")
     assert found.delta == pytest.approx(70.0) and found.low == pytest.approx(70.0)
     text = headline(runs, EN)
-    assert text.startswith("Quality-driven: +\u2060€70 profit after churn")
+    assert text.startswith("Quality-driven: +\u2060€70 profit after churn and acquisition")
     assert "AHT-driven" in text and "85.0% against 85.0%" in text
 
 
@@ -111,7 +111,7 @@ def test_decomposition_waterfall_starts_at_the_base_and_ends_at_the_total() -> N
         "Every mechanism off",
         "Asking for the sale",
         "Churn",
-        "Profit after churn",
+        "Profit after churn and acquisition",
     ]
     assert list(bars.y[:3]) == [10.0, 60.0, 30.0] and list(bars.measure)[-1] == "total"
     assert {bars.increasing.marker.color, bars.decreasing.marker.color} <= {UP, DOWN}
@@ -121,7 +121,8 @@ def test_decomposition_waterfall_starts_at_the_base_and_ends_at_the_total() -> N
     assert list(whiskers.error_y.arrayminus) == pytest.approx([0.0, 20.0, 35.0, 10.0])
     assert "[+\u2060€40; +\u2060€80]" in whiskers.hovertext[1]
     assert chart.title.replace("<br>", " ") == (
-        "60% of the Quality-driven − AHT-driven difference in profit after churn runs through "
+        "60% of the Quality-driven − AHT-driven difference in profit after churn and acquisition "
+        "runs through "
         "asking for the sale"
     )
     assert "3 paired replications" in chart.caption

@@ -24,7 +24,7 @@ from sim.dashboard.charts import line_chart
 from sim.dashboard.day_view import DayView, DayWatch
 from sim.dashboard.export import scenario_toml, write_results, zipped
 from sim.dashboard.saving import SaveLimit
-from sim.dashboard.service import BASELINE, KPIS, WHATIF, Answer, Cancelled, RunService
+from sim.dashboard.service import BASELINE, WHATIF, Answer, Cancelled, RunService, card_kpis
 from sim.dashboard.verdict import needs_longer_horizon, question, verdict
 from sim.dashboard.whatif import LIMITS, WhatIf, away_from, changed, today, with_policy
 from sim.errors import InputError
@@ -304,6 +304,13 @@ def Levers(lang: Language) -> None:
         moved="hourly_cost" in moved,
         lang=lang,
     )
+    Lever(
+        "word_of_mouth_strength",
+        lang("ui_word_of_mouth"),
+        w.word_of_mouth_strength,
+        moved="word_of_mouth_strength" in moved,
+        lang=lang,
+    )
     Lever("days", lang("ui_days"), w.days, integer=True, lang=lang)
     Lever("replications", lang("ui_replications"), w.replications, integer=True, lang=lang)
 
@@ -371,9 +378,8 @@ def Results(lang: Language) -> None:
             classes=["answered"],
         )
         with solara.Row(style={"flex-wrap": "wrap", "gap": "10px"}):
-            for kpi in KPIS:
-                if kpi in set(result.summary["kpi"]):
-                    KpiCard(lang, kpi, result, ran.days)
+            for kpi in card_kpis(result.runs):
+                KpiCard(lang, kpi, result, ran.days)
         Deferred(lang, result, ran)
 
 
@@ -457,6 +463,8 @@ def _figures(result: Answer | None, lang: Language) -> list[Any]:
     shown = [figures.money_waterfall(runs, WHATIF, BASELINE, lang).figure]
     if not result.daily.empty:
         shown.append(figures.weeks(result.daily, lang, ["profit_after_churn", "csat"]).figure)
+        if figures.shows_word_of_mouth(result.daily):
+            shown.append(figures.customers(result.daily, lang).figure)
     return shown
 
 

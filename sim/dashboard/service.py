@@ -30,11 +30,18 @@ from sim.experiments.executors import execute
 from sim.experiments.experiment import Experiment, load_experiment
 from sim.experiments.statistics import paired_differences, summarize
 from sim.experiments.store import tables
-from sim.report.report import REPORT_KPIS
+from sim.report.report import REPORT_KPIS, report_kpis
 
 BASELINE, WHATIF = "baseline", "what-if"
-KPIS = [*REPORT_KPIS, "abandonment_rate", "mean_stress"]
+EXTRA_KPIS = ["abandonment_rate", "mean_stress"]
+KPIS = [*REPORT_KPIS, *EXTRA_KPIS]
 """The KPIs on the dashboard's cards, in order."""
+
+
+def card_kpis(runs: pd.DataFrame) -> list[str]:
+    """The cards for `runs`, in order: the report's key figures (word of mouth's only in an
+    open base) and the dashboard's extra ones."""
+    return [*report_kpis(runs), *(k for k in EXTRA_KPIS if k in runs)]
 
 
 PREWARM = ""
@@ -183,7 +190,7 @@ class RunService:
                 self._release([k for k, v in claimed.items() if isinstance(v, Future)])
         runs, daily, profile = tables(experiment.tasks, records)
         variants = [BASELINE, WHATIF]
-        kpis = [k for k in KPIS if k in runs]
+        kpis = card_kpis(runs)
         return Answer(
             experiment,
             records,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from sim.dashboard.service import BASELINE, WHATIF, Answer
-from sim.dashboard.whatif import POLICY_LEVERS, WhatIf, policy_values
+from sim.dashboard.whatif import OTHER_LEVERS, POLICY_LEVERS, WhatIf, policy_values
 from sim.report import Language
 from sim.scenario import Scenario
 
@@ -55,6 +55,8 @@ def shown(name: str, value: float | str | None, lang: Language) -> str:
         return lang.money(value, 0 if value == int(value) else 2)
     if name == "service_target":
         return lang.percent(value, 0)
+    if name == "word_of_mouth_strength":
+        return _trim(lang.number(value, 3))
     return _trim(lang.number(value, 2))
 
 
@@ -72,7 +74,7 @@ def question(start: WhatIf, w: WhatIf, base: Scenario, lang: Language) -> str:
             parts.append(
                 f"{lang('ui_q_' + name)} {shown(name, before, lang)} → {shown(name, after, lang)}"
             )
-    for name in ("staffing_scale", "arrival_scale", "sale_value", "hourly_cost", "service_target"):
+    for name in ("staffing_scale", "arrival_scale", *OTHER_LEVERS):
         before, after = getattr(start, name), getattr(w, name)
         if before != after:
             parts.append(

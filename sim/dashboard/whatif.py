@@ -23,6 +23,7 @@ LIMITS = {  # field: (min, max, step, unit)
     "sale_value": (0.0, 500.0, 10.0, "€ margin"),
     "service_target": (0.3, 0.95, 0.05, "of contacts within the target time"),
     "hourly_cost": (10.0, 100.0, 1.0, "€/h"),
+    "word_of_mouth_strength": (0.0, 0.15, 0.005, "growth per year per unit of reputation"),
     "days": (1, 20, 1, "measured days"),
     "replications": (1, 10, 1, "paired runs"),
 }
@@ -47,6 +48,7 @@ OTHER_LEVERS = {  # lever: the scenario key it sets
     "sale_value": "sales.value_mean",
     "hourly_cost": "money.employee_hourly_cost",
     "service_target": "staffing.target_service_level",
+    "word_of_mouth_strength": "word_of_mouth.strength",  # works over months, not days
 }
 STRETCH_HOURS = 2
 """The stretch of the day the ± lever acts on, at first: the first two opening hours."""
@@ -72,6 +74,7 @@ class WhatIf(BaseModel):
     sale_value: float = _field("sale_value", 0.0)
     hourly_cost: float = _field("hourly_cost", 10.0)
     service_target: float | None = _field("service_target", None)
+    word_of_mouth_strength: float = _field("word_of_mouth_strength", 0.075)
     days: int = _field("days", 5)
     replications: int = _field("replications", 5)
 
@@ -129,6 +132,7 @@ def today(base: Scenario) -> WhatIf:
         sale_value=base.sales.value_mean,
         hourly_cost=base.money.employee_hourly_cost,
         service_target=base.staffing.target_service_level,
+        word_of_mouth_strength=base.word_of_mouth.strength,
         **policy_values(base.policy.name, base),
     )
 

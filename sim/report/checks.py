@@ -24,7 +24,18 @@ from sim.experiments.store import journal_files, journal_problem
 RUN_COLUMNS = ("run_id", "variant", "replication", "seed", "status")
 HEADLINE_KPIS = ("profit_after_churn", "service_level")
 """KPIs the headline reads: a table where one is never a number is refused."""
-ADDITIVE = ("offered", "handled", "abandoned", "revenue", "cost", "profit_after_churn")
+ADDITIVE = (
+    "offered",
+    "handled",
+    "abandoned",
+    "revenue",
+    "cost",
+    "profit_after_churn",
+    "newcomers",
+    "acquired_value",
+    "acquisition_cost",
+    "public_stories",
+)
 """A run's KPIs that are the sum of its daily values (measured days only)."""
 
 

@@ -30,6 +30,9 @@ PERCENT_KPIS = {
     "shrinkage",
 }
 """KPIs that are shares, shown as percentages."""
+SIGNED_KPIS = {"base_nps": 1, "reputation": 3, "mean_reputation": 3, "net_customers": 0}
+"""KPIs around zero, shown with their sign at this many decimals (reputation moves in
+thousandths of the base: a 20-day run shows +0.003)."""
 MONEY_KPIS = MONEY_LINES  # the ledger's lines in money (sim.metrics.kpi_catalog)
 """KPIs in euros."""
 
@@ -137,6 +140,8 @@ class Language:
             return self.percent(x, 1, signed)
         if kpi == "nps":
             return self.number(x, 0, True)
+        if kpi in SIGNED_KPIS:
+            return self.number(x, SIGNED_KPIS[kpi], True)
         return self.number(x, 0 if abs(x) >= 100 else 2 if abs(x) < 10 else 1, signed)
 
     def difference(self, kpi: str, x: float) -> str:

@@ -25,8 +25,16 @@ REPORT_KPIS = [
     "profit_after_churn",
     "revenue",
     "cost",
+    "acquired_value",
+    "acquisition_cost",
     "csat",
     "nps",
+    "base_nps",
+    "newcomers",
+    "net_customers",
+    "reputation",
+    "mean_reputation",
+    "public_stories",
     "service_level",
     "aht",
     "fcr",
@@ -34,12 +42,36 @@ REPORT_KPIS = [
     "expected_attrition_annual",
 ]
 """The key figures every comparison shows, in this order."""
+OPEN_BASE_KPIS = (
+    "acquired_value",
+    "acquisition_cost",
+    "newcomers",
+    "reputation",
+    "mean_reputation",
+    "public_stories",
+)
+"""Word of mouth's KPIs (issue #23) that are 0 in every run of a closed base (nobody joins):
+shown only when the base was open in some run."""
+
+
+def open_base(runs: pd.DataFrame) -> bool:
+    """Whether customers joined, or reputation moved, in some run: an open base (reputation
+    moves from the first closing on; a closed base, or a folder from before #23, keeps 0)."""
+    moved = [runs[k].fillna(0).ne(0).any() for k in ("newcomers", "reputation") if k in runs]
+    return bool(any(moved))
+
+
+def report_kpis(runs: pd.DataFrame) -> list[str]:
+    """The key figures `runs` has, in `REPORT_KPIS`'s order: word of mouth's only in an open
+    base (a closed base's zeros say nothing)."""
+    shown = open_base(runs)
+    return [k for k in REPORT_KPIS if k in runs and (shown or k not in OPEN_BASE_KPIS)]
 
 
 def comparison_charts(results: Results, lang: Language) -> list[Chart]:
     """The figures of a comparison (or of one run): what the report and the talk draw from."""
     runs, charts = results.ok_runs, []
-    kpis = [k for k in REPORT_KPIS if k in runs]
+    kpis = report_kpis(runs)
     if len(results.variants) > 1:
         summary = summarize(runs, kpis, results.variants)
         charts.append(figures.kpi_panel(summary, kpis, lang))
@@ -52,6 +84,8 @@ def comparison_charts(results: Results, lang: Language) -> list[Chart]:
         charts.append(figures.weeks(results.daily, lang))
         if results.daily["variant"].nunique() > 1:
             charts.append(figures.race(results.daily, lang))
+    if figures.shows_word_of_mouth(results.daily):
+        charts.append(figures.customers(results.daily, lang))
     if not results.profile.empty:
         charts.append(figures.average_day(results.profile, lang))
     if len(results.variants) > 1 and {"csat", "revenue"} <= set(runs):
@@ -75,7 +109,7 @@ def study_charts(results: Results, lang: Language) -> list[Chart]:
 def kpi_rows(results: Results, lang: Language) -> list[dict[str, Any]]:
     """The table of key figures: per KPI, each variant's mean with its 95 % CI."""
     runs = results.ok_runs
-    kpis = [k for k in REPORT_KPIS if k in runs]
+    kpis = report_kpis(runs)
     summary = summarize(runs, kpis, results.variants).set_index(["kpi", "variant"])
     rows = []
     for kpi in kpis:
@@ -97,7 +131,7 @@ def difference_rows(results: Results, lang: Language) -> tuple[str, list[dict[st
     runs, variants = results.ok_runs, results.variants
     if len(variants) < 2:
         return "", []
-    kpis = [k for k in REPORT_KPIS if k in runs]
+    kpis = report_kpis(runs)
     reference = variants[0]
     diffs = paired_differences(runs, kpis, variants)
     rows = []

@@ -22,6 +22,9 @@ from sim.report.uncertainty import kept_line, sections
 STAGE_FONT = 22
 TALK_SPLITS = ("mechanisms", "sales")
 """The exact splits the talk shows, one slide each (the report shows every split)."""
+WORD_OF_MOUTH_DAYS = 60
+"""Reputation and the new customers it brings get a slide only in a run of more measured days
+than this: word of mouth works over months, and a few weeks show next to nothing of it."""
 
 
 @dataclass
@@ -155,6 +158,10 @@ def _comparison_slides(results: Results, lang: Language, reference: str) -> list
         chart = figures.race(daily, lang)
         chart.caption = lang("talk_race_caption", reference=lang.policy(reference))
         out.append(Slide("chart", chart=for_stage(chart), notes=lang("talk_notes_race")))
+    if figures.shows_word_of_mouth(daily) and daily["day"].nunique() > WORD_OF_MOUTH_DAYS:
+        chart = figures.customers(daily, lang)
+        chart.caption = lang("talk_customers_caption", days=daily["day"].nunique())
+        out.append(Slide("chart", chart=for_stage(chart), notes=lang("talk_notes_customers")))
     return out
 
 

@@ -5,6 +5,7 @@ one-line caption on how to read it, in the language given.
 """
 
 from sim.report.figures.chart import Chart
+from sim.report.figures.customers import customers, shows_word_of_mouth
 from sim.report.figures.day import average_day
 from sim.report.figures.deciding import against_parameter
 from sim.report.figures.kpis import kpi_panel
@@ -26,6 +27,7 @@ __all__ = [
     "Chart",
     "against_parameter",
     "average_day",
+    "customers",
     "decomposition_waterfall",
     "difference_spread",
     "kpi_panel",
@@ -38,5 +40,6 @@ __all__ = [
     "revenue_vs_satisfaction",
     "sensitivity",
     "sensitivity_bars",
+    "shows_word_of_mouth",
     "weeks",
 ]

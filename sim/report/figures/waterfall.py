@@ -16,13 +16,17 @@ from sim.report.palette import DOWN, INK, NEUTRAL, UP
 WHISKER_OFFSET = 0.38
 """Where a part's CI whisker stands, right of its bar's centre (bars are 0.8 wide), clear of
 the label above the bar."""
-LEDGER = [  # (line, sign in profit after churn)
+LEDGER = [  # (line, sign in profit after churn and acquisition)
     ("sales_revenue", 1.0),
     ("recurring_revenue", 1.0),
     ("labour_cost", -1.0),
-    ("other_cost", -1.0),
+    ("other_cost", -1.0),  # the cost of winning new customers included
     ("churned_value", -1.0),
+    ("acquired_value", 1.0),
 ]
+"""profit_after_churn = sales + recurring revenue − labour − other cost − the value lost to churn
++ the value won with new customers (`sim.behavior.money`); a folder from before word of mouth
+(issue #23) has no acquired_value, and its profit after churn has no such term."""
 
 
 def _waterfall(
@@ -58,10 +62,12 @@ def lay_flat(figure: go.Figure, values: list[float]) -> None:
 def money_waterfall(
     runs: pd.DataFrame, a: str, b: str, lang: Language, horizontal: bool = False
 ) -> Chart:
-    """`a` − `b` in profit after churn, built up from the ledger's lines (paired means);
-    the lines add up to the total exactly. `horizontal` lays the lines top to bottom."""
-    values = [sign * paired_by_seed(runs, line, a, b)["mean"] for line, sign in LEDGER]
-    names = [lang.money_line(line) for line, _ in LEDGER]
+    """`a` − `b` in profit after churn and acquisition, built up from the ledger's lines
+    (paired means); the lines add up to the total exactly. `horizontal` lays the lines top to
+    bottom."""
+    ledger = [(line, sign) for line, sign in LEDGER if line in runs]
+    values = [sign * paired_by_seed(runs, line, a, b)["mean"] for line, sign in ledger]
+    names = [lang.money_line(line) for line, _ in ledger]
     figure = _waterfall(names, values, lang.money_line("total"), lang)
     if horizontal:
         figure.update_traces(
@@ -72,6 +78,13 @@ def money_waterfall(
         )
         figure.update_yaxes(autorange="reversed")
         lay_flat(figure, values)
+    else:  # names wrapped to stand level under their bars, as the splits' do
+        width = max(10, 110 // (len(names) + 1))
+        figure.update_xaxes(
+            tickvals=[*names, lang.money_line("total")],
+            ticktext=[wrap(n, width) for n in [*names, lang.money_line("total")]],
+            tickangle=0,
+        )
     total = sum(values)
     largest = max(range(len(values)), key=lambda k: abs(values[k]))
     title = lang(
@@ -79,7 +92,7 @@ def money_waterfall(
         winner=lang.policy(a),
         other=lang.policy(b),
         delta=lang.money(abs(total)),
-        line=lang.money_line(LEDGER[largest][0]).lower(),
+        line=lang.money_line(ledger[largest][0]).lower(),
         amount=lang.money(values[largest], signed=True),
     )
     styled(figure, lang, title)
