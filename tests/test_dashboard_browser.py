@@ -116,7 +116,7 @@ def test_a_manager_asks_what_if(server: tuple[str, Path]) -> None:
         assert "service level" in page.locator(".verdict").inner_text()
         assert page.locator(".stale").count() == 0
         assert not page.get_by_text("Out of date").is_visible()  # a fresh answer says nothing
-        assert page.locator(".kpi-card").count() == 20  # word of mouth's too: an open base
+        assert page.locator(".kpi-card").count() == 21  # word of mouth's too: an open base
         new = page.locator(".kpi-card", has_text=re.compile(r"^New customers"))
         assert new.count() == 2  # new customers, and new customers less churned
         wom = slider(page, "Word of mouth").inner_text()

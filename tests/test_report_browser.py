@@ -116,8 +116,8 @@ def test_report_renders_every_plot_offline(results: Path, browser: Browser, lang
     assert figures >= 8  # key figures, money, 2 splits, weeks, race, day, scatter
     page.wait_for_timeout(300)
     assert rendered(page) == [True] * figures
-    # header and 18 key figures: word of mouth's with them (the base is open by default)
-    assert page.locator("#kpi-table tr").count() == 19
+    # header and 19 key figures: word of mouth's with them (the base is open by default)
+    assert page.locator("#kpi-table tr").count() == 20
     labels = page.locator("#kpi-table tr td:first-child").all_inner_texts()
     assert lang_kpi(lang, "newcomers") in labels and lang_kpi(lang, "reputation") in labels
     assert page.locator("#figure-customers").count() == 1  # customers and reputation per day

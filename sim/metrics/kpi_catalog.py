@@ -46,7 +46,8 @@ KPIS: dict[str, KpiInfo] = {
     "hiring_cost": KpiInfo("    hiring", "{:,.0f}", lower_is_better=True),
     "overhead_cost": KpiInfo("    seats, IT, facilities", "{:,.0f}", lower_is_better=True),
     "telephony_cost": KpiInfo("    telephony", "{:,.0f}", lower_is_better=True),
-    "acquisition_cost": KpiInfo("    new customers", "{:,.0f}", lower_is_better=True),
+    # neutral: more of it is the price of more customers, neither better nor worse in itself
+    "acquisition_cost": KpiInfo("    new customers", "{:,.0f}", neutral=True),
     "labour_share": KpiInfo("labour share of cost", "{:.1%}"),
     "profit": KpiInfo("profit", "{:,.0f}"),
     "profit_after_churn": KpiInfo(

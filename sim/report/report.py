@@ -23,6 +23,7 @@ from sim.version import __version__
 
 REPORT_KPIS = [
     "profit_after_churn",
+    "profit_and_base_value",
     "revenue",
     "cost",
     "acquired_value",
@@ -43,6 +44,7 @@ REPORT_KPIS = [
 ]
 """The key figures every comparison shows, in this order."""
 OPEN_BASE_KPIS = (
+    "profit_and_base_value",
     "acquired_value",
     "acquisition_cost",
     "newcomers",
@@ -50,8 +52,9 @@ OPEN_BASE_KPIS = (
     "mean_reputation",
     "public_stories",
 )
-"""Word of mouth's KPIs (issue #23) that are 0 in every run of a closed base (nobody joins):
-shown only when the base was open in some run."""
+"""Word of mouth's KPIs (issue #23), shown only when the base was open in some run: in a closed
+base they are 0 (nobody joins), or, for the valuation with no month counted twice, a figure
+that only long runs need."""
 
 
 def open_base(runs: pd.DataFrame) -> bool:
