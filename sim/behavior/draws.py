@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
+from scipy.special import bdtr, bdtrik, pdtr, pdtrik
 
 from sim.engine.distributions import sampler
 
@@ -62,8 +62,8 @@ def poisson_quantile(mean: float, u: float) -> int:
     coupled across scenarios (a higher mean never gives a lower count for the same `u`)."""
     if mean <= 0:
         return 0
-    if mean > 700:  # exp(-mean) underflows: the normal limit, continuity-corrected
-        return max(0, math.floor(mean + math.sqrt(mean) * NormalDist().inv_cdf(u) + 0.5))
+    if mean > 700:  # exp(-mean) underflows: the same quantile from scipy's Poisson CDF
+        return _search(lambda k: pdtr(k, mean), pdtrik(u, mean), u, math.inf)
     k, pmf = 0, math.exp(-mean)
     cumulative = pmf
     while cumulative <= u and pmf > 0:
@@ -80,13 +80,23 @@ def binomial_quantile(n: int, p: float, u: float) -> int:
     if p >= 1:
         return n
     log_first = n * math.log1p(-p)
-    if log_first < -700:  # (1 - p)**n underflows: the normal limit
-        mean, sd = n * p, math.sqrt(n * p * (1 - p))
-        return min(n, max(0, math.floor(mean + sd * NormalDist().inv_cdf(u) + 0.5)))
+    if log_first < -700:  # (1 - p)**n underflows: the same quantile from scipy's CDF
+        return _search(lambda k: bdtr(k, n, p), bdtrik(u, n, p), u, n)
     k, pmf = 0, math.exp(log_first)
     cumulative, odds = pmf, p / (1 - p)
     while cumulative <= u and k < n:
         pmf *= (n - k) / (k + 1) * odds
         k += 1
         cumulative += pmf
+    return k
+
+
+def _search(cdf: Callable[[int], float], guess: float, u: float, top: float) -> int:
+    """The smallest count k in [0, `top`] with `cdf`(k) > `u`, from a `guess` near it (an
+    exact quantile where a normal limit would break the coupling at the switch)."""
+    k = int(min(max(guess, 0.0), top)) if math.isfinite(guess) else 0
+    while k > 0 and cdf(k - 1) > u:
+        k -= 1
+    while k < top and cdf(k) <= u:
+        k += 1
     return k
