@@ -166,11 +166,13 @@ def detractors() -> dict[float, Run]:
     return {
         alpha: Run(
             pinned(
-                0.3, word_of_mouth__strength=0.1, word_of_mouth__detractor_weight=alpha,
+                0.3,
+                word_of_mouth__strength=0.1,
+                word_of_mouth__detractor_weight=alpha,
                 word_of_mouth__baseline_monthly_share=0.02,
             ),
             seed=4,
-        )  # fmt: skip
+        )
         for alpha in (1.0, 3.0)
     }
 
