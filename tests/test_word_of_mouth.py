@@ -217,6 +217,7 @@ def test_at_a_neutral_reputation_the_inflow_balances_churn_and_does_not_replace_
     assert newcomers > 200 and churned > 200
     assert abs(newcomers - churned) < 4 * sigma
     leaky = sim.run(scenario.with_overrides({"churn.max_probability": 0.6}), seed=2)
+    print(f"neutral, churn x4: churned {leaky.kpis['churned_customers']:.0f}")
     assert leaky.kpis["churned_customers"] > 2 * churned  # the change bites
     assert leaky.kpis["newcomers"] == newcomers
     assert leaky.daily["newcomers"].tolist() == run.daily["newcomers"].tolist()
