@@ -273,3 +273,16 @@ def test_the_monthly_share_never_falls_below_0() -> None:
     closed_by_reputation = acquisition(strength=0.075, baseline_monthly_share=0.0)
     assert closed_by_reputation.monthly_share(-0.01) == 0.0
     assert closed_by_reputation.monthly_share(0.12) == pytest.approx(0.00075, rel=1e-14)
+
+
+@pytest.mark.parametrize("u", [1 - 2**-53, 1 - 2**-52, 1 - 1e-15])
+def test_a_uniform_within_rounding_of_1_gives_the_far_tail_not_the_whole_population(u) -> None:
+    """random() can return 1 - 2**-53, above what the summed probabilities reach: the count
+    must still be a far-tail count (about 8 sd above the mean), never n or a runaway k."""
+    for mean in [3.0, 37.5, 300.0, 699.0, 701.0, 5_000.0, 1e6]:
+        count = poisson_quantile(mean, u)
+        assert stats.poisson.ppf(1e-3, mean) < count < mean + 12 * math.sqrt(mean) + 12, mean
+    for n, p in [(200, 0.3), (5_000, 3e-5), (10**7, 3e-5), (10**8, 3e-5)]:
+        count = binomial_quantile(n, p, u)
+        sd = math.sqrt(n * p * (1 - p))
+        assert stats.binom.ppf(1e-3, n, p) < count < n * p + 12 * sd + 12, (n, p)
