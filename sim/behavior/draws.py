@@ -69,6 +69,8 @@ def poisson_quantile(mean: float, u: float) -> int:
     while cumulative <= u and pmf > 0:
         k += 1
         pmf *= mean / k
+        if cumulative + pmf == cumulative:  # u within rounding of 1: the tail adds nothing
+            break
         cumulative += pmf
     return k
 
@@ -87,6 +89,8 @@ def binomial_quantile(n: int, p: float, u: float) -> int:
     while cumulative <= u and k < n:
         pmf *= (n - k) / (k + 1) * odds
         k += 1
+        if cumulative + pmf == cumulative:  # u within rounding of 1 (as poisson_quantile)
+            break
         cumulative += pmf
     return k
 
@@ -97,6 +101,11 @@ def _search(cdf: Callable[[int], float], guess: float, u: float, top: float) -> 
     k = int(min(max(guess, 0.0), top)) if math.isfinite(guess) else 0
     while k > 0 and cdf(k - 1) > u:
         k -= 1
-    while k < top and cdf(k) <= u:
+    previous = 0.0
+    while k < top:
+        value = cdf(k)
+        if value > u or (value == previous and value > 0.5):  # u within rounding of 1
+            break
+        previous = value
         k += 1
     return k
