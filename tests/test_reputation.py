@@ -59,7 +59,7 @@ def test_a_constant_signal_gives_the_closed_form_step_response(days, spread, mem
         neutral_promoter_share=0.226,
         neutral_detractor_share=0.392,
     )
-    x = (p - 0.226) - 1.75 * (q - 0.392)
+    x = 2 * ((p - 0.226) - 1.75 * (q - 0.392)) / 2.75  # weights 2/(1+a), 2a/(1+a)
     assert x > 0.3  # a real step, far from 0
     base = column([s] * 1_000)
     reputation = Reputation(config, NOISE, base)
@@ -99,7 +99,7 @@ def test_the_filter_follows_an_independent_recursion_over_any_inputs() -> None:
         days = 3.0 if day % 5 == 4 else 1.0
         told = int(rng.poisson(0.3))
         reputation.update(column((bins + 0.5) / BINS), told, days)
-        x = (p - p0) - 2.5 * (q - q0)
+        x = 2 * ((p - p0) - 2.5 * (q - q0)) / 3.5
         spreading += (1 - math.exp(-days / 10.0)) * (x - spreading)
         remembered += (1 - math.exp(-days / 25.0)) * (spreading - remembered)
         stories = stories * math.exp(-days / 12.0) + told
@@ -117,9 +117,11 @@ def test_a_detractor_surplus_weighs_exactly_detractor_weight_promoters() -> None
     reputation = Reputation(config, NOISE, column([0.5]))
     assert reputation.signal(0.25, 0.375) == 0.0
     promoter, detractor = reputation.signal(0.375, 0.375), reputation.signal(0.25, 0.5)
-    assert promoter == 0.125 and detractor == -1.75 * 0.125  # binary fractions: exact
-    assert reputation.signal(0.25 + 0.1, 0.375) == pytest.approx(0.1, rel=1e-12)
-    assert reputation.signal(0.25, 0.375 + 0.1) == pytest.approx(-1.75 * 0.1, rel=1e-12)
+    assert promoter == pytest.approx(0.125 * 2 / 2.75, rel=1e-15)  # weight 2 / (1 + alpha)
+    assert detractor == pytest.approx(-1.75 * promoter, rel=1e-15)
+    promoter = reputation.signal(0.25 + 0.1, 0.375)
+    assert promoter == pytest.approx(0.1 * 2 / 2.75, rel=1e-12)
+    assert reputation.signal(0.25, 0.375 + 0.1) == pytest.approx(-1.75 * promoter, rel=1e-12)
 
 
 def test_a_detractor_surplus_moves_reputation_minus_weight_times_a_promoter_surplus() -> None:
