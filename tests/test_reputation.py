@@ -148,7 +148,7 @@ def test_a_detractor_surplus_moves_reputation_minus_weight_times_a_promoter_surp
         good.update(base, 0, days)
         bad.update(base, 0, days)
         assert bad.effective == pytest.approx(-alpha * good.effective, rel=1e-12)
-    assert good.effective > 0.03  # 56 calendar days of a 0.1 step through both lags
+    assert good.effective > 0.015  # 56 calendar days of a 0.1 step (x 2/(1+3)), both lags
 
 
 def test_public_stories_fade_by_e_to_the_minus_days_over_their_tau() -> None:
