@@ -34,7 +34,7 @@ from sim.experiments.statistics import mean_ci, paired_by_seed
 
 HERE = Path(__file__).resolve().parent
 TABLE_KPIS = [
-    ("profit_after_churn", "profit after churn (EUR)"),
+    ("profit_after_churn", "profit after churn and acquisition (EUR)"),
     ("profit", "profit (EUR)"),
     ("sales_revenue", "sales revenue (EUR)"),
     ("recurring_revenue", "recurring revenue (EUR)"),
@@ -42,6 +42,8 @@ TABLE_KPIS = [
     ("labour_cost", "  labour (EUR)"),
     ("other_cost", "  other (EUR)"),
     ("churned_value", "future value lost to churn (EUR)"),
+    ("acquired_value", "future value won with new customers (EUR)"),
+    ("newcomers", "new customers"),
     ("sales", "sales"),
     ("conversion_rate", "conversion of offers"),
     ("csat", "CSAT (4–5, abandoned callers included)"),
