@@ -356,11 +356,12 @@ OFF = {"word_of_mouth.strength": 0.0}
 """Word of mouth off: reputation moves nobody (every policy keeps the same neutral inflow)."""
 
 
-def channel_share(on: pd.DataFrame, off: pd.DataFrame, a: str, b: str) -> dict[str, dict]:
+def channel_share(
+    on: pd.DataFrame, off: pd.DataFrame, a: str, b: str, kpi: str = "profit_after_churn"
+) -> dict[str, dict]:
     """The exact split of `a` − `b` (profit after churn and acquisition, paired by seed) into
     the difference without word of mouth and the channel's share (on − off, seed by seed): the
     two parts add up to the total by construction; each has its own 95 % CI."""
-    kpi = "profit_after_churn"
 
     def per_seed(runs: pd.DataFrame) -> pd.Series:
         wide = runs.pivot_table(index="seed", columns="variant", values=kpi)
@@ -389,6 +390,22 @@ def share_rows(label: str, on: pd.DataFrame, off: pd.DataFrame) -> None:
         print(f"| {label} | {a} − {b} | " + " | ".join(cells) + f" | {number(share, 1, True)} % |")
 
 
+VALUATIONS = {
+    "profit_and_base_value": "no month counted twice (profit and the base's value beyond it)",
+    "profit": "in-run profit only",
+}
+"""The other valuations of the year the README quotes the channel's share in."""
+
+
+def with_and_without(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A word-of-mouth experiment's runs that are ok, and its "-off" variants renamed to the
+    policy they run (so that they pair with the variants named after it)."""
+    runs = pd.read_parquet(folder / "runs.parquet")
+    runs = runs[runs["status"] == "ok"]
+    off = runs[runs["variant"].str.endswith("-off")]
+    return runs, off.assign(variant=off["variant"].str.removesuffix("-off"))
+
+
 def word_of_mouth(runs: pd.DataFrame, year: Path, workers: int) -> None:
     """How much of the headline the word-of-mouth channel carries, at 20 days and over a year."""
     off = HERE.parent / "results" / "claims-no-word-of-mouth"
@@ -404,11 +421,17 @@ def word_of_mouth(runs: pd.DataFrame, year: Path, workers: int) -> None:
     command = "ccsim compare experiments/word_of_mouth_year.toml --out " + str(year)
     if missing(year / "runs.parquet", command):
         return
-    both = pd.read_parquet(year / "runs.parquet")
-    both = both[both["status"] == "ok"]
-    off_year = both[both["variant"].str.endswith("-off")]
-    off_year = off_year.assign(variant=off_year["variant"].str.removesuffix("-off"))
-    share_rows("a year", both[~both["variant"].str.endswith("-off")], off_year)
+    both, off_year = with_and_without(year)
+    on_year = both[~both["variant"].str.endswith("-off")]
+    share_rows("a year", on_year, off_year)
+    print()
+    for kpi, valuation in VALUATIONS.items():
+        parts = channel_share(on_year, off_year, "quality", "aht", kpi)
+        total, mine = parts["total"]["mean"], parts["word of mouth"]
+        print(
+            f"a year, {valuation}: quality − aht {interval(parts['total'])}, the channel's "
+            f"share {interval(mine)} ({number(100 * mine['mean'] / total, 1, True)} %)"
+        )
     print()
     means = both.groupby("variant")[["newcomers", "churned_customers", "mean_reputation"]].mean()
     for variant, row in means.iterrows():
@@ -437,10 +460,7 @@ def word_of_mouth_ranges(folder: Path) -> None:
     command = f"ccsim compare experiments/word_of_mouth_ranges.toml --out {folder}"
     if missing(folder / "runs.parquet", command):
         return
-    runs = pd.read_parquet(folder / "runs.parquet")
-    runs = runs[runs["status"] == "ok"]
-    off = runs[runs["variant"].str.endswith("-off")]
-    off = off.assign(variant=off["variant"].str.removesuffix("-off"))
+    runs, off = with_and_without(folder)
     print("| word of mouth | quality − aht [95 % CI] | the channel's share | share |")
     print("| --- | --- | --- | --- |")
     for suffix, label in RANGE_ENDS.items():

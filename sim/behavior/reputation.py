@@ -53,7 +53,10 @@ class Reputation:
     def shares(self, satisfaction: array) -> tuple[float, float]:
         """Expected promoter and detractor shares of every customer row (churned ones at their
         last satisfaction), from a histogram of satisfaction: no random draw."""
-        values = np.frombuffer(satisfaction, dtype=np.float64)  # released on return
+        # a copy (2 MB at 250,000 customers, 0.2 ms), never a view: a view still referenced
+        # anywhere (Dask's profiler keeps worker threads' frames) would stop the column from
+        # growing when newcomers join
+        values = np.array(satisfaction, dtype=np.float64)
         bins = np.minimum((values * BINS).astype(np.int64), BINS - 1)
         counts = np.bincount(np.maximum(bins, 0), minlength=BINS)
         n = len(values)

@@ -153,8 +153,13 @@ LEDGER_KPIS = (
     "paid_hours",
 )
 """The ledger's lines that are KPIs, in the order a run reports them."""
-MONEY_KPIS = frozenset(LEDGER_KPIS) - {"labour_share", "paid_hours"}
-"""The KPIs in money (every ledger line but a share and an hour count)."""
+MONEY_KPIS = frozenset(LEDGER_KPIS) - {"labour_share", "paid_hours"} | {
+    "churned_value_beyond_run",
+    "acquired_value_beyond_run",
+    "profit_and_base_value",
+}
+"""The KPIs in money (every ledger line but a share and an hour count, and the valuation with
+no month counted twice)."""
 BEHAVIOR_KPIS = (
     *LEDGER_KPIS,
     "shrinkage",
