@@ -1,5 +1,6 @@
 """The behaviour of the contact center, plugged into the engine: customers with memory,
-conversations, failure demand, churn, outbound calls, the workforce and money.
+conversations, failure demand, churn, word of mouth and new customers, outbound calls, the
+workforce and money.
 
 It implements the engine's hooks (`sim.engine.hooks.Behavior`). The management policy acts
 only through its own hooks (`sim.behavior.policy.Policy`); nothing here looks at its name.

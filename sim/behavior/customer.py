@@ -2,7 +2,8 @@
 
 Every customer of the base is a row of typed columns (`array.array`): recurring value,
 purchase potential, satisfaction and patience factor (drawn for the whole population at the
-start), open issue (the reason's index, -1 for none), contacts, repeats about an open issue,
+start, and for newcomers when word of mouth brings them: rows appended in place, `grow`), open
+issue (the reason's index, -1 for none), contacts, repeats about an open issue,
 purchases and churned; the few who churned also have the time they left (`churned_at`). The
 contact path works with a customer's index (the call log's `customer` column holds it for each
 call) and reads and writes the columns directly. A base of 250,000 holds 46 bytes a customer
