@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.behavior.customer import FLOAT_COLUMNS, draw_customers
+from sim.behavior.customer import DAYS_PER_MONTH, FLOAT_COLUMNS, draw_customers
 from sim.behavior.draws import poisson_quantile
 from sim.engine.arrivals import arrival_times
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from sim.behavior.customer import CustomerBase
     from sim.engine.model import ContactCenterModel
 
-DAYS_PER_MONTH = 365.25 / 12
 BLOCK = 4096
 """Newcomers' attributes are drawn this many at a time, always in the same blocks."""
 

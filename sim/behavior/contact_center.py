@@ -17,7 +17,7 @@ import numpy as np
 from sim.behavior.acquisition import Acquisition
 from sim.behavior.conversation import CONVERSATION_DRAWS, Conversation, clamp, experience
 from sim.behavior.conversation_log import CALLBACK, REDIAL, VALUE, ConversationLog
-from sim.behavior.customer import NO_ISSUE, CustomerBase
+from sim.behavior.customer import DAYS_PER_MONTH, NO_ISSUE, CustomerBase
 from sim.behavior.draws import DrawLayout, binomial_quantile
 from sim.behavior.outbound import OUTBOUND_DRAWS, OutboundCounts, outbound_call
 from sim.behavior.policy import make_policy
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from sim.engine.employee import Employee
     from sim.engine.model import ContactCenterModel
 
-DAYS_PER_MONTH = 365.25 / 12
 
 DEMAND_DRAWS = DrawLayout(uniform=("customer", "reason"))
 """Who calls and why, as `ContactCenterBehavior.arrival` unpacks them."""

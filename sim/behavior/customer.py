@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from sim.scenario.behavior import Customers
 
+DAYS_PER_MONTH = 365.25 / 12
+"""Calendar days in the month of a monthly value (recurring revenue, acquisition rates)."""
 NO_ISSUE = -1
 """`open_issue` of a customer with no unresolved issue."""
 ROW_BYTES = 4 * 8 + 1 + 3 * 4 + 1

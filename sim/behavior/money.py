@@ -7,12 +7,12 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from sim.behavior.customer import DAYS_PER_MONTH
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from sim.behavior.contact_center import ContactCenterBehavior
-
-DAYS_PER_MONTH = 365.25 / 12
 
 
 def ledger(
@@ -33,9 +33,9 @@ def ledger(
 def beyond_run(layer: ContactCenterBehavior) -> dict[str, float]:
     """The value of the customers lost and won in the measured days, counted only for the
     months of `churn.horizon_months` after each event that the run's own recurring revenue
-    does not already count, and profit with that change of the base's value: a total with no
-    overlap (churned_value and acquired_value count the whole horizon from the event, so a
-    newcomer's first months are in recurring revenue and in acquired value both)."""
+    does not already count: with profit, a total with no overlap (churned_value and
+    acquired_value count the whole horizon from the event, so a newcomer's first months are in
+    recurring revenue and in acquired value both)."""
     since, customers = layer.model.measure_start.time, layer.customers
     times = [time for time, _ in layer.accruals]
     # after[k]: calendar days of recurring revenue the closings from the k-th on charged
